@@ -1,0 +1,199 @@
+// The check of a builder's parameter struct against a space: every field supplied, every
+// parameter consumed, every type fitting, every branch a variant of its options.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "typetune/check/diagnostics.hpp"
+#include "typetune/detail/reflect.hpp"
+#include "typetune/params_of.hpp"
+#include "typetune/space/space.hpp"
+
+namespace typetune {
+namespace detail {
+
+template <class... E>
+struct first_error { using type = error::ok; };
+template <class E, class... Rest>
+struct first_error<E, Rest...> {
+  using type = std::conditional_t<error::is_ok<E>, typename first_error<Rest...>::type, E>;
+};
+template <class... E>
+using first_error_t = typename first_error<E...>::type;
+
+template <class T>
+struct vector_item { static constexpr bool is_vector = false; };
+template <class T, class A>
+struct vector_item<std::vector<T, A>> { static constexpr bool is_vector = true; using type = T; };
+
+template <class T>
+struct variant_alternatives { static constexpr bool is_variant = false; };
+template <class... A>
+struct variant_alternatives<std::variant<A...>> {
+  static constexpr bool is_variant = true;
+  static constexpr std::size_t size = sizeof...(A);
+  template <std::size_t I>
+  using at = nth_t<I, A...>;
+};
+
+template <class Struct, class... Nodes>
+consteval auto scope_error();
+
+// Whether a field of type Field can hold every value of a choice or constant of type Value.
+template <class Field, class Value>
+inline constexpr bool holds_values_of =
+    family_of<Field>() == family_of<Value>() &&
+    (family_of<Value>() == value_family::string ? std::is_constructible_v<Field, std::string_view>
+                                                : std::is_convertible_v<Value, Field>) &&
+    (family_of<Value>() != value_family::enumeration || std::is_same_v<Field, Value>);
+
+template <class Option, class Alternative>
+struct option_check;
+template <fixed_string Name, class Declared, class... Children, class Alternative>
+struct option_check<option_node<Name, Declared, Children...>, Alternative> {
+  static consteval auto error() {
+    if constexpr (!std::is_void_v<Declared> && !std::is_same_v<Declared, Alternative>)
+      return error::variant_alternative_does_not_match_option<Name, Alternative, Declared>{};
+    else if constexpr (std::is_same_v<Alternative, std::monostate> && sizeof...(Children) == 0)
+      return error::ok{};
+    else if constexpr (std::is_same_v<Alternative, alternative<Name, record<Children...>>>)
+      return error::ok{};
+    else
+      return scope_error<Alternative, Children...>();
+  }
+};
+
+template <class Node, class Field, class Struct>
+struct node_check;
+template <fixed_string N, class T, class Field, class Struct>
+struct node_check<int_param<N, T>, Field, Struct> {
+  static consteval auto error() {
+    if constexpr (std::is_integral_v<Field> && !std::is_same_v<Field, bool>) return error::ok{};
+    else return error::field_type_does_not_fit<N, Struct, Field>{};
+  }
+};
+template <fixed_string N, class T, bool Q, class Field, class Struct>
+struct node_check<real_param<N, T, Q>, Field, Struct> {
+  static consteval auto error() {
+    if constexpr (std::is_floating_point_v<Field>) return error::ok{};
+    else return error::field_type_does_not_fit<N, Struct, Field>{};
+  }
+};
+template <fixed_string N, class T, std::size_t K, class Field, class Struct>
+struct node_check<choice_param<N, T, K>, Field, Struct> {
+  static consteval auto error() {
+    if constexpr (holds_values_of<Field, T>) return error::ok{};
+    else return error::field_type_does_not_fit<N, Struct, Field>{};
+  }
+};
+template <fixed_string N, class T, class Field, class Struct>
+struct node_check<constant_param<N, T>, Field, Struct> {
+  static consteval auto error() {
+    if constexpr (holds_values_of<Field, T>) return error::ok{};
+    else return error::field_type_does_not_fit<N, Struct, Field>{};
+  }
+};
+template <fixed_string N, class... Items, class Field, class Struct>
+struct node_check<repeat_node<N, Items...>, Field, Struct> {
+  static consteval auto error() {
+    if constexpr (!vector_item<Field>::is_vector) return error::repeat_field_is_not_a_vector<N, Struct, Field>{};
+    else return scope_error<typename vector_item<Field>::type, Items...>();
+  }
+};
+template <fixed_string N, class... Options, class Field, class Struct>
+struct node_check<branch_node<N, Options...>, Field, Struct> {
+  template <std::size_t... I>
+  static consteval auto each(std::index_sequence<I...>) {
+    return first_error_t<decltype(option_check<Options, typename variant_alternatives<Field>::template at<I>>::error())...>{};
+  }
+  static consteval auto error() {
+    if constexpr (!variant_alternatives<Field>::is_variant) {
+      return error::branch_field_is_not_a_variant_of_its_options<N, Struct, Field>{};
+    } else if constexpr (variant_alternatives<Field>::size != sizeof...(Options)) {
+      return error::branch_field_is_not_a_variant_of_its_options<N, Struct, Field>{};
+    } else {
+      return each(std::index_sequence_for<Options...>{});
+    }
+  }
+};
+
+template <class Struct, class Node>
+consteval auto field_error_for_node() {
+  constexpr std::size_t i = field_index<Struct>(Node::name.view());
+  if constexpr (i == field_count<Struct>) return error::parameter_has_no_field<Node::name, Struct>{};
+  else return node_check<Node, field_t<Struct, i>, Struct>::error();
+}
+
+template <class Struct, std::size_t I, class... Nodes>
+consteval auto node_error_for_field() {
+  if constexpr (((Nodes::name.view() == field_name<Struct, I>.view()) || ...)) return error::ok{};
+  else return error::field_has_no_parameter<field_name<Struct, I>, Struct>{};
+}
+
+template <class Struct, class... Nodes, std::size_t... I>
+consteval auto struct_scope_error(std::index_sequence<I...>) {
+  // Misspelt and missing fields first (they name what the user wrote), then parameters nothing
+  // consumes, then type mismatches.
+  return first_error_t<decltype(node_error_for_field<Struct, I, Nodes...>())...,
+                       decltype(field_error_for_node<Struct, Nodes>())...>{};
+}
+
+template <class Struct, class... Nodes>
+consteval auto scope_error() {
+  if constexpr (std::is_same_v<Struct, record<Nodes...>>) return error::ok{};
+  else if constexpr (!is_reflected<Struct>) return error::not_a_reflected_struct<Struct>{};
+  else return struct_scope_error<Struct, Nodes...>(std::make_index_sequence<field_count<Struct>>{});
+}
+
+template <class Space, class Params>
+struct space_check;
+template <class... Nodes, class Params>
+struct space_check<space_t<Nodes...>, Params> {
+  using type = decltype(scope_error<Params, Nodes...>());
+};
+
+// The parameter type a builder takes: its first argument, without reference or const.
+template <class F>
+struct first_argument : first_argument<decltype(&F::operator())> {};
+template <class R, class A, class... Rest>
+struct first_argument<R(A, Rest...)> { using type = std::remove_cvref_t<A>; };
+template <class R, class A, class... Rest>
+struct first_argument<R (*)(A, Rest...)> : first_argument<R(A, Rest...)> {};
+template <class R, class A, class... Rest>
+struct first_argument<R (&)(A, Rest...)> : first_argument<R(A, Rest...)> {};
+template <class R, class C, class A, class... Rest>
+struct first_argument<R (C::*)(A, Rest...) const> : first_argument<R(A, Rest...)> {};
+template <class R, class C, class A, class... Rest>
+struct first_argument<R (C::*)(A, Rest...)> : first_argument<R(A, Rest...)> {};
+
+}  // namespace detail
+
+// Which mistake a parameter type has against a space: error::ok or an error type that names it.
+// Tests ask this without failing their build; fits() turns it into a compile error.
+template <class Space, class Params>
+using check_t = typename detail::space_check<std::remove_cvref_t<Space>, Params>::type;
+
+template <class Builder>
+using builder_params_t = typename detail::first_argument<std::remove_cvref_t<Builder>>::type;
+
+// static_assert(tt::fits<mlp_params>(mlp_space)): fails to compile, naming the parameter and
+// the field, unless the struct fits the space.
+template <class Params, class Space>
+consteval bool fits(const Space&) {
+  return error::raise_unless_ok<check_t<Space, Params>>();
+}
+
+// static_assert(tt::fits(mlp_space, build)): the same, with the struct deduced from the
+// builder's first argument.
+template <class Space, class Builder>
+consteval bool fits(const Space&, const Builder&) {
+  return error::raise_unless_ok<check_t<Space, builder_params_t<Builder>>>();
+}
+
+}  // namespace typetune

@@ -1,0 +1,127 @@
+// Compile-time facts about a space's size: whether it is finite (no continuous real), the
+// first continuous parameter (for the grid-search diagnostic) and its grid size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include <boost/hana/unpack.hpp>
+
+#include "typetune/check/diagnostics.hpp"
+#include "typetune/space/branch.hpp"
+#include "typetune/space/choice.hpp"
+#include "typetune/space/constant.hpp"
+#include "typetune/space/int_param.hpp"
+#include "typetune/space/real_param.hpp"
+#include "typetune/space/repeat.hpp"
+#include "typetune/space/space.hpp"
+
+namespace typetune {
+namespace detail {
+
+template <class... E>
+consteval auto first_not_ok() {
+  if constexpr (sizeof...(E) == 0) {
+    return error::ok{};
+  } else {
+    return []<class H, class... T>(H*, T*...) {
+      if constexpr (!error::is_ok<H>) return H{};
+      else return first_not_ok<T...>();
+    }(static_cast<E*>(nullptr)...);
+  }
+}
+
+template <class Node>
+struct continuous_error { using type = error::ok; };
+template <fixed_string N, class T>
+struct continuous_error<real_param<N, T, false>> { using type = error::grid_over_continuous_parameter<N>; };
+template <fixed_string N, class... Items>
+struct continuous_error<repeat_node<N, Items...>> {
+  using type = decltype(first_not_ok<typename continuous_error<Items>::type...>());
+};
+template <fixed_string N, class S, class... Children>
+struct continuous_error<option_node<N, S, Children...>> {
+  using type = decltype(first_not_ok<typename continuous_error<Children>::type...>());
+};
+template <fixed_string N, class... Options>
+struct continuous_error<branch_node<N, Options...>> {
+  using type = decltype(first_not_ok<typename continuous_error<Options>::type...>());
+};
+template <class... Nodes>
+struct continuous_error<space_t<Nodes...>> {
+  using type = decltype(first_not_ok<typename continuous_error<Nodes>::type...>());
+};
+
+inline constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t mul_saturating(std::uint64_t a, std::uint64_t b) {
+  return (a != 0 && b > saturated / a) ? saturated : a * b;
+}
+constexpr std::uint64_t add_saturating(std::uint64_t a, std::uint64_t b) {
+  return a > saturated - b ? saturated : a + b;
+}
+
+template <class Node>
+constexpr std::uint64_t configurations(const Node& node);
+
+template <class... Nodes>
+constexpr std::uint64_t product_of(const boost::hana::tuple<Nodes...>& nodes) {
+  return boost::hana::unpack(nodes, [](const auto&... n) {
+    std::uint64_t total = 1;
+    ((total = mul_saturating(total, configurations(n))), ...);
+    return total;
+  });
+}
+
+template <class Node>
+constexpr std::uint64_t configurations(const Node& node) {
+  if constexpr (Node::category == node_category::integer) {
+    return static_cast<std::uint64_t>((node.high - node.low) / node.step) + 1;
+  } else if constexpr (Node::category == node_category::real) {
+    if constexpr (Node::quantized) return static_cast<std::uint64_t>((node.high - node.low) / node.step + 0.5) + 1;
+    else return 0;
+  } else if constexpr (Node::category == node_category::choice) {
+    return Node::size;
+  } else if constexpr (Node::category == node_category::constant) {
+    return 1;
+  } else if constexpr (Node::category == node_category::repeat) {
+    const std::uint64_t item = product_of(node.items);
+    std::uint64_t total = 0, power = 1;
+    for (std::int64_t c = 0; c <= node.count.high; ++c) {
+      if (c >= node.count.low) total = add_saturating(total, power);
+      power = mul_saturating(power, item);
+    }
+    return total;
+  } else {
+    return boost::hana::unpack(node.options, [](const auto&... option) {
+      std::uint64_t total = 0;
+      ((total = add_saturating(total, product_of(option.children))), ...);
+      return total;
+    });
+  }
+}
+
+}  // namespace detail
+
+// True when every parameter takes finitely many values (no continuous real).
+template <class Space>
+inline constexpr bool is_finite_v = error::is_ok<typename detail::continuous_error<std::remove_cvref_t<Space>>::type>;
+
+template <class Space>
+consteval bool is_finite(const Space&) { return is_finite_v<Space>; }
+
+// Compile error naming the first continuous parameter unless the space can be enumerated.
+template <class Space>
+consteval bool require_grid(const Space&) {
+  return error::raise_unless_ok<typename detail::continuous_error<std::remove_cvref_t<Space>>::type>();
+}
+
+// Number of configurations a grid enumerates (branches summed, repeats summed over counts);
+// saturates at UINT64_MAX. Only for finite spaces.
+template <class... Nodes>
+constexpr std::uint64_t grid_size(const space_t<Nodes...>& space) {
+  static_assert(error::raise_unless_ok<typename detail::continuous_error<space_t<Nodes...>>::type>());
+  return detail::product_of(space.nodes);
+}
+
+}  // namespace typetune

@@ -1,0 +1,32 @@
+// Exceptions the engine gives a meaning to: an objective throws out_of_memory_error or
+// trial_pruned to end its trial in that state; the study throws too_many_failures_error.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace typetune {
+
+// Thrown by an objective (or a trainer) that ran out of device or host memory; the trial ends
+// as out_of_memory rather than failed, so that a later run can retry it with a smaller batch.
+// std::bad_alloc is treated the same way.
+class out_of_memory_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by an objective to stop its trial as pruned, for code deep inside a training loop that
+// cannot easily return (the same as returning outcome::pruned()).
+class trial_pruned : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override { return "typetune: trial pruned"; }
+};
+
+// Thrown by ask() and optimize() once the configured number of consecutive trials failed: the
+// objective is most likely broken, and spending the rest of the budget would not fix it.
+class too_many_failures_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace typetune

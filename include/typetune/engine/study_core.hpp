@@ -1,0 +1,124 @@
+// The non-template study: ask/tell with trial numbers, the optimize() driver with worker
+// threads and a time limit, trial states, the consecutive-failure stop and the best trial.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "typetune/engine/pruner.hpp"
+#include "typetune/engine/sampler.hpp"
+#include "typetune/engine/trial.hpp"
+#include "typetune/engine/trial_context.hpp"
+#include "typetune/engine/trial_store.hpp"
+#include "typetune/space_desc.hpp"
+
+namespace typetune {
+
+struct study_options {
+  std::string metric = "value";  // declared once; every tell() and named outcome must match
+  direction dir = direction::minimize;
+  std::uint64_t seed = 0;        // the only source of randomness; passed to the sampler
+  // Failed and out_of_memory trials in a row (in the order they finish) before ask() and
+  // optimize() give up with too_many_failures_error. Diverged trials do not count: a sampler
+  // exploring a too-large learning rate is not a broken objective. 0 disables the stop.
+  std::size_t max_consecutive_failures = 5;
+};
+
+struct run_budget {
+  std::uint64_t max_trials = 100;  // trials started by this optimize() call
+  std::optional<std::chrono::duration<double>> time_limit;  // no new trial starts after it
+  std::size_t workers = 1;         // threads, each running one trial at a time
+};
+
+struct run_summary {
+  std::uint64_t trials_started = 0;
+  bool exhausted = false;  // the sampler had nothing left (a finite space fully explored)
+  bool timed_out = false;
+};
+
+// A trial handed out by ask(): its number and the assignment (inactive parameters monostate).
+struct trial_ticket {
+  std::uint64_t number = 0;
+  assignment params;
+};
+
+// How one objective call ended, before it is recorded: complete (a finite value), pruned,
+// failed, diverged or out_of_memory.
+struct evaluation {
+  trial_state state = trial_state::failed;
+  std::optional<double> value;
+  std::string message;
+};
+
+class study_core {
+ public:
+  // A null store means in memory; a null pruner never prunes.
+  study_core(space_desc space, std::unique_ptr<sampler> sampler, study_options options = {},
+             std::unique_ptr<pruner> pruner = nullptr, std::unique_ptr<trial_store> store = nullptr);
+  ~study_core();
+  study_core(const study_core&) = delete;
+  study_core& operator=(const study_core&) = delete;
+
+  [[nodiscard]] const space_desc& space() const noexcept { return space_; }
+  [[nodiscard]] const study_options& options() const noexcept { return options_; }
+
+  // A new running trial, or nullopt when a finite sampler is exhausted. Throws
+  // too_many_failures_error after too many consecutive failures, and whatever the sampler
+  // throws (a grid over a continuous space).
+  [[nodiscard]] std::optional<trial_ticket> ask();
+
+  void report(std::uint64_t number, std::int64_t step, double value);
+  [[nodiscard]] bool should_prune(std::uint64_t number);
+
+  // Completes a trial with its value (diverged for NaN/inf). Throws std::invalid_argument when
+  // `metric` is not the study's metric or the trial is not running.
+  void tell(std::uint64_t number, std::string_view metric, double value);
+  // Ends a running trial as pruned (its value is the last reported one).
+  void tell_pruned(std::uint64_t number);
+  // Ends a running trial as failed, diverged or out_of_memory, keeping `message`.
+  void tell_failure(std::uint64_t number, trial_state state, std::string message);
+
+  // Runs ask -> objective -> tell on budget.workers threads until max_trials trials started,
+  // the time limit passed or the sampler is exhausted; running trials always finish. Rethrows
+  // the first error that stopped it (too_many_failures_error, a sampler's error).
+  run_summary optimize(const objective& f, const run_budget& budget);
+
+  // For schedulers: runs the objective for an asked trial, classifying how it ended, without
+  // ending the trial; then finish() records it.
+  [[nodiscard]] evaluation evaluate(const trial_ticket& ticket, const objective& f,
+                                    std::optional<std::int64_t> resource = std::nullopt,
+                                    std::int64_t resumed_from = 0);
+  void finish(std::uint64_t number, const evaluation& result);
+
+  // The complete trial with the best value (ties: the lowest number), if any.
+  [[nodiscard]] std::optional<trial_record> best_trial() const;
+  // A consistent snapshot of every trial, ordered by number.
+  [[nodiscard]] std::vector<trial_record> trials() const;
+  [[nodiscard]] trial_record trial(std::uint64_t number) const;
+  [[nodiscard]] std::size_t consecutive_failures() const;
+
+ private:
+  const trial_record& running_trial(std::uint64_t number) const;  // caller holds mutex_
+  void finish_locked(std::uint64_t number, const evaluation& result);
+
+  space_desc space_;
+  study_options options_;
+  std::unique_ptr<sampler> sampler_;
+  std::unique_ptr<pruner> pruner_;
+  std::unique_ptr<trial_store> store_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> started_;
+  std::size_t consecutive_failures_ = 0;
+  std::string last_failure_;
+};
+
+}  // namespace typetune

@@ -1,0 +1,42 @@
+// The tree-structured Parzen estimator (TPE) sampler: Optuna's TPESampler defaults, in an
+// independent (one parameter at a time) and a multivariate mode (one joint model per group).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "typetune/engine/sampler.hpp"
+
+namespace typetune {
+
+struct tpe_options {
+  // Trials drawn at random before a parameter (or group) gets a model.
+  std::size_t n_startup_trials = 10;
+  // Draws from the "good" density l(x); the one with the largest l(x)/g(x) is proposed.
+  std::size_t n_ei_candidates = 24;
+  // false: each parameter has its own estimator. true: parameters that are always active
+  // together (same branch path and repeat items, judged from the observed trials, like
+  // Optuna's multivariate=True, group=True) share a joint product-kernel estimator.
+  bool multivariate = false;
+  // "Good" trials: min(ceil(gamma_fraction * n), gamma_max) of the n observations.
+  double gamma_fraction = 0.1;
+  std::size_t gamma_max = 25;
+  // Weight of the wide prior component of every estimator.
+  double prior_weight = 1.0;
+  // Lower bandwidth bound range / min(100, n + 1), Optuna's "magic clip".
+  bool consider_magic_clip = true;
+  bool consider_endpoints = false;
+  // Pruned trials count as observations ranked after every complete trial (deeper first,
+  // then by their last intermediate value), as Optuna does.
+  bool consider_pruned_trials = true;
+  // The most recent n_flat_weights observations weigh 1; older ones ramp down linearly.
+  std::size_t n_flat_weights = 25;
+};
+
+// Proposes assignments in which only active parameters hold values; a parameter's model uses
+// only the trials where it was active. Draws are a pure function of (seed, trial number,
+// history); the sampler caches sorted observations between calls to stay cheap, and is safe
+// to call from several threads.
+[[nodiscard]] std::unique_ptr<sampler> make_tpe_sampler(tpe_options options = {});
+
+}  // namespace typetune

@@ -1,0 +1,79 @@
+// What an objective sees of its trial (the assignment, report(), should_prune(), the resource a
+// scheduler gave it) and what it returns: a value, or "pruned".
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "typetune/space_desc.hpp"
+
+namespace typetune {
+
+class study_core;
+
+// The result of one objective call. A value may name its metric; the study then checks it
+// against the metric it was declared with, so a renamed metric is caught on the first trial.
+class outcome {
+ public:
+  outcome(double value) : value_(value) {}  // NOLINT(google-explicit-constructor): `return 0.3;`
+  outcome(std::string metric, double value) : value_(value), metric_(std::move(metric)) {}
+
+  [[nodiscard]] static outcome pruned() {
+    outcome o(0.0);
+    o.pruned_ = true;
+    return o;
+  }
+
+  [[nodiscard]] bool is_pruned() const noexcept { return pruned_; }
+  [[nodiscard]] double value() const noexcept { return value_; }
+  [[nodiscard]] const std::string& metric() const noexcept { return metric_; }  // empty: unnamed
+
+ private:
+  double value_;
+  std::string metric_;
+  bool pruned_ = false;
+};
+
+class trial_context {
+ public:
+  trial_context(const trial_context&) = delete;
+  trial_context& operator=(const trial_context&) = delete;
+
+  [[nodiscard]] std::uint64_t number() const noexcept { return number_; }
+  [[nodiscard]] const assignment& params() const noexcept { return params_; }
+  [[nodiscard]] const space_desc& space() const noexcept;
+  // The value of the parameter at `path` (monostate when inactive); throws std::out_of_range
+  // naming the path when the space has no such parameter.
+  [[nodiscard]] const param_value& at(std::string_view path) const;
+
+  // Set when a scheduler (Hyperband, successive halving) runs the trial: train up to this much
+  // (in the schedule's unit). resumed_from is what the trial's previous rung already trained,
+  // for objectives that keep a checkpoint; 0 on the first rung.
+  [[nodiscard]] std::optional<std::int64_t> resource() const noexcept { return resource_; }
+  [[nodiscard]] std::int64_t resumed_from() const noexcept { return resumed_from_; }
+
+  // Records an intermediate value (e.g. the validation loss after epoch `step`).
+  void report(std::int64_t step, double value);
+  // Asks the study's pruner whether to stop now; false when the study has none.
+  [[nodiscard]] bool should_prune();
+
+ private:
+  friend class study_core;
+  trial_context(study_core& study, std::uint64_t number, const assignment& params,
+                std::optional<std::int64_t> resource, std::int64_t resumed_from)
+      : study_(study), number_(number), params_(params), resource_(resource),
+        resumed_from_(resumed_from) {}
+
+  study_core& study_;
+  std::uint64_t number_;
+  const assignment& params_;
+  std::optional<std::int64_t> resource_;
+  std::int64_t resumed_from_;
+};
+
+using objective = std::function<outcome(trial_context&)>;
+
+}  // namespace typetune

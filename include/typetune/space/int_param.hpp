@@ -1,0 +1,58 @@
+// An integer parameter: tt::int_<"units">(50, 100, tt::step{25}), optionally tt::log. Its
+// values have the C++ type T (int unless given), and its bounds are checked as it is built.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "typetune/check/diagnostics.hpp"
+#include "typetune/space/node.hpp"
+#include "typetune/space/options.hpp"
+
+namespace typetune {
+
+template <fixed_string Name, class T = int>
+struct int_param {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>, "typetune: int_<Name, T> needs an integer type T");
+  using value_type = T;
+  static constexpr auto name = Name;
+  static constexpr node_category category = node_category::integer;
+
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  std::int64_t step = 1;
+  bool log = false;
+  bool has_default = false;
+  std::int64_t default_value = 0;
+
+  [[nodiscard]] constexpr bool admits(std::int64_t v) const {
+    return v >= low && v <= high && (v - low) % step == 0;
+  }
+  [[nodiscard]] consteval int_param with_default(std::int64_t v) const {
+    if (!admits(v)) error::default_value_outside_range<Name>::raise();
+    int_param copy = *this;
+    copy.has_default = true;
+    copy.default_value = v;
+    return copy;
+  }
+};
+
+template <fixed_string Name, class T = int, class... Options>
+consteval int_param<Name, T> int_(std::int64_t low, std::int64_t high, Options... options) {
+  int_param<Name, T> p{.low = low, .high = high};
+  [[maybe_unused]] auto apply = [&p]<class O>(O option) {
+    if constexpr (std::is_same_v<O, log_scale>) p.log = true;
+    else if constexpr (detail::is_step<O>) {
+      static_assert(std::is_integral_v<decltype(option.value)>, "typetune: an int_ parameter's step must be an integer");
+      p.step = option.value;
+    } else static_assert(error::always_false<O>, "typetune: int_ takes tt::step{n} and tt::log after its bounds");
+  };
+  (apply(options), ...);
+  if (low > high) error::low_is_greater_than_high<Name>::raise();
+  if (p.step <= 0) error::step_must_be_positive<Name>::raise();
+  if ((high - low) % p.step != 0) error::step_does_not_divide_range<Name>::raise();
+  if (p.log && low <= 0) error::log_scale_needs_low_above_zero<Name>::raise();
+  return p;
+}
+
+}  // namespace typetune

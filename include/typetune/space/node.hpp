@@ -1,0 +1,75 @@
+// What every node of a space has in common: its category, how many parameters it declares
+// and how many it lowers to, and the value-category rules shared by choices and constants.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+#include "typetune/check/diagnostics.hpp"
+#include "typetune/fixed_string.hpp"
+
+namespace typetune {
+
+enum class node_category : std::uint8_t { integer, real, choice, constant, repeat, branch };
+
+template <class T>
+concept space_node = requires {
+  { T::category } -> std::convertible_to<node_category>;
+  T::name;
+};
+
+namespace detail {
+
+// The family of a choice's or constant's value type: a field fits a value only within one family,
+// so a choice of reals never lands in an int and a string never in a double.
+enum class value_family : std::uint8_t { integer, real, boolean, string, enumeration, other };
+
+template <class T>
+consteval value_family family_of() {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (std::is_same_v<U, bool>) return value_family::boolean;
+  else if constexpr (std::is_enum_v<U>) return value_family::enumeration;
+  else if constexpr (std::is_integral_v<U>) return value_family::integer;
+  else if constexpr (std::is_floating_point_v<U>) return value_family::real;
+  else if constexpr (std::is_convertible_v<U, std::string_view>) return value_family::string;
+  else return value_family::other;
+}
+
+// How a literal given to choice<>/constant<> is stored: string literals as string_view (their
+// storage is static), everything else as it was written.
+template <class T>
+using stored_value_t = std::conditional_t<std::is_convertible_v<std::decay_t<T>, std::string_view> &&
+                                              !std::is_arithmetic_v<std::decay_t<T>>,
+                                          std::string_view, std::decay_t<T>>;
+
+// Index of the first duplicate among names, or names.size() when all differ.
+template <std::size_t N>
+consteval std::size_t first_duplicate(const std::string_view (&names)[N]) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (names[i] == names[j]) return i;
+  return N;
+}
+
+template <std::size_t I, class... Ts>
+using nth_t = std::tuple_element_t<I, std::tuple<Ts...>>;
+
+// `ok`, or duplicate_name_in_scope naming the first name declared twice among Nodes.
+template <class... Nodes>
+consteval auto scope_names_error() {
+  if constexpr (sizeof...(Nodes) < 2) {
+    return error::ok{};
+  } else {
+    constexpr std::string_view names[] = {Nodes::name.view()...};
+    constexpr std::size_t dup = first_duplicate(names);
+    if constexpr (dup == sizeof...(Nodes)) return error::ok{};
+    else return error::duplicate_name_in_scope<nth_t<dup, Nodes...>::name>{};
+  }
+}
+
+}  // namespace detail
+}  // namespace typetune

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages typetune's core, tests, examples and benchmarks need.
+# Usage: scripts/install-deps.sh        (as root, or with sudo available)
+set -euo pipefail
+pkgs=(
+  g++ cmake ninja-build make
+  libboost-dev            # Hana (space DSL), Random (Sobol), Math (normal pdf/cdf)
+  catch2                  # v2, the test framework
+  libbenchmark-dev        # Google benchmark
+  libeigen3-dev           # GP linear algebra
+  liblbfgspp-dev          # L-BFGS-B for GP hyperparameters and acquisition
+  nlohmann-json3-dev      # JSON output of space descriptions
+  libcli11-dev libfmt-dev
+  libsqlite3-dev
+)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -eq 0 ]; then echo "install-deps: all packages present"; exit 0; fi
+sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo_cmd apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
