@@ -282,9 +282,11 @@ std::string space_desc::to_text() const {
   for (const auto& p : params) width = std::max(width, p.depth * 2 + p.path.size());
   for (const auto& p : params) {
     out << std::string(p.depth * 2, ' ') << p.path << std::string(width + 2 - p.depth * 2 - p.path.size(), ' ');
-    out << kind_name(p.kind) << (p.role == param_role::plain ? "" : "/" + std::string(role_name(p.role))) << ' '
-        << describe_domain(p);
-    if (!std::holds_alternative<std::monostate>(p.default_value)) out << " default " << p.format(p.default_value);
+    out << kind_name(p.kind);
+    if (p.role != param_role::plain) out << '/' << role_name(p.role);
+    out << ' ' << describe_domain(p);
+    if (p.kind != param_kind::constant && !std::holds_alternative<std::monostate>(p.default_value))
+      out << " default " << p.format(p.default_value);
     if (p.active_if) out << "  if " << describe_condition(*this, *p.active_if);
     out << '\n';
   }

@@ -60,8 +60,8 @@ struct option_check<option_node<Name, Declared, Children...>, Alternative> {
   static consteval auto error() {
     if constexpr (!std::is_void_v<Declared> && !std::is_same_v<Declared, Alternative>)
       return error::variant_alternative_does_not_match_option<Name, Alternative, Declared>{};
-    else if constexpr (std::is_same_v<Alternative, std::monostate> && sizeof...(Children) == 0)
-      return error::ok{};
+    else if constexpr (sizeof...(Children) == 0 && std::is_empty_v<Alternative>)
+      return error::ok{};  // an option without parameters: std::monostate or any empty tag struct
     else if constexpr (std::is_same_v<Alternative, alternative<Name, record<Children...>>>)
       return error::ok{};
     else

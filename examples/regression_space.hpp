@@ -1,0 +1,23 @@
+// The tutorials' regression MLP search (RandomizedSearchCV with a reciprocal learning rate):
+// how many hidden layers, how wide, and a log-uniform learning rate.
+#pragma once
+
+#include <typetune/typetune.hpp>
+
+namespace housing_regression {
+namespace tt = typetune;
+
+struct regression_params {
+  int hidden_layers;
+  int layer_size;
+  double learning_rate;
+};
+
+inline constexpr auto space = tt::space(
+    tt::int_<"hidden_layers">(1, 4),
+    tt::int_<"layer_size">(1, 99),
+    tt::real<"learning_rate">(1e-4, 1e-2, tt::log));
+
+}  // namespace housing_regression
+
+BOOST_HANA_ADAPT_STRUCT(housing_regression::regression_params, hidden_layers, layer_size, learning_rate);

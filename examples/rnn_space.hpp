@@ -1,0 +1,31 @@
+// The tutorials' RNN grid search (scikit-learn's GridSearchCV around a Keras wrapper): every
+// parameter is a finite choice, so a grid can enumerate the whole space.
+#pragma once
+
+#include <typetune/typetune.hpp>
+
+namespace sequence_rnn {
+namespace tt = typetune;
+
+struct rnn_params {
+  int layers;
+  int units;
+  double learning_rate;
+  double decay;
+  double dropout;
+  int batch_size;
+  int epochs;
+};
+
+inline constexpr auto space = tt::space(
+    tt::choice<"layers">(3, 5, 7),
+    tt::choice<"units">(16, 32, 64),
+    tt::choice<"learning_rate">(1e-3, 1e-2),
+    tt::choice<"decay">(0.0, 1e-4),
+    tt::real<"dropout">(0.0, 0.2, tt::step{0.1}),
+    tt::choice<"batch_size">(32, 64),
+    tt::constant<"epochs">(20));
+
+}  // namespace sequence_rnn
+
+BOOST_HANA_ADAPT_STRUCT(sequence_rnn::rnn_params, layers, units, learning_rate, decay, dropout, batch_size, epochs);
