@@ -42,7 +42,7 @@ inline constexpr auto space = tt::space(
 
 }  // namespace fashion_cnn
 
-BOOST_HANA_ADAPT_STRUCT(fashion_cnn::adam, learning_rate);
-BOOST_HANA_ADAPT_STRUCT(fashion_cnn::sgd, learning_rate, momentum);
-BOOST_HANA_ADAPT_STRUCT(fashion_cnn::conv_block, filters, padding, dropout);
-BOOST_HANA_ADAPT_STRUCT(fashion_cnn::cnn_params, conv, dense_units, optimizer);
+TYPETUNE_REFLECT(fashion_cnn::adam, learning_rate);
+TYPETUNE_REFLECT(fashion_cnn::sgd, learning_rate, momentum);
+TYPETUNE_REFLECT(fashion_cnn::conv_block, filters, padding, dropout);
+TYPETUNE_REFLECT(fashion_cnn::cnn_params, conv, dense_units, optimizer);

@@ -43,7 +43,7 @@ inline constexpr auto space = tt::space(
 
 }  // namespace fashion_mlp
 
-BOOST_HANA_ADAPT_STRUCT(fashion_mlp::adam, learning_rate);
-BOOST_HANA_ADAPT_STRUCT(fashion_mlp::sgd, learning_rate, momentum);
-BOOST_HANA_ADAPT_STRUCT(fashion_mlp::dense_layer, units, dropout);
-BOOST_HANA_ADAPT_STRUCT(fashion_mlp::mlp_params, dense_bot, hidden, optimizer);
+TYPETUNE_REFLECT(fashion_mlp::adam, learning_rate);
+TYPETUNE_REFLECT(fashion_mlp::sgd, learning_rate, momentum);
+TYPETUNE_REFLECT(fashion_mlp::dense_layer, units, dropout);
+TYPETUNE_REFLECT(fashion_mlp::mlp_params, dense_bot, hidden, optimizer);

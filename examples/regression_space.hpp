@@ -20,4 +20,4 @@ inline constexpr auto space = tt::space(
 
 }  // namespace housing_regression
 
-BOOST_HANA_ADAPT_STRUCT(housing_regression::regression_params, hidden_layers, layer_size, learning_rate);
+TYPETUNE_REFLECT(housing_regression::regression_params, hidden_layers, layer_size, learning_rate);

@@ -28,4 +28,4 @@ inline constexpr auto space = tt::space(
 
 }  // namespace sequence_rnn
 
-BOOST_HANA_ADAPT_STRUCT(sequence_rnn::rnn_params, layers, units, learning_rate, decay, dropout, batch_size, epochs);
+TYPETUNE_REFLECT(sequence_rnn::rnn_params, layers, units, learning_rate, decay, dropout, batch_size, epochs);

@@ -9,6 +9,7 @@
 #include "typetune/describe.hpp"
 #include "typetune/fixed_string.hpp"
 #include "typetune/params_of.hpp"
+#include "typetune/reflect.hpp"
 #include "typetune/space/branch.hpp"
 #include "typetune/space/choice.hpp"
 #include "typetune/space/constant.hpp"

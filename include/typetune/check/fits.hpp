@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -18,14 +17,21 @@
 namespace typetune {
 namespace detail {
 
+// The first of E... that is not `ok` (or `ok`), found with one constant-evaluated loop rather
+// than a recursion that would instantiate one template per element, each carrying the pack.
 template <class... E>
-struct first_error { using type = error::ok; };
-template <class E, class... Rest>
-struct first_error<E, Rest...> {
-  using type = std::conditional_t<error::is_ok<E>, typename first_error<Rest...>::type, E>;
-};
+consteval std::size_t first_not_ok_index() {
+  constexpr bool ok[] = {error::is_ok<E>..., true};
+  std::size_t i = 0;
+  while (i < sizeof...(E) && ok[i]) ++i;
+  return i;
+}
+template <std::size_t I, class... E>
+struct pick_error { using type = nth_t<I, E...>; };
 template <class... E>
-using first_error_t = typename first_error<E...>::type;
+struct pick_error<sizeof...(E), E...> { using type = error::ok; };
+template <class... E>
+using first_error_t = typename pick_error<first_not_ok_index<E...>(), E...>::type;
 
 template <class T>
 struct vector_item { static constexpr bool is_vector = false; };
@@ -124,31 +130,45 @@ struct node_check<branch_node<N, Options...>, Field, Struct> {
 };
 
 template <class Struct, class Node>
-consteval auto field_error_for_node() {
-  constexpr std::size_t i = field_index<Struct>(Node::name.view());
-  if constexpr (i == field_count<Struct>) return error::parameter_has_no_field<Node::name, Struct>{};
-  else return node_check<Node, field_t<Struct, i>, Struct>::error();
+consteval auto node_type_error() {
+  return node_check<Node, field_t<Struct, field_index<Struct>(Node::name.view())>, Struct>::error();
 }
 
-template <class Struct, std::size_t I, class... Nodes>
-consteval auto node_error_for_field() {
-  if constexpr (((Nodes::name.view() == field_name<Struct, I>.view()) || ...)) return error::ok{};
-  else return error::field_has_no_parameter<field_name<Struct, I>, Struct>{};
+template <std::size_t FieldCount, std::size_t NodeCount>
+consteval std::size_t first_unmatched(const std::string_view* from, const std::string_view* in) {
+  for (std::size_t i = 0; i < FieldCount; ++i) {
+    bool found = false;
+    for (std::size_t k = 0; k < NodeCount; ++k) found = found || from[i] == in[k];
+    if (!found) return i;
+  }
+  return FieldCount;
 }
 
-template <class Struct, class... Nodes, std::size_t... I>
-consteval auto struct_scope_error(std::index_sequence<I...>) {
+template <class... Nodes>
+inline constexpr std::string_view node_names_of[] = {Nodes::name.view()..., std::string_view{}};
+
+template <class Struct, class... Nodes>
+consteval auto struct_scope_error() {
+  constexpr const auto& node_names = node_names_of<Nodes...>;
+  constexpr std::size_t fields = field_count<Struct>;
   // Misspelt and missing fields first (they name what the user wrote), then parameters nothing
   // consumes, then type mismatches.
-  return first_error_t<decltype(node_error_for_field<Struct, I, Nodes...>())...,
-                       decltype(field_error_for_node<Struct, Nodes>())...>{};
+  constexpr std::size_t unmatched_field = first_unmatched<fields, sizeof...(Nodes)>(field_names<Struct>, node_names);
+  constexpr std::size_t unconsumed = first_unmatched<sizeof...(Nodes), fields>(node_names, field_names<Struct>);
+  if constexpr (unmatched_field < fields) {
+    return error::field_has_no_parameter<field_name<Struct, unmatched_field>, Struct>{};
+  } else if constexpr (unconsumed < sizeof...(Nodes)) {
+    return error::parameter_has_no_field<nth_t<unconsumed, Nodes...>::name, Struct>{};
+  } else {
+    return first_error_t<decltype(node_type_error<Struct, Nodes>())...>{};
+  }
 }
 
 template <class Struct, class... Nodes>
 consteval auto scope_error() {
   if constexpr (std::is_same_v<Struct, record<Nodes...>>) return error::ok{};
   else if constexpr (!is_reflected<Struct>) return error::not_a_reflected_struct<Struct>{};
-  else return struct_scope_error<Struct, Nodes...>(std::make_index_sequence<field_count<Struct>>{});
+  else return struct_scope_error<Struct, Nodes...>();
 }
 
 template <class Space, class Params>

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "typetune/check/diagnostics.hpp"
 #include "typetune/fixed_string.hpp"
@@ -55,8 +55,18 @@ consteval std::size_t first_duplicate(const std::string_view (&names)[N]) {
   return N;
 }
 
+// The I-th type of a pack, without std::tuple (whose header a space-only build need not pay for):
+// overload resolution picks it in one step instead of a recursion over the pack.
+template <std::size_t I, class T>
+struct indexed_type { using type = T; };
+template <class Seq, class... Ts>
+struct indexed_types;
+template <std::size_t... I, class... Ts>
+struct indexed_types<std::index_sequence<I...>, Ts...> : indexed_type<I, Ts>... {};
+template <std::size_t I, class T>
+indexed_type<I, T> select_indexed(const indexed_type<I, T>&);
 template <std::size_t I, class... Ts>
-using nth_t = std::tuple_element_t<I, std::tuple<Ts...>>;
+using nth_t = typename decltype(select_indexed<I>(indexed_types<std::index_sequence_for<Ts...>, Ts...>{}))::type;
 
 // `ok`, or duplicate_name_in_scope naming the first name declared twice among Nodes.
 template <class... Nodes>

@@ -1,0 +1,44 @@
+// Gaussian-process Bayesian optimisation: a Matérn-5/2 ARD process over the unit-scaled space
+// with fitted hyperparameters, proposing the maximiser of log expected improvement.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "typetune/engine/sampler.hpp"
+
+namespace typetune {
+
+enum class gp_acquisition : std::uint8_t {
+  log_ei,  // log expected improvement: the same argmax as EI, but stable far from the incumbent
+  ei,
+};
+
+struct gp_options {
+  // Random trials before the first model; the process needs a few points to fit anything.
+  std::size_t n_startup_trials = 10;
+  gp_acquisition acquisition = gp_acquisition::log_ei;
+  // Random candidates scored by the acquisition: half uniform over the space, half around the
+  // best trials (their numeric coordinates jittered, a categorical occasionally resampled).
+  std::size_t n_candidates = 512;
+  // The best candidates refined by L-BFGS-B over their numeric coordinates.
+  std::size_t n_local_refinements = 3;
+  // Hyperparameters (length scales, signal variance, noise) are fitted by maximising the log
+  // marginal likelihood on the first fit_points trials; between refits the last fit is reused,
+  // and every refit starts from the same defaults, so draws stay a pure function of the history.
+  // Refits happen at every trial up to refit_all_below trials, then every refit_interval.
+  std::size_t refit_all_below = 40;
+  std::size_t refit_interval = 5;
+  // At most this many trials (the best and the most recent) enter the likelihood fit; the
+  // posterior itself uses every trial.
+  std::size_t max_fit_points = 128;
+  std::size_t max_fit_iterations = 40;
+};
+
+// Proposes assignments in which only active parameters hold values. Inputs: reals and grids
+// scaled to [0, 1] (log parameters in log space), categoricals one-hot; an inactive
+// parameter's coordinates hold a neutral value (0.5, or all-zero one-hot), and its activity
+// is already told apart by the branch or count it depends on. Only complete trials are used.
+[[nodiscard]] std::unique_ptr<sampler> make_gp_sampler(gp_options options = {});
+
+}  // namespace typetune
