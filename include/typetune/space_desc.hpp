@@ -82,7 +82,8 @@ struct param_desc {
 
 // A full set of values for one trial, indexed like space_desc::params.
 struct assignment {
-  std::vector<param_value> values;
+  using values_type = std::vector<param_value>;
+  values_type values;
 
   [[nodiscard]] bool is_active(std::size_t i) const {
     return i < values.size() && !std::holds_alternative<std::monostate>(values[i]);

@@ -103,9 +103,14 @@ constexpr std::uint64_t configurations(const Node& node) {
 
 }  // namespace detail
 
+// Which mistake a grid search over Space would be: error::ok, or grid_over_continuous_parameter
+// naming the first continuous real (for tests that ask without failing their build).
+template <class Space>
+using grid_check_t = typename detail::continuous_error<std::remove_cvref_t<Space>>::type;
+
 // True when every parameter takes finitely many values (no continuous real).
 template <class Space>
-inline constexpr bool is_finite_v = error::is_ok<typename detail::continuous_error<std::remove_cvref_t<Space>>::type>;
+inline constexpr bool is_finite_v = error::is_ok<grid_check_t<Space>>;
 
 template <class Space>
 consteval bool is_finite(const Space&) { return is_finite_v<Space>; }
@@ -113,7 +118,7 @@ consteval bool is_finite(const Space&) { return is_finite_v<Space>; }
 // Compile error naming the first continuous parameter unless the space can be enumerated.
 template <class Space>
 consteval bool require_grid(const Space&) {
-  return error::raise_unless_ok<typename detail::continuous_error<std::remove_cvref_t<Space>>::type>();
+  return error::raise_unless_ok<grid_check_t<Space>>();
 }
 
 // Number of configurations a grid enumerates (branches summed, repeats summed over counts);

@@ -20,7 +20,7 @@ struct gp_options {
   gp_acquisition acquisition = gp_acquisition::log_ei;
   // Random candidates scored by the acquisition: half uniform over the space, half around the
   // best trials (their numeric coordinates jittered, a categorical occasionally resampled).
-  std::size_t n_candidates = 512;
+  std::size_t n_candidates = 256;
   // The best candidates refined by L-BFGS-B over their numeric coordinates.
   std::size_t n_local_refinements = 3;
   // Hyperparameters (length scales, signal variance, noise) are fitted by maximising the log
@@ -28,11 +28,11 @@ struct gp_options {
   // and every refit starts from the same defaults, so draws stay a pure function of the history.
   // Refits happen at every trial up to refit_all_below trials, then every refit_interval.
   std::size_t refit_all_below = 40;
-  std::size_t refit_interval = 5;
+  std::size_t refit_interval = 10;
   // At most this many trials (the best and the most recent) enter the likelihood fit; the
   // posterior itself uses every trial.
-  std::size_t max_fit_points = 128;
-  std::size_t max_fit_iterations = 40;
+  std::size_t max_fit_points = 100;
+  std::size_t max_fit_iterations = 30;
 };
 
 // Proposes assignments in which only active parameters hold values. Inputs: reals and grids

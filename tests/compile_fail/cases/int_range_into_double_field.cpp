@@ -1,0 +1,15 @@
+// An int_ range whose builder field is a double: the type does not fit.
+// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_type_does_not_fit<typetune::fixed_string<6>\{"units"\}, layer_params, double> >'
+// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values
+#include <boost/hana/adapt_struct.hpp>
+#include <typetune/check/fits.hpp>
+
+namespace tt = typetune;
+
+struct layer_params {
+  double units;
+};
+BOOST_HANA_ADAPT_STRUCT(layer_params, units);
+
+constexpr auto space = tt::space(tt::int_<"units">(50, 100, tt::step{25}));
+static_assert(tt::fits<layer_params>(space));

@@ -1,0 +1,26 @@
+# Included from tests/CMakeLists.txt. Adds the consumer tests: the library is built (fixture
+# setup), the project is installed into a temporary prefix, and tests/consumer is configured,
+# built and run against that prefix with find_package(typetune).
+
+set(_tt_consumer_dir ${CMAKE_CURRENT_LIST_DIR})
+set(_tt_consumer_work ${PROJECT_BINARY_DIR}/consumer-test)
+
+# Ctest normally runs after a full build; this makes sure of it for the installed targets.
+add_test(NAME "consumer: build typetune"
+         COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --config $<CONFIG>
+                 --target typetune_core)
+set_tests_properties("consumer: build typetune" PROPERTIES
+                     FIXTURES_SETUP typetune_built LABELS "consumer" TIMEOUT 900)
+
+add_test(NAME "consumer: install, find_package, build and run"
+         COMMAND ${CMAKE_COMMAND}
+                 "-DPROJECT_BINARY_DIR=${PROJECT_BINARY_DIR}"
+                 "-DCONSUMER_SOURCE_DIR=${_tt_consumer_dir}"
+                 "-DWORK_DIR=${_tt_consumer_work}"
+                 "-DCONFIG=$<CONFIG>"
+                 "-DGENERATOR=${CMAKE_GENERATOR}"
+                 "-DCXX_COMPILER=${CMAKE_CXX_COMPILER}"
+                 -P ${_tt_consumer_dir}/run_consumer.cmake)
+set_tests_properties("consumer: install, find_package, build and run" PROPERTIES
+                     FIXTURES_REQUIRED typetune_built LABELS "consumer" TIMEOUT 900
+                     RESOURCE_LOCK typetune_consumer_work)

@@ -1,0 +1,53 @@
+# Installs the built typetune into WORK_DIR/prefix, then configures, builds and runs the
+# consumer project (tests/consumer) against it. Any failing step fails the test.
+#   cmake -DPROJECT_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=... [-DCONFIG=Release]
+#         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] -P run_consumer.cmake
+cmake_minimum_required(VERSION 3.25)
+
+foreach(required PROJECT_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR)
+  if(NOT ${required})
+    message(FATAL_ERROR "consumer test: -D${required}=... is required")
+  endif()
+endforeach()
+if(NOT CONFIG)
+  set(CONFIG Release)
+endif()
+
+set(prefix ${WORK_DIR}/prefix)
+set(build ${WORK_DIR}/build)
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+
+function(step what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  message("---- consumer: ${what} ----\n${out}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "consumer: FAILED to ${what} (exit ${rc})")
+  endif()
+endfunction()
+
+step("install typetune into ${prefix}"
+     ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+if(NOT EXISTS ${prefix}/include/typetune/typetune.hpp)
+  message(FATAL_ERROR "consumer: FAILED: the install has no include/typetune/typetune.hpp")
+endif()
+
+set(configure_args -S ${CONSUMER_SOURCE_DIR} -B ${build} "-DCMAKE_PREFIX_PATH=${prefix}"
+    "-DTYPETUNE_EXPECTED_PREFIX=${prefix}" "-DCMAKE_BUILD_TYPE=${CONFIG}"
+    # Look only in the prefix (and the system), never in the package registry or a build tree.
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
+if(GENERATOR)
+  list(APPEND configure_args -G ${GENERATOR})
+endif()
+if(CXX_COMPILER)
+  list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+step("configure the consumer" ${CMAKE_COMMAND} ${configure_args})
+step("build the consumer" ${CMAKE_COMMAND} --build ${build} --config ${CONFIG})
+
+set(exe ${build}/typetune_consumer)
+if(NOT EXISTS ${exe})
+  set(exe ${build}/${CONFIG}/typetune_consumer)
+endif()
+step("run the consumer" ${exe})
+message(STATUS "consumer: ok")

@@ -1,0 +1,218 @@
+// The study: every trial state, the consecutive-failure stop, metric checks, exhaustion of
+// finite spaces, and the same configurations whether 1 or 4 workers run the trials.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <new>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "engine/testing/spaces.hpp"
+#include "typetune/engine/errors.hpp"
+#include "typetune/engine/grid_sampler.hpp"
+#include "typetune/engine/random_sampler.hpp"
+#include "typetune/engine/sobol_sampler.hpp"
+#include "typetune/engine/study_core.hpp"
+
+using namespace typetune;
+
+namespace {
+
+study_options options(std::uint64_t seed = 42) {
+  study_options o;
+  o.metric = "val_loss";
+  o.seed = seed;
+  return o;
+}
+
+// A cheap deterministic objective of the configuration.
+double score(const trial_context& t) {
+  double v = static_cast<double>(std::get<std::int64_t>(t.at("dense_bot"))) / 350.0;
+  if (const auto* lr = std::get_if<double>(&t.at("optimizer.adam.learning_rate"))) v += std::abs(std::log10(*lr) + 3);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("to_string names every trial state") {
+  CHECK(to_string(trial_state::running) == "running");
+  CHECK(to_string(trial_state::complete) == "complete");
+  CHECK(to_string(trial_state::pruned) == "pruned");
+  CHECK(to_string(trial_state::failed) == "failed");
+  CHECK(to_string(trial_state::diverged) == "diverged");
+  CHECK(to_string(trial_state::out_of_memory) == "out_of_memory");
+}
+
+TEST_CASE("optimize records every trial state") {
+  study_core study(testing::mlp_space(false), make_random_sampler(), options());
+  const auto summary = study.optimize(
+      [](trial_context& t) -> outcome {
+        t.report(1, 0.5);
+        switch (t.number() % 7) {
+          case 0: return 0.25 + static_cast<double>(t.number());
+          case 1: return outcome::pruned();
+          case 2: throw std::runtime_error("cuda error: device-side assert");
+          case 3: return std::numeric_limits<double>::quiet_NaN();
+          case 4: throw out_of_memory_error("CUDA out of memory");
+          case 5: throw std::bad_alloc();
+          default: throw trial_pruned();
+        }
+      },
+      {.max_trials = 7, .time_limit = std::nullopt, .workers = 1});
+  CHECK(summary.trials_started == 7);
+  const auto trials = study.trials();
+  REQUIRE(trials.size() == 7);
+  CHECK(trials[0].state == trial_state::complete);
+  CHECK(trials[0].value == std::optional<double>(0.25));
+  CHECK(trials[1].state == trial_state::pruned);
+  CHECK(trials[1].value == std::optional<double>(0.5));  // the last reported value
+  CHECK(trials[2].state == trial_state::failed);
+  CHECK(trials[2].message == "cuda error: device-side assert");
+  CHECK(trials[3].state == trial_state::diverged);
+  CHECK_FALSE(trials[3].value);
+  CHECK(trials[4].state == trial_state::out_of_memory);
+  CHECK(trials[4].message == "CUDA out of memory");
+  CHECK(trials[5].state == trial_state::out_of_memory);
+  CHECK(trials[6].state == trial_state::pruned);
+  for (const auto& t : trials) {
+    CHECK(t.intermediate.at(1) == 0.5);
+    CHECK_NOTHROW(study.space().validate(t.params));  // only active parameters recorded
+    CHECK(t.duration_s >= 0);
+  }
+  REQUIRE(study.best_trial());
+  CHECK(study.best_trial()->number == 0);
+}
+
+TEST_CASE("ask/tell: running trials, metric checks, best trial by direction") {
+  auto o = options();
+  o.dir = direction::maximize;
+  study_core study(testing::mlp_space(false), make_random_sampler(), o);
+  const auto a = study.ask();
+  const auto b = study.ask();
+  const auto c = study.ask();
+  REQUIRE((a && b && c));
+  CHECK(a->number == 0);
+  CHECK(c->number == 2);
+  CHECK(study.trial(1).state == trial_state::running);
+  CHECK(study.trial(1).params == b->params);
+  CHECK_THROWS_WITH(study.tell(a->number, "val_acc", 0.9),
+                    Catch::Contains("measures 'val_loss', but tell() got 'val_acc'"));
+  CHECK(study.trial(0).state == trial_state::running);  // the rejected tell changed nothing
+  study.tell(a->number, "val_loss", 0.7);
+  study.tell(b->number, "val_loss", 0.9);
+  study.tell(c->number, "val_loss", std::numeric_limits<double>::infinity());
+  CHECK(study.trial(2).state == trial_state::diverged);
+  CHECK_THROWS_AS(study.tell(a->number, "val_loss", 0.1), std::invalid_argument);  // not running
+  CHECK(study.best_trial()->number == 1);  // maximize
+  const auto d = study.ask();
+  study.tell_failure(d->number, trial_state::out_of_memory, "oom");
+  CHECK(study.trial(3).state == trial_state::out_of_memory);
+  CHECK_THROWS_AS(study.tell_failure(study.ask()->number, trial_state::complete, ""),
+                  std::invalid_argument);
+}
+
+TEST_CASE("an objective that names another metric stops the run") {
+  study_core study(testing::mlp_space(false), make_random_sampler(), options());
+  CHECK_THROWS_WITH(study.optimize([](trial_context&) { return outcome("accuracy", 0.5); },
+                                   {.max_trials = 5, .time_limit = std::nullopt, .workers = 1}),
+                    Catch::Contains("returned metric 'accuracy'"));
+  CHECK(study.trials().size() == 1);
+  CHECK(study.trials()[0].state == trial_state::failed);
+}
+
+TEST_CASE("the study stops after the configured number of consecutive failures") {
+  auto o = options();
+  o.max_consecutive_failures = 3;
+  study_core study(testing::mlp_space(false), make_random_sampler(), o);
+  std::atomic<int> calls{0};
+  // Trials 0-1 fail, 2 completes (resets the count), 3 diverges (does not count), then failures.
+  const auto f = [&](trial_context& t) -> outcome {
+    ++calls;
+    if (t.number() == 2) return 1.0;
+    if (t.number() == 3) return std::nan("");
+    throw std::runtime_error("loader crashed on trial " + std::to_string(t.number()));
+  };
+  CHECK_THROWS_AS(study.optimize(f, {.max_trials = 100, .time_limit = std::nullopt, .workers = 1}),
+                  too_many_failures_error);
+  CHECK(calls == 7);  // 0 1 fail, 2 ok, 3 diverged, 4 5 6 fail -> stop
+  CHECK(study.consecutive_failures() == 3);
+  CHECK_THROWS_WITH(study.ask(), Catch::Contains("3 consecutive failed trials") &&
+                                     Catch::Contains("loader crashed on trial 6"));
+
+  // With 4 workers the stop also comes, and every started trial is finished.
+  study_core parallel(testing::mlp_space(false), make_random_sampler(), o);
+  CHECK_THROWS_AS(parallel.optimize([](trial_context&) -> outcome { throw std::runtime_error("x"); },
+                                    {.max_trials = 1000, .time_limit = std::nullopt, .workers = 4}),
+                  too_many_failures_error);
+  const auto trials = parallel.trials();
+  CHECK(trials.size() < 10);
+  for (const auto& t : trials) CHECK(t.state == trial_state::failed);
+}
+
+TEST_CASE("a time limit ends the run without starting new trials") {
+  study_core study(testing::mlp_space(false), make_random_sampler(), options());
+  const auto summary = study.optimize(
+      [](trial_context& t) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return score(t);
+      },
+      {.max_trials = 10000, .time_limit = std::chrono::milliseconds(60), .workers = 2});
+  CHECK(summary.timed_out);
+  CHECK(summary.trials_started > 2);
+  CHECK(summary.trials_started < 100);
+  for (const auto& t : study.trials()) CHECK(t.state == trial_state::complete);
+}
+
+TEST_CASE("finite samplers end the run cleanly at exactly the space's size") {
+  const auto space = testing::nested_space();
+  for (auto make : {make_grid_sampler, make_random_sampler}) {
+    for (const std::size_t workers : {1u, 4u}) {
+      study_core study(space, make(), options());
+      const auto summary = study.optimize([](trial_context&) { return 1.0; },
+                                          {.max_trials = 5000, .time_limit = std::nullopt, .workers = workers});
+      CHECK(summary.exhausted);
+      CHECK(summary.trials_started == 1017);
+      std::set<std::string> distinct;
+      for (const auto& t : study.trials()) distinct.insert(space.format(t.params));
+      CHECK(distinct.size() == 1017);
+      CHECK_FALSE(study.ask());  // stays exhausted
+    }
+  }
+  study_core continuous(testing::mlp_space(false), make_grid_sampler(), options());
+  CHECK_THROWS_WITH(continuous.optimize([](trial_context&) { return 1.0; }, {}),
+                    Catch::Contains("optimizer.adam.learning_rate"));
+  CHECK(continuous.trials().empty());
+}
+
+TEST_CASE("random, grid and Sobol give the same configurations for 1 and 4 workers") {
+  struct setup {
+    std::unique_ptr<sampler> (*make)();
+    space_desc space;
+  };
+  for (const auto& [make, space] : {setup{make_random_sampler, testing::mlp_space(false)},
+                                    setup{make_random_sampler, testing::mlp_space(true)},
+                                    setup{make_grid_sampler, testing::mlp_space(true)},
+                                    setup{make_sobol_sampler, testing::mlp_space(false)}}) {
+    const auto run = [&, &make = make, &space = space](std::size_t workers) {
+      study_core study(space, make(), options(7));
+      study.optimize(
+          [](trial_context& t) {
+            std::this_thread::sleep_for(std::chrono::microseconds(50 * (t.number() % 3)));
+            return score(t);
+          },
+          {.max_trials = 120, .time_limit = std::nullopt, .workers = workers});
+      std::multiset<std::string> configs;
+      for (const auto& t : study.trials()) configs.insert(space.format(t.params));
+      return std::pair{configs, study.trials()};
+    };
+    const auto [one, one_trials] = run(1);
+    const auto [four, four_trials] = run(4);
+    CHECK(one.size() == 120);
+    CHECK(one == four);
+    // Stronger: trial n got the same configuration in both runs.
+    for (std::size_t n = 0; n < one_trials.size(); ++n) CHECK(one_trials[n].params == four_trials[n].params);
+  }
+}
