@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "engine/detail/feistel.hpp"
+#include "typetune/engine/random_stream.hpp"
 
 namespace typetune::detail {
 namespace {
@@ -44,6 +45,13 @@ std::uint64_t feistel_permutation::operator()(std::uint64_t x) const noexcept {
     x = encrypt(x);
   } while (x >= n_);
   return x;
+}
+
+feistel_permutation seeded_permutation(std::uint64_t n, std::uint64_t seed) {
+  random_stream keys(seed, 0, stream_ids::permutation_key);
+  std::array<std::uint64_t, 6> round_keys{};
+  for (auto& k : round_keys) k = keys();
+  return {n, round_keys};
 }
 
 }  // namespace typetune::detail

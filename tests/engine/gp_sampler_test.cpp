@@ -74,22 +74,25 @@ TEST_CASE("gp maximises when the study does, and ignores trials that did not com
 }
 
 TEST_CASE("gp handles finite and log-scaled parameters and a constant", "[gp]") {
+  auto numeric = [](const char* path, param_kind kind, double low, double high, double step, bool log) {
+    param_desc p;
+    p.path = path;
+    p.name = path;
+    p.kind = kind;
+    p.type = kind == param_kind::real ? value_type::real : value_type::integer;
+    p.low = low;
+    p.high = high;
+    p.step = step;
+    p.log = log;
+    return p;
+  };
   space_desc s;
-  param_desc units;
-  units.path = units.name = "units";
-  units.kind = param_kind::integer;
-  units.type = value_type::integer;
-  units.low = 16, units.high = 512, units.step = 1, units.log = true;  // a large log grid
-  param_desc layers = units;
-  layers.path = layers.name = "layers";
-  layers.low = 1, layers.high = 4, layers.log = false;  // a small grid
-  param_desc rate = units;
-  rate.path = rate.name = "rate";
-  rate.kind = param_kind::real;
-  rate.type = value_type::real;
-  rate.low = 0.0, rate.high = 1.0, rate.step = 0.05, rate.log = false;  // a stepped real
+  const auto units = numeric("units", param_kind::integer, 16, 512, 1, true);  // a large log grid
+  const auto layers = numeric("layers", param_kind::integer, 1, 4, 1, false);  // a small grid
+  const auto rate = numeric("rate", param_kind::real, 0.0, 1.0, 0.05, false);  // a stepped real
   param_desc fixed;
-  fixed.path = fixed.name = "fixed";
+  fixed.path = "fixed";
+  fixed.name = "fixed";
   fixed.kind = param_kind::constant;
   fixed.choices = {std::int64_t{7}};
   s.params = {units, layers, rate, fixed};

@@ -13,19 +13,16 @@ class codec_cache {
  public:
   // The codec of `space`, rebuilt only when the space differs from the cached one.
   const grid_codec& get(const space_desc& space) {
-    if (!space_ || (&space != last_address_ && !(*space_ == space)) ||
-        (&space == last_address_ && !(*space_ == space))) {
+    if (!space_ || !(*space_ == space)) {
       space_ = std::make_unique<space_desc>(space);
       codec_.emplace(*space_);
     }
-    last_address_ = &space;
     return *codec_;
   }
 
  private:
   std::unique_ptr<space_desc> space_;  // stable address: the codec points into it
   std::optional<grid_codec> codec_;
-  const space_desc* last_address_ = nullptr;
 };
 
 }  // namespace typetune::detail

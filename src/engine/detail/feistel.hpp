@@ -23,4 +23,7 @@ class feistel_permutation {
   std::array<std::uint64_t, 6> keys_;
 };
 
+// The permutation random search uses for `seed`: keys from the study-level permutation stream.
+[[nodiscard]] feistel_permutation seeded_permutation(std::uint64_t n, std::uint64_t seed);
+
 }  // namespace typetune::detail
