@@ -57,7 +57,7 @@ TEST_CASE("a random stream drives <random> distributions and its helpers stay in
   CHECK(rng.below(1) == 0);
 }
 
-TEST_CASE("the seeded permutation is a bijection of [0, n) for awkward n") {
+TEST_CASE("the seeded permutation is a bijection of 0..n-1 for awkward n") {
   for (const std::uint64_t n : {1ull, 2ull, 3ull, 5ull, 16ull, 17ull, 1000ull, 4097ull}) {
     const auto perm = detail::seeded_permutation(n, 11);
     std::vector<bool> seen(n, false);
