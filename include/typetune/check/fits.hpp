@@ -7,14 +7,25 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
-#include <vector>
 
 #include "typetune/check/diagnostics.hpp"
 #include "typetune/detail/reflect.hpp"
-#include "typetune/params_of.hpp"
+#include "typetune/space/branch.hpp"
+#include "typetune/space/choice.hpp"
+#include "typetune/space/constant.hpp"
+#include "typetune/space/int_param.hpp"
+#include "typetune/space/real_param.hpp"
+#include "typetune/space/repeat.hpp"
 #include "typetune/space/space.hpp"
 
 namespace typetune {
+
+// Declared here so that checking a space needs neither <vector> nor params_of.hpp.
+template <class... Nodes>
+class record;
+template <fixed_string Name, class Record>
+struct alternative;
+
 namespace detail {
 
 // The first of E... that is not `ok` (or `ok`), found with one constant-evaluated loop rather
@@ -33,10 +44,19 @@ struct pick_error<sizeof...(E), E...> { using type = error::ok; };
 template <class... E>
 using first_error_t = typename pick_error<first_not_ok_index<E...>(), E...>::type;
 
+// A repeat's field: a sequence the decoder can resize and index (std::vector, std::deque, ...),
+// recognised by its interface so that the check need not include <vector>.
 template <class T>
 struct vector_item { static constexpr bool is_vector = false; };
-template <class T, class A>
-struct vector_item<std::vector<T, A>> { static constexpr bool is_vector = true; using type = T; };
+template <class T>
+  requires requires(T& v, const T& c) {
+    typename T::value_type;
+    v.resize(std::size_t{1});
+    v.clear();
+    v[0];
+    c.size();
+  }
+struct vector_item<T> { static constexpr bool is_vector = true; using type = typename T::value_type; };
 
 template <class T>
 struct variant_alternatives { static constexpr bool is_variant = false; };

@@ -39,15 +39,10 @@ struct int_param {
 
 template <fixed_string Name, class T = int, class... Options>
 consteval int_param<Name, T> int_(std::int64_t low, std::int64_t high, Options... options) {
-  int_param<Name, T> p{.low = low, .high = high};
-  [[maybe_unused]] auto apply = [&p]<class O>(O option) {
-    if constexpr (std::is_same_v<O, log_scale>) p.log = true;
-    else if constexpr (detail::is_step<O>) {
-      static_assert(std::is_integral_v<decltype(option.value)>, "typetune: an int_ parameter's step must be an integer");
-      p.step = option.value;
-    } else static_assert(error::always_false<O>, "typetune: int_ takes tt::step{n} and tt::log after its bounds");
-  };
-  (apply(options), ...);
+  static_assert((detail::integral_or_not_step<Options> && ...),
+                "typetune: an int_ parameter's step must be an integer");
+  const detail::scale_options o = detail::read_options(options...);
+  int_param<Name, T> p{.low = low, .high = high, .step = o.has_step ? static_cast<std::int64_t>(o.step) : 1, .log = o.log};
   if (low > high) error::low_is_greater_than_high<Name>::raise();
   if (p.step <= 0) error::step_must_be_positive<Name>::raise();
   if ((high - low) % p.step != 0) error::step_does_not_divide_range<Name>::raise();

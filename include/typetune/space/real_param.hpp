@@ -46,13 +46,8 @@ struct real_param {
 
 template <fixed_string Name, class T = double, class... Options>
 consteval auto real(double low, double high, Options... options) {
-  real_param<Name, T, (detail::is_step<Options> || ...)> p{.low = low, .high = high};
-  [[maybe_unused]] auto apply = [&p]<class O>(O option) {
-    if constexpr (std::is_same_v<O, log_scale>) p.log = true;
-    else if constexpr (detail::is_step<O>) p.step = static_cast<double>(option.value);
-    else static_assert(error::always_false<O>, "typetune: real takes tt::step{x} and tt::log after its bounds");
-  };
-  (apply(options), ...);
+  const detail::scale_options o = detail::read_options(options...);
+  real_param<Name, T, (detail::is_step<Options> || ...)> p{.low = low, .high = high, .step = o.step, .log = o.log};
   if (!(low <= high)) error::low_is_greater_than_high<Name>::raise();
   if (p.log && low <= 0) error::log_scale_needs_low_above_zero<Name>::raise();
   if constexpr (decltype(p)::quantized) {
