@@ -7,7 +7,7 @@ import argparse, os, resource, statistics, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-HEADERS = ["#include <typetune/check/fits.hpp>", "#include <typetune/params_of.hpp>",
+HEADERS = ["#include <typetune/check/fits.hpp>",
            "#include <typetune/space/branch.hpp>", "#include <typetune/space/choice.hpp>",
            "#include <typetune/space/int_param.hpp>", "#include <typetune/space/real_param.hpp>",
            "#include <typetune/space/space.hpp>", "#include <variant>", "namespace tt = typetune;"]
@@ -28,6 +28,7 @@ def generate(n, depth, reflect="typetune"):
     against reflected structs with a std::variant per branch."""
     out = list(HEADERS) + ["#include <typetune/reflect.hpp>"]
     if depth == 0:
+        out.insert(0, "#include <typetune/params_of.hpp>")
         nodes = [leaf(i)[0] for i in range(n)]
         out.append("inline constexpr auto generated_space = tt::space(" + ",\n  ".join(nodes) + ");")
         out.append(f"static_assert(generated_space.size() == {n});")

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <boost/hana/unpack.hpp>
 
@@ -21,14 +23,16 @@ struct lowering_scope {
   std::optional<condition> active_if;
 };
 
+// Built in place: copying a temporary variant that holds a std::string trips g++ 12's
+// -Wmaybe-uninitialized at -O3 in the user's translation unit.
 template <class T>
-choice_value to_choice_value(const T& v) {
+void append_choice(std::vector<choice_value>& out, const T& v) {
   constexpr auto family = family_of<T>();
-  if constexpr (family == value_family::boolean) return choice_value{static_cast<bool>(v)};
-  else if constexpr (family == value_family::enumeration) return choice_value{static_cast<std::int64_t>(v)};
-  else if constexpr (family == value_family::integer) return choice_value{static_cast<std::int64_t>(v)};
-  else if constexpr (family == value_family::real) return choice_value{static_cast<double>(v)};
-  else return choice_value{std::string(std::string_view(v))};
+  if constexpr (family == value_family::boolean) out.emplace_back(std::in_place_type<bool>, static_cast<bool>(v));
+  else if constexpr (family == value_family::enumeration || family == value_family::integer)
+    out.emplace_back(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(v));
+  else if constexpr (family == value_family::real) out.emplace_back(std::in_place_type<double>, static_cast<double>(v));
+  else out.emplace_back(std::in_place_type<std::string>, std::string_view(v));
 }
 
 template <class T>
@@ -78,13 +82,13 @@ void lower(const Node& node, const lowering_scope& scope, space_desc& out) {
   } else if constexpr (Node::category == node_category::choice) {
     p.kind = param_kind::categorical;
     p.type = value_type_of<typename Node::value_type>();
-    for (const auto& v : node.values) p.choices.push_back(to_choice_value(v));
+    for (const auto& v : node.values) append_choice(p.choices, v);
     if (node.has_default) p.default_value = static_cast<std::int64_t>(node.default_index);
     out.params.push_back(std::move(p));
   } else if constexpr (Node::category == node_category::constant) {
     p.kind = param_kind::constant;
     p.type = value_type_of<typename Node::value_type>();
-    p.choices.push_back(to_choice_value(node.value));
+    append_choice(p.choices, node.value);
     p.default_value = std::int64_t{0};
     out.params.push_back(std::move(p));
   } else if constexpr (Node::category == node_category::repeat) {
@@ -105,7 +109,7 @@ void lower(const Node& node, const lowering_scope& scope, space_desc& out) {
     p.role = param_role::branch;
     p.type = value_type::string;
     boost::hana::unpack(node.options, [&](const auto&... option) {
-      (p.choices.push_back(choice_value{std::string(std::remove_cvref_t<decltype(option)>::name.view())}), ...);
+      (p.choices.emplace_back(std::in_place_type<std::string>, std::remove_cvref_t<decltype(option)>::name.view()), ...);
     });
     if (node.has_default) p.default_value = static_cast<std::int64_t>(node.default_index);
     out.params.push_back(std::move(p));

@@ -15,9 +15,14 @@
 #include "typetune/engine/random_stream.hpp"
 #include "typetune/engine/sampler.hpp"
 #include "typetune/engine/trial.hpp"
+#include "typetune/decode.hpp"
+#include "typetune/describe.hpp"
+#include "typetune/params_of.hpp"
 #include "typetune/space_desc.hpp"
 
 namespace typetune::quality {
+
+// The spaces are written in the DSL and the functions read typed records, as a user would.
 
 // A minimised test function over a space. `observe` gives what the sampler sees (with noise for
 // the noisy problem, drawn from the trial's own stream); `truth` is what the best trial is
@@ -30,42 +35,6 @@ struct problem {
 };
 
 namespace detail {
-
-inline param_desc real_param(std::string path, double low, double high, bool log = false) {
-  param_desc p;
-  p.name = path;
-  p.path = std::move(path);
-  p.kind = param_kind::real;
-  p.type = value_type::real;
-  p.low = low;
-  p.high = high;
-  p.log = log;
-  return p;
-}
-inline param_desc int_param(std::string path, double low, double high, bool log = false, double step = 1) {
-  param_desc p = real_param(std::move(path), low, high, log);
-  p.kind = param_kind::integer;
-  p.type = value_type::integer;
-  p.step = step;
-  return p;
-}
-inline param_desc choice_param(std::string path, std::vector<choice_value> choices) {
-  param_desc p;
-  p.name = path;
-  p.path = std::move(path);
-  p.kind = param_kind::categorical;
-  p.type = std::holds_alternative<std::string>(choices.front()) ? value_type::string : value_type::real;
-  p.choices = std::move(choices);
-  return p;
-}
-inline param_desc conditional(param_desc p, std::size_t parent, condition::rule rule, std::int64_t value,
-                              std::size_t depth = 1) {
-  p.active_if = condition{parent, rule, value};
-  p.depth = depth;
-  return p;
-}
-inline double real_at(const assignment& a, std::size_t i) { return std::get<double>(a.values[i]); }
-inline std::int64_t int_at(const assignment& a, std::size_t i) { return std::get<std::int64_t>(a.values[i]); }
 
 inline constexpr std::array<std::array<double, 6>, 4> h6_a{{{10, 3, 17, 3.5, 1.7, 8},
                                                              {0.05, 10, 17, 0.1, 8, 14},
@@ -97,23 +66,24 @@ inline double hartmann6(const std::array<double, 6>& x) {
 }
 
 // x1 in [-5, 10], x2 in [0, 15]; minimum 0.397887.
+inline constexpr auto branin_space = space(real<"x1">(-5, 10), real<"x2">(0, 15));
+
 inline problem branin_problem() {
-  problem p{"branin", {}, {}, 0};
-  p.space.params = {detail::real_param("x1", -5, 10), detail::real_param("x2", 0, 15)};
-  p.truth = [](const assignment& a) { return branin(detail::real_at(a, 0), detail::real_at(a, 1)); };
-  return p;
+  return {"branin", describe(branin_space), [](const assignment& a) {
+            const auto x = decode<params_of<branin_space>>(branin_space, a);
+            return branin(x.get<"x1">(), x.get<"x2">());
+          }, 0};
 }
 
 // x in [0, 1]^6; minimum -3.32237.
+inline constexpr auto hartmann6_space = space(real<"x0">(0, 1), real<"x1">(0, 1), real<"x2">(0, 1), real<"x3">(0, 1),
+                                               real<"x4">(0, 1), real<"x5">(0, 1));
+
 inline problem hartmann6_problem(std::string name = "hartmann6", double noise_sd = 0) {
-  problem p{std::move(name), {}, {}, noise_sd};
-  for (char j = '0'; j < '6'; ++j) p.space.params.push_back(detail::real_param(std::string{'x', j}, 0, 1));
-  p.truth = [](const assignment& a) {
-    std::array<double, 6> x{};
-    for (std::size_t j = 0; j < 6; ++j) x[j] = detail::real_at(a, j);
-    return hartmann6(x);
-  };
-  return p;
+  return {std::move(name), describe(hartmann6_space), [](const assignment& a) {
+            const auto x = decode<params_of<hartmann6_space>>(hartmann6_space, a);
+            return hartmann6({x.get<"x0">(), x.get<"x1">(), x.get<"x2">(), x.get<"x3">(), x.get<"x4">(), x.get<"x5">()});
+          }, noise_sd};
 }
 
 inline problem noisy_hartmann6_problem() { return hartmann6_problem("noisy-h6", 0.1); }
@@ -121,41 +91,27 @@ inline problem noisy_hartmann6_problem() { return hartmann6_problem("noisy-h6", 
 // optimizer in {adam, sgd} with its own log learning rate, sgd-only momentum; 1..3 layers of
 // (units int [16, 256] log, dropout in {0, .1, .2, .3}); minimum 0 (adam, lr 1e-3, 2 layers of
 // 128 units and dropout 0.1).
+inline constexpr auto conditional_space = space(
+    branch<"optimizer">(option<"adam">(real<"lr">(1e-4, 1e-1, log)),
+                        option<"sgd">(real<"lr">(1e-4, 1e-1, log), real<"momentum">(0, 0.99))),
+    repeat<"layers">(count(1, 3), int_<"units">(16, 256, log), choice<"dropout">(0.0, 0.1, 0.2, 0.3)));
+
 inline problem conditional_problem() {
-  using rule = condition::rule;
-  problem p{"conditional", {}, {}, 0};
-  auto& ps = p.space.params;
-  auto optimizer = detail::choice_param("optimizer", {std::string("adam"), std::string("sgd")});
-  optimizer.role = param_role::branch;
-  optimizer.type = value_type::string;
-  ps.push_back(optimizer);                                                                           // 0
-  ps.push_back(detail::conditional(detail::real_param("optimizer.adam.lr", 1e-4, 1e-1, true), 0, rule::equals, 0));  // 1
-  ps.push_back(detail::conditional(detail::real_param("optimizer.sgd.lr", 1e-4, 1e-1, true), 0, rule::equals, 1));   // 2
-  ps.push_back(detail::conditional(detail::real_param("optimizer.sgd.momentum", 0, 0.99), 0, rule::equals, 1));       // 3
-  auto n = detail::int_param("n", 1, 3);
-  n.role = param_role::count;
-  ps.push_back(n);  // 4
-  for (int i = 0; i < 3; ++i) {
-    const std::string item = "layers[" + std::to_string(i) + "].";
-    ps.push_back(detail::conditional(detail::int_param(item + "units", 16, 256, true), 4, rule::at_least, i + 1));
-    ps.push_back(detail::conditional(detail::choice_param(item + "dropout", {0.0, 0.1, 0.2, 0.3}), 4, rule::at_least, i + 1));
-  }
-  p.truth = [](const assignment& a) {
-    const bool adam = detail::int_at(a, 0) == 0;
-    const double lr = detail::real_at(a, adam ? 1 : 2);
-    double f = std::pow(std::log10(lr) - (adam ? -3.0 : -1.5), 2);
-    if (!adam) f += 4 * std::pow(detail::real_at(a, 3) - 0.9, 2) + 0.2;
-    const auto n_layers = detail::int_at(a, 4);
-    constexpr std::array<double, 4> dropout{0.0, 0.1, 0.2, 0.3};
-    for (std::int64_t i = 0; i < n_layers; ++i) {
-      const auto base = 5 + 2 * static_cast<std::size_t>(i);
-      const double units = static_cast<double>(detail::int_at(a, base));
-      const double d = dropout[static_cast<std::size_t>(detail::int_at(a, base + 1))];
-      f += std::pow((std::log2(units) - 7) / 4, 2) + (d - 0.1) * (d - 0.1);
-    }
-    return f + 0.3 * std::abs(static_cast<double>(n_layers) - 2);
-  };
-  return p;
+  return {"conditional", describe(conditional_space), [](const assignment& a) {
+            const auto x = decode<params_of<conditional_space>>(conditional_space, a);
+            double f = 0;
+            if (const auto* adam = get_if<"adam">(x.get<"optimizer">())) {
+              f += std::pow(std::log10(adam->get<"lr">()) + 3.0, 2);
+            } else {
+              const auto* sgd = get_if<"sgd">(x.get<"optimizer">());
+              f += std::pow(std::log10(sgd->get<"lr">()) + 1.5, 2) + 4 * std::pow(sgd->get<"momentum">() - 0.9, 2) + 0.2;
+            }
+            for (const auto& layer : x.get<"layers">()) {
+              const double d = layer.get<"dropout">();
+              f += std::pow((std::log2(layer.get<"units">()) - 7) / 4, 2) + (d - 0.1) * (d - 0.1);
+            }
+            return f + 0.3 * std::abs(static_cast<double>(x.get<"layers">().size()) - 2);
+          }, 0};
 }
 
 inline std::vector<problem> all_problems() {
