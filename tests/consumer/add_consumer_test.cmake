@@ -20,6 +20,7 @@ add_test(NAME "consumer: install, find_package, build and run"
                  "-DCONFIG=$<CONFIG>"
                  "-DGENERATOR=${CMAKE_GENERATOR}"
                  "-DCXX_COMPILER=${CMAKE_CXX_COMPILER}"
+                 "-DCXX_FLAGS=${CMAKE_CXX_FLAGS}"
                  -P ${_tt_consumer_dir}/run_consumer.cmake)
 set_tests_properties("consumer: install, find_package, build and run" PROPERTIES
                      FIXTURES_REQUIRED typetune_built LABELS "consumer" TIMEOUT 900

@@ -42,6 +42,11 @@ endif()
 if(CXX_COMPILER)
   list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
 endif()
+# The consumer compiles and links like the library it uses (a sanitized build needs the
+# sanitizer runtime in the consumer too).
+if(CXX_FLAGS)
+  list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
+endif()
 step("configure the consumer" ${CMAKE_COMMAND} ${configure_args})
 step("build the consumer" ${CMAKE_COMMAND} --build ${build} --config ${CONFIG})
 
