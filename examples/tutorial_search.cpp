@@ -60,8 +60,9 @@ double regression_mse(const housing_regression::regression_params& p) {
 
 template <class Space, class Params, class Sampler>
 int search(const char* title, const Space& space, double (*objective)(const Params&), Sampler sampler,
-           std::uint64_t trials, const char* sampler_name) {
-  auto study = tt::study(space, tt::minimize{"val_loss"}, sampler);
+           std::uint64_t trials, const char* sampler_name, bool log_each_trial = false) {
+  auto study = log_each_trial ? tt::study(space, tt::minimize{"val_loss"}, sampler, tt::log_trials{std::cout})
+                              : tt::study(space, tt::minimize{"val_loss"}, sampler);
   std::cout << "== " << title << " ==\n" << study.description().to_text();
   const auto start = std::chrono::steady_clock::now();
   const auto summary = study.optimize(
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
   std::cout << "Objectives here are synthetic stand-ins for training; the search, the spaces and the typed\n"
                "parameters are real.\n\n";
   int failures = 0;
-  failures += search("Fashion-MNIST MLP", fashion_mlp::space, mlp_loss, tt::tpe{.seed = 1}, n, "TPE");
+  failures += search("Fashion-MNIST MLP", fashion_mlp::space, mlp_loss, tt::tpe{.seed = 1}, n, "TPE", true);
   failures += search("Fashion-MNIST CNN", fashion_cnn::space, cnn_loss, tt::gp{.seed = 1}, quick ? 20 : 40, "GP");
   failures += search("RNN grid", sequence_rnn::space, rnn_loss, tt::grid{}, 1000, "grid");
   failures += search("Regression MLP", housing_regression::space, regression_mse, tt::random{.seed = 1}, n, "random");

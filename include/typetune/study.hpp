@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -61,6 +62,11 @@ struct budget {
   std::uint64_t trials = 100;
   std::optional<std::chrono::duration<double>> time_limit = std::nullopt;
   std::size_t workers = 1;
+};
+
+// Writes one line per finished trial (number, state, value, time, active parameters) to `out`.
+struct log_trials {
+  std::ostream& out;
 };
 
 // Failed trials in a row after which the study stops with too_many_failures_error (0: never).
@@ -150,6 +156,8 @@ class study {
       } else if constexpr (std::is_same_v<T, gp>) {
         opts.seed = option.seed;
         chosen = make_gp_sampler(option.options);
+      } else if constexpr (std::is_same_v<T, log_trials>) {
+        log_ = &option.out;
       } else if constexpr (std::is_same_v<T, stop_after_failures>) {
         opts.max_consecutive_failures = option.count;
       } else if constexpr (std::is_same_v<T, median_pruner>) {
@@ -157,12 +165,18 @@ class study {
       } else {
         static_assert(error::always_false<T>,
                       "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random, grid, "
-                      "sobol, tpe, gp), a pruner (tt::median_pruner) and tt::stop_after_failures");
+                      "sobol, tpe, gp), a pruner (tt::median_pruner), tt::log_trials and tt::stop_after_failures");
       }
     };
     (apply(std::forward<Options>(options)), ...);
     if (!chosen) chosen = make_random_sampler();
-    core_ = std::make_unique<study_core>(describe(space), std::move(chosen), std::move(opts), std::move(chosen_pruner));
+    auto desc = describe(space);
+    if (log_ != nullptr) {
+      opts.on_trial_end = [out = log_, metric = opts.metric, shown = desc](const trial_record& t) {
+        *out << "[typetune] " << describe_trial(shown, t, metric) << '\n' << std::flush;
+      };
+    }
+    core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen), std::move(opts), std::move(chosen_pruner));
   }
 
   // Runs the objective, a callable taking tt::trial<Params>&, within the budget. Params is
@@ -192,6 +206,7 @@ class study {
 
  private:
   Space space_;  // a copy: spaces are small literal values, and a temporary must not dangle
+  std::ostream* log_ = nullptr;
   std::unique_ptr<study_core> core_;
 };
 

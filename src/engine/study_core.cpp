@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <new>
 #include <stdexcept>
@@ -134,6 +135,25 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
     consecutive_failures_ = 0;
   }
   store_->finish(number, result.state, value, result.message, duration);
+  if (options_.on_trial_end) options_.on_trial_end(store_->get(number));
+}
+
+std::string describe_trial(const space_desc& space, const trial_record& t, std::string_view metric) {
+  char head[160];
+  std::snprintf(head, sizeof head, "trial %llu %s", static_cast<unsigned long long>(t.number),
+                std::string(to_string(t.state)).c_str());
+  std::string line = head;
+  if (t.value) {
+    char value[96];
+    std::snprintf(value, sizeof value, " %.*s=%.6g", static_cast<int>(metric.size()), metric.data(), *t.value);
+    line += value;
+  }
+  char took[48];
+  std::snprintf(took, sizeof took, " in %.3g s: ", t.duration_s);
+  line += took;
+  line += space.format(t.params);
+  if (!t.message.empty()) line += " (" + t.message + ")";
+  return line;
 }
 
 evaluation study_core::evaluate(const trial_ticket& ticket, const objective& f,

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <mutex>
+#include <algorithm>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include <typetune/study.hpp>
@@ -77,4 +79,21 @@ TEST_CASE("a metric under another name is rejected, a throwing objective fails i
   REQUIRE(trials.size() >= 3);
   CHECK(trials[0].state == tt::trial_state::failed);
   CHECK_THAT(trials[0].message, Catch::Contains("exploded at dense_bot"));
+}
+
+TEST_CASE("log_trials writes one line per trial, with its state and active parameters") {
+  std::ostringstream log;
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 2}, tt::log_trials{log});
+  study.optimize(
+      [](tt::trial<fashion_mlp::mlp_params>& t) -> tt::result {
+        if (t.number() == 3) throw std::runtime_error("boom");
+        return tt::result{"val_loss", t.params().dense_bot / 100.0};
+      },
+      tt::budget{.trials = 6});
+  const auto text = log.str();
+  CHECK(std::count(text.begin(), text.end(), '\n') == 6);
+  CHECK_THAT(text, Catch::Contains("[typetune] trial 3 failed") && Catch::Contains("(boom)") &&
+                       Catch::Contains("trial 0 complete val_loss=") && Catch::Contains("dense_bot="));
+  const auto first = study.trials().front();
+  CHECK_THAT(text, Catch::Contains(study.description().format(first.params)));
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,7 +31,13 @@ struct study_options {
   // optimize() give up with too_many_failures_error. Diverged trials do not count: a sampler
   // exploring a too-large learning rate is not a broken objective. 0 disables the stop.
   std::size_t max_consecutive_failures = 5;
+  // Called once per trial as it is recorded (any final state), under the study's lock: keep it
+  // short (a log line, a progress bar), and do not call back into the study from it.
+  std::function<void(const trial_record&)> on_trial_end = {};
 };
+
+// One line for a finished trial: "trial 12 complete val_loss=0.3123 in 0.41 s: dense_bot=200, ...".
+[[nodiscard]] std::string describe_trial(const space_desc& space, const trial_record& t, std::string_view metric);
 
 struct run_budget {
   std::uint64_t max_trials = 100;  // trials started by this optimize() call
