@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/quality_suite.hpp"
+#include "sampler_checks.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"
 
@@ -35,17 +36,8 @@ TEST_CASE("gp is a pure function of seed, trial number and history", "[gp]") {
   gp_options o;
   o.refit_all_below = 15;  // exercise the memoised refit schedule too
   o.refit_interval = 4;
-  auto a = make_gp_sampler(o), b = make_gp_sampler(o);
-  const auto run_a = quality::run(*a, p, 9, 30);
-  const auto run_b = quality::run(*b, p, 9, 30);
-  for (std::size_t i = 0; i < run_a.size(); ++i) CHECK(run_a[i].params == run_b[i].params);
-  // A fresh sampler shown the first 26 trials proposes trial 26 as the long-lived one did,
-  // though the long-lived one reused a fit from an earlier call.
-  auto fresh = make_gp_sampler(o);
-  const std::span<const trial_record> prefix(run_a.data(), 26);
-  const auto again = fresh->sample(study_view{p.space, prefix, direction::minimize, 9}, 26);
-  REQUIRE(again);
-  CHECK(*again == run_a[26].params);
+  // 26 trials: the long-lived sampler reused a fit from an earlier call by then.
+  testing::check_pure_function_of_history([&] { return make_gp_sampler(o); }, p, 9, 30, 26);
 }
 
 TEST_CASE("gp maximises when the study does, and ignores trials that did not complete", "[gp]") {

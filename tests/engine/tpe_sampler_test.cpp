@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/quality_suite.hpp"
+#include "sampler_checks.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 
@@ -55,16 +56,9 @@ TEST_CASE("tpe proposes exactly the active parameters on a conditional space", "
 TEST_CASE("tpe is a pure function of seed, trial number and history", "[tpe]") {
   const auto p = quality::conditional_problem();
   for (bool multivariate : {false, true}) {
-    auto a = tpe(multivariate), b = tpe(multivariate);
+    testing::check_pure_function_of_history([=] { return tpe(multivariate); }, p, 42, 40, 30);
+    auto a = tpe(multivariate);
     const auto run_a = quality::run(*a, p, 42, 40);
-    const auto run_b = quality::run(*b, p, 42, 40);
-    for (std::size_t i = 0; i < run_a.size(); ++i) CHECK(run_a[i].params == run_b[i].params);
-    // A fresh sampler given the first 30 trials proposes trial 30 as the long-lived one did.
-    auto fresh = tpe(multivariate);
-    const std::span<const trial_record> prefix(run_a.data(), 30);
-    const auto again = fresh->sample(study_view{p.space, prefix, direction::minimize, 42}, 30);
-    REQUIRE(again);
-    CHECK(*again == run_a[30].params);
     // Another seed gives another sequence.
     auto c = tpe(multivariate);
     const auto run_c = quality::run(*c, p, 43, 40);
