@@ -3,6 +3,7 @@
 // path, anything that does not fit the space: never undefined behaviour on bad input.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,6 +51,13 @@ struct bad_value {
   std::size_t index;
   std::string what;
 };
+
+// A real as it was given ("1.5", "0.001"), not std::to_string's fixed six decimals.
+inline std::string shortest(double v) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+}
 
 template <class T>
 inline constexpr bool is_record_v = false;
@@ -116,7 +124,7 @@ class decoder {
     } else if constexpr (Node::category == node_category::real) {
       const auto& v = take_active();
       if (!std::holds_alternative<double>(v)) throw bad_value{cursor_ - 1, "has an integer where a real is expected"};
-      if (!n.admits(std::get<double>(v))) throw bad_value{cursor_ - 1, "value " + std::to_string(std::get<double>(v)) + " is outside the space"};
+      if (!n.admits(std::get<double>(v))) throw bad_value{cursor_ - 1, "value " + shortest(std::get<double>(v)) + " is outside the space"};
       out = static_cast<Field>(std::get<double>(v));
     } else if constexpr (Node::category == node_category::choice) {
       const auto i = take_int();
@@ -198,7 +206,7 @@ class encoder {
       out.values.emplace_back(static_cast<std::int64_t>(value));
     } else if constexpr (Node::category == node_category::real) {
       if (!n.admits(static_cast<double>(value)))
-        throw bad_value{here(), "value " + std::to_string(value) + " is outside the space"};
+        throw bad_value{here(), "value " + shortest(static_cast<double>(value)) + " is outside the space"};
       out.values.emplace_back(static_cast<double>(value));
     } else if constexpr (Node::category == node_category::choice) {
       std::size_t i = 0;

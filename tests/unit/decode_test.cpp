@@ -155,7 +155,8 @@ TEST_CASE("reals: NaN and out-of-range values are rejected, in both directions")
                             fashion_cnn::sgd{0.01, std::numeric_limits<double>::quiet_NaN()}};
   CHECK_THROWS_WITH(tt::encode(fashion_cnn::space, p), Catch::Contains("'optimizer.sgd.momentum'"));
   p.optimizer = fashion_cnn::sgd{0.5, 0.9};  // above sgd's range of [1e-3, 1e-1]
-  CHECK_THROWS_WITH(tt::encode(fashion_cnn::space, p), Catch::Contains("'optimizer.sgd.learning_rate'"));
+  CHECK_THROWS_WITH(tt::encode(fashion_cnn::space, p),
+                    Catch::Contains("'optimizer.sgd.learning_rate' value 0.5 is outside the space"));
   p.optimizer = fashion_cnn::sgd{0.05, 0.9};
   p.conv[0].dropout = 0.3;  // off the 0.25 step
   CHECK_THROWS_WITH(tt::encode(fashion_cnn::space, p), Catch::Contains("'conv[0].dropout'"));
