@@ -51,18 +51,10 @@ TEST_CASE("gp maximises when the study does, and ignores trials that did not com
   CHECK(quality::median(best) < 1.0);
 
   auto s = make_gp_sampler();
-  std::vector<trial_record> trials;
-  for (std::uint64_t n = 0; n < 25; ++n) {
-    const auto a = s->sample(study_view{p.space, trials, direction::minimize, 2}, n);
-    REQUIRE(a);
-    REQUIRE_NOTHROW(p.space.validate(*a));
-    trial_record t;
-    t.number = n;
-    t.params = *a;
+  testing::run_mixed_history(*s, p, 2, 25, [&p](trial_record& t, std::uint64_t n) {
     t.state = n % 3 == 0 ? trial_state::failed : n % 5 == 0 ? trial_state::diverged : trial_state::complete;
-    if (t.state == trial_state::complete) t.value = p.truth(*a);
-    trials.push_back(std::move(t));
-  }
+    if (t.state == trial_state::complete) t.value = p.truth(t.params);
+  });
 }
 
 TEST_CASE("gp handles finite and log-scaled parameters and a constant", "[gp]") {

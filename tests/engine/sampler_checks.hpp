@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "engine/quality_suite.hpp"
 
@@ -26,6 +27,25 @@ inline void check_pure_function_of_history(const std::function<std::unique_ptr<s
   const auto again = fresh->sample(study_view{p.space, history, direction::minimize, seed}, prefix);
   REQUIRE(again);
   CHECK(*again == run_a[prefix].params);
+}
+
+// Runs `n` proposals of `s` on `p`, each checked against the space, ending trial k as
+// `finish(record, k)` says (complete, pruned, failed, running ...), and returns the history.
+inline std::vector<trial_record> run_mixed_history(sampler& s, const quality::problem& p, std::uint64_t seed,
+                                                   std::uint64_t n,
+                                                   const std::function<void(trial_record&, std::uint64_t)>& finish) {
+  std::vector<trial_record> trials;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const auto a = s.sample(study_view{p.space, trials, direction::minimize, seed}, k);
+    REQUIRE(a);
+    REQUIRE_NOTHROW(p.space.validate(*a));
+    trial_record t;
+    t.number = k;
+    t.params = *a;
+    finish(t, k);
+    trials.push_back(std::move(t));
+  }
+  return trials;
 }
 
 }  // namespace typetune::testing

@@ -83,22 +83,14 @@ TEST_CASE("tpe maximises when the study does", "[tpe]") {
 TEST_CASE("tpe ranks pruned trials after complete ones and ignores failed and running trials", "[tpe]") {
   const auto p = quality::branin_problem();
   auto s = tpe(false);
-  std::vector<trial_record> trials;
-  for (std::uint64_t n = 0; n < 40; ++n) {
-    const auto a = s->sample(study_view{p.space, trials, direction::minimize, 1}, n);
-    REQUIRE(a);
-    REQUIRE_NOTHROW(p.space.validate(*a));
-    trial_record t;
-    t.number = n;
-    t.params = *a;
+  const auto trials = testing::run_mixed_history(*s, p, 1, 40, [&p](trial_record& t, std::uint64_t n) {
     switch (n % 4) {
       case 0: t.state = trial_state::pruned; t.intermediate = {{1, 50.0}, {2, 40.0}}; t.value = 40.0; break;
       case 1: t.state = trial_state::failed; t.message = "boom"; break;
       case 2: t.state = trial_state::running; break;
-      default: t.state = trial_state::complete; t.value = p.truth(*a); break;
+      default: t.state = trial_state::complete; t.value = p.truth(t.params); break;
     }
-    trials.push_back(std::move(t));
-  }
+  });
   const auto next = s->sample(study_view{p.space, trials, direction::minimize, 1}, 40);
   REQUIRE(next);
   CHECK_NOTHROW(p.space.validate(*next));

@@ -28,24 +28,6 @@ struct alternative;
 
 namespace detail {
 
-// The first of E... that is not `ok` (or `ok`), found with one constant-evaluated loop rather
-// than a recursion that would instantiate one template per element, each carrying the pack.
-template <class... E>
-consteval std::size_t first_not_ok_index() {
-  constexpr bool ok[] = {error::is_ok<E>..., true};
-  std::size_t i = 0;
-  while (i < sizeof...(E) && ok[i]) ++i;
-  return i;
-}
-template <std::size_t I, class... E>
-struct pick_error { using type = nth_t<I, E...>; };
-template <class... E>
-struct pick_error<sizeof...(E), E...> { using type = error::ok; };
-template <class... E>
-using first_error_t = typename pick_error<first_not_ok_index<E...>(), E...>::type;
-
-// A repeat's field: a sequence the decoder can resize and index (std::vector, std::deque, ...),
-// recognised by its interface so that the check need not include <vector>.
 template <class T>
 struct vector_item { static constexpr bool is_vector = false; };
 template <class T>

@@ -20,37 +20,25 @@
 namespace typetune {
 namespace detail {
 
-template <class... E>
-consteval auto first_not_ok() {
-  if constexpr (sizeof...(E) == 0) {
-    return error::ok{};
-  } else {
-    return []<class H, class... T>(H*, T*...) {
-      if constexpr (!error::is_ok<H>) return H{};
-      else return first_not_ok<T...>();
-    }(static_cast<E*>(nullptr)...);
-  }
-}
-
 template <class Node>
 struct continuous_error { using type = error::ok; };
 template <fixed_string N, class T>
 struct continuous_error<real_param<N, T, false>> { using type = error::grid_over_continuous_parameter<N>; };
 template <fixed_string N, class... Items>
 struct continuous_error<repeat_node<N, Items...>> {
-  using type = decltype(first_not_ok<typename continuous_error<Items>::type...>());
+  using type = first_error_t<typename continuous_error<Items>::type...>;
 };
 template <fixed_string N, class S, class... Children>
 struct continuous_error<option_node<N, S, Children...>> {
-  using type = decltype(first_not_ok<typename continuous_error<Children>::type...>());
+  using type = first_error_t<typename continuous_error<Children>::type...>;
 };
 template <fixed_string N, class... Options>
 struct continuous_error<branch_node<N, Options...>> {
-  using type = decltype(first_not_ok<typename continuous_error<Options>::type...>());
+  using type = first_error_t<typename continuous_error<Options>::type...>;
 };
 template <class... Nodes>
 struct continuous_error<space_t<Nodes...>> {
-  using type = decltype(first_not_ok<typename continuous_error<Nodes>::type...>());
+  using type = first_error_t<typename continuous_error<Nodes>::type...>;
 };
 
 inline constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();

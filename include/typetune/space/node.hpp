@@ -68,6 +68,24 @@ indexed_type<I, T> select_indexed(const indexed_type<I, T>&);
 template <std::size_t I, class... Ts>
 using nth_t = typename decltype(select_indexed<I>(indexed_types<std::index_sequence_for<Ts...>, Ts...>{}))::type;
 
+// The first of E... that is not `ok` (or `ok`), found with one constant-evaluated loop rather
+// than a recursion that would instantiate one template per element, each carrying the pack.
+template <class... E>
+consteval std::size_t first_not_ok_index() {
+  constexpr bool ok[] = {error::is_ok<E>..., true};
+  std::size_t i = 0;
+  while (i < sizeof...(E) && ok[i]) ++i;
+  return i;
+}
+template <std::size_t I, class... E>
+struct pick_error { using type = nth_t<I, E...>; };
+template <class... E>
+struct pick_error<sizeof...(E), E...> { using type = error::ok; };
+template <class... E>
+using first_error_t = typename pick_error<first_not_ok_index<E...>(), E...>::type;
+
+// A repeat's field: a sequence the decoder can resize and index (std::vector, std::deque, ...),
+// recognised by its interface so that the check need not include <vector>.
 // `ok`, or duplicate_name_in_scope naming the first name declared twice among Nodes.
 template <class... Nodes>
 consteval auto scope_names_error() {
