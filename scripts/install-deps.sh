@@ -12,6 +12,11 @@ pkgs=(
   nlohmann-json3-dev      # JSON output of space descriptions
   libcli11-dev libfmt-dev
   libsqlite3-dev
+  libtorch-dev            # LibTorch 1.13 (CPU): the typetune::torch target
+  libopenblas0-pthread    # without it LibTorch falls back to the reference BLAS, ~16x slower
+  librange-v3-dev zlib1g-dev
+  dataset-fashion-mnist   # the real data set, in /usr/share/datasets/fashion-mnist
+  python3-sklearn         # ships the diabetes table the regression example trains on
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

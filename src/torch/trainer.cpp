@@ -1,0 +1,1 @@
+// The trainer of include/typetune/torch/trainer.hpp.
