@@ -1,1 +1,375 @@
-// The trainer of include/typetune/torch/trainer.hpp.
+// The trainer of include/typetune/torch/trainer.hpp. The training loop is the hot path: each
+// epoch shuffles the data with one gather, so that batches are contiguous views; the loss is
+// summed on the device and read once per epoch; evaluation runs without autograd in large
+// batches.
+#include "typetune/torch/trainer.hpp"
+
+#include <malloc.h>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <numbers>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+
+#include "typetune/engine/errors.hpp"
+
+namespace typetune::torch {
+namespace {
+
+namespace F = ::torch::nn::functional;
+
+// LibTorch's temporaries of 128 KiB and more (gradients, optimizer moments, activations of
+// wide layers) would otherwise be served by mmap/munmap until glibc's dynamic threshold rises,
+// which costs page faults on every step. Raising the threshold once keeps them on the heap.
+void tune_allocator_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+  });
+}
+
+// Flushes denormal floats to zero while a fit runs on this thread, and restores the mode after.
+// Late in training, moments of weights with no gradient (dead ReLU units) decay into the
+// denormal range, where each multiplication takes a microcode assist: an epoch of the
+// tutorial's MLP ran 20x slower once that set in. Values that small change no update.
+class flush_denormals {
+ public:
+#if defined(__SSE__)
+  flush_denormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040U); }  // FTZ | DAZ
+  ~flush_denormals() { _mm_setcsr(saved_); }
+  flush_denormals(const flush_denormals&) = delete;
+  flush_denormals& operator=(const flush_denormals&) = delete;
+
+ private:
+  unsigned int saved_;
+#endif
+};
+
+bool is_maximised(std::string_view metric) {
+  return metric.ends_with("accuracy");
+}
+
+std::unique_ptr<::torch::optim::Optimizer> make_optimizer(::torch::nn::Module& module, const optimizer_spec& spec) {
+  auto params = module.parameters();
+  return std::visit(
+      [&](const auto& o) -> std::unique_ptr<::torch::optim::Optimizer> {
+        using T = std::decay_t<decltype(o)>;
+        if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
+          throw std::invalid_argument("typetune: the optimizer's learning rate must be positive and finite, not " +
+                                      std::to_string(o.learning_rate));
+        if constexpr (std::is_same_v<T, adam>) {
+          return std::make_unique<::torch::optim::Adam>(
+              params, ::torch::optim::AdamOptions(o.learning_rate).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+        } else if constexpr (std::is_same_v<T, sgd>) {
+          if (o.nesterov && o.momentum <= 0)
+            throw std::invalid_argument("typetune: sgd with nesterov needs a momentum > 0");
+          return std::make_unique<::torch::optim::SGD>(
+              params,
+              ::torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum).nesterov(o.nesterov).weight_decay(
+                  o.weight_decay));
+        } else {
+          return std::make_unique<::torch::optim::RMSprop>(
+              params, ::torch::optim::RMSpropOptions(o.learning_rate).alpha(o.alpha).momentum(o.momentum).weight_decay(
+                          o.weight_decay));
+        }
+      },
+      spec);
+}
+
+double base_learning_rate(const optimizer_spec& spec) {
+  return std::visit([](const auto& o) { return o.learning_rate; }, spec);
+}
+
+// The learning rate after `epoch` epochs.
+double scheduled_learning_rate(const schedule_spec& schedule, double base, std::int64_t epoch, std::int64_t epochs) {
+  return std::visit(
+      [&](const auto& s) {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, step_lr>) {
+          return base * std::pow(s.gamma, static_cast<double>(epoch / std::max<std::int64_t>(1, s.step_size)));
+        } else if constexpr (std::is_same_v<T, cosine_lr>) {
+          const auto period = static_cast<double>(s.period > 0 ? s.period : std::max<std::int64_t>(1, epochs));
+          const double t = std::min(static_cast<double>(epoch), period) / period;
+          return s.min_learning_rate + (base - s.min_learning_rate) * (1 + std::cos(std::numbers::pi * t)) / 2;
+        } else {
+          return base;
+        }
+      },
+      schedule);
+}
+
+::torch::Tensor batch_loss(loss_kind kind, const ::torch::Tensor& out, const ::torch::Tensor& y,
+                           ::torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction) {
+  switch (kind) {
+    case loss_kind::cross_entropy:
+      return F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(reduction));
+    case loss_kind::mse:
+      return F::mse_loss(out, y, F::MSELossFuncOptions().reduction(reduction));
+    case loss_kind::mae:
+      return F::l1_loss(out, y, F::L1LossFuncOptions().reduction(reduction));
+  }
+  throw std::logic_error("typetune: unknown loss");
+}
+
+bool is_out_of_memory(const c10::Error& e) {
+  const std::string_view what = e.what();
+  return what.find("out of memory") != std::string_view::npos ||
+         what.find("DefaultCPUAllocator: can't allocate memory") != std::string_view::npos;
+}
+
+// A copy of every parameter and buffer, to restore the best epoch's weights.
+std::vector<::torch::Tensor> snapshot(::torch::nn::Module& module) {
+  ::torch::NoGradGuard no_grad;
+  std::vector<::torch::Tensor> copy;
+  for (const auto& p : module.parameters()) copy.push_back(p.detach().clone());
+  for (const auto& b : module.buffers()) copy.push_back(b.detach().clone());
+  return copy;
+}
+
+void restore(::torch::nn::Module& module, const std::vector<::torch::Tensor>& copy) {
+  ::torch::NoGradGuard no_grad;
+  std::size_t i = 0;
+  for (auto& p : module.parameters()) p.copy_(copy.at(i++));
+  for (auto& b : module.buffers()) b.copy_(copy.at(i++));
+}
+
+}  // namespace
+
+std::int64_t model_ref::parameter_count() const {
+  std::int64_t n = 0;
+  for (const auto& p : module_->parameters())
+    if (p.requires_grad()) n += p.numel();
+  return n;
+}
+
+std::string_view to_string(fit_end e) {
+  switch (e) {
+    case fit_end::completed: return "completed";
+    case fit_end::early_stopped: return "early_stopped";
+    case fit_end::diverged: return "diverged";
+    case fit_end::pruned: return "pruned";
+    case fit_end::interrupted: return "interrupted";
+    case fit_end::timed_out: return "timed_out";
+  }
+  return "unknown";
+}
+
+double history::last(const std::string& metric) const {
+  for (auto it = epochs.rbegin(); it != epochs.rend(); ++it)
+    if (auto m = it->metrics.find(metric); m != it->metrics.end()) return m->second;
+  throw std::out_of_range("typetune: no epoch recorded the metric '" + metric + "'");
+}
+
+double history::at_best(const std::string& metric) const {
+  if (best_epoch == 0) return last(metric);
+  for (const auto& e : epochs)
+    if (e.epoch == best_epoch) {
+      if (auto m = e.metrics.find(metric); m != e.metrics.end()) return m->second;
+    }
+  throw std::out_of_range("typetune: the best epoch did not record the metric '" + metric + "'");
+}
+
+std::map<std::string, double> evaluate(const model_ref& model, const tensor_dataset& data, loss_kind loss,
+                                       std::int64_t eval_batch_size) {
+  if (data.size() == 0) throw std::invalid_argument("typetune: evaluate() needs at least one sample");
+  ::torch::NoGradGuard no_grad;
+  auto& module = model.module();
+  const bool was_training = module.is_training();
+  module.eval();
+  const auto n = data.size();
+  const auto step = std::max<std::int64_t>(1, eval_batch_size);
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  double abs_sum = 0;
+  double sq_sum = 0;
+  for (std::int64_t i = 0; i < n; i += step) {
+    const auto len = std::min(step, n - i);
+    const auto xb = data.x().narrow(0, i, len);
+    const auto yb = data.y().narrow(0, i, len);
+    const auto out = model.forward(xb);
+    if (loss == loss_kind::cross_entropy) {
+      loss_sum += batch_loss(loss, out, yb, ::torch::kSum).item<double>();
+      correct += out.argmax(1).eq(yb).sum().item<std::int64_t>();
+    } else {
+      const auto diff = out - yb;
+      abs_sum += diff.abs().sum().item<double>();
+      sq_sum += diff.square().sum().item<double>();
+    }
+  }
+  if (was_training) module.train();
+  std::map<std::string, double> metrics;
+  const auto count = static_cast<double>(n);
+  if (loss == loss_kind::cross_entropy) {
+    metrics["loss"] = loss_sum / count;
+    metrics["accuracy"] = static_cast<double>(correct) / count;
+  } else {
+    const auto elements = static_cast<double>(data.y().numel());
+    metrics["mae"] = abs_sum / elements;
+    metrics["mse"] = sq_sum / elements;
+    metrics["loss"] = loss == loss_kind::mse ? metrics["mse"] : metrics["mae"];
+  }
+  return metrics;
+}
+
+::torch::Tensor predict(const model_ref& model, const ::torch::Tensor& x, std::int64_t eval_batch_size) {
+  ::torch::NoGradGuard no_grad;
+  auto& module = model.module();
+  const bool was_training = module.is_training();
+  module.eval();
+  std::vector<::torch::Tensor> parts;
+  const auto step = std::max<std::int64_t>(1, eval_batch_size);
+  for (std::int64_t i = 0; i < x.size(0); i += step) parts.push_back(model.forward(x.narrow(0, i, std::min(step, x.size(0) - i))));
+  if (was_training) module.train();
+  return ::torch::cat(parts);
+}
+
+int threads_per_worker(std::size_t workers) {
+  const auto cores = std::max(1U, std::thread::hardware_concurrency());
+  return static_cast<int>(std::max<std::size_t>(1, cores / std::max<std::size_t>(1, workers)));
+}
+
+struct trainer::state {
+  model_ref model;
+  fit_options options;
+  std::unique_ptr<::torch::optim::Optimizer> optimizer;
+  std::vector<::torch::Tensor> parameters;
+  ::torch::Generator generator;
+  history hist;
+  double base_lr = 0;
+  // Early stopping (and the best epoch by the objective when there is none).
+  double best_value = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t epochs_since_best = 0;
+  std::vector<::torch::Tensor> best_weights;
+};
+
+trainer::trainer(model_ref model, fit_options options) : state_(std::make_unique<state>()) {
+  if (!model) throw std::invalid_argument("typetune: trainer needs a model");
+  if (options.batch_size < 1) throw std::invalid_argument("typetune: fit_options::batch_size must be at least 1");
+  if (options.epochs < 0) throw std::invalid_argument("typetune: fit_options::epochs must not be negative");
+  if (options.early_stop && options.early_stop->patience < 1)
+    throw std::invalid_argument("typetune: early_stopping::patience must be at least 1");
+  tune_allocator_once();
+  state_->model = std::move(model);
+  state_->options = std::move(options);
+  state_->model.module().to(state_->options.device);
+  state_->optimizer = make_optimizer(state_->model.module(), state_->options.optimizer);
+  state_->parameters = state_->model.module().parameters();
+  state_->base_lr = base_learning_rate(state_->options.optimizer);
+  state_->generator = ::at::detail::createCPUGenerator(state_->options.seed);
+}
+
+trainer::~trainer() = default;
+trainer::trainer(trainer&&) noexcept = default;
+trainer& trainer::operator=(trainer&&) noexcept = default;
+
+const history& trainer::progress() const noexcept { return state_->hist; }
+const model_ref& trainer::model() const noexcept { return state_->model; }
+const fit_options& trainer::options() const noexcept { return state_->options; }
+
+const history& trainer::fit(const tensor_dataset& train_data, const tensor_dataset& validation, trial_context* trial,
+                            std::int64_t until_epoch) {
+  auto& s = *state_;
+  const auto& o = s.options;
+  const auto target = until_epoch > 0 ? until_epoch : o.epochs;
+  if (train_data.size() == 0) throw std::invalid_argument("typetune: fit() needs training samples");
+  const bool validate = validation.size() > 0;
+  const std::string objective = !o.objective.empty() ? o.objective : validate ? "val_loss" : "loss";
+  if (objective.starts_with("val_") && !validate)
+    throw std::invalid_argument("typetune: the objective '" + objective + "' needs validation data");
+  const auto monitor = o.early_stop ? o.early_stop->monitor : objective;
+  auto& module = s.model.module();
+  const auto device = o.device;
+  const auto on_device = [&](const ::torch::Tensor& t) { return t.device() == device ? t : t.to(device); };
+  const auto x = on_device(train_data.x());
+  const auto y = on_device(train_data.y());
+  const tensor_dataset val = validate ? validation.to(device) : tensor_dataset{};
+  const auto n = x.size(0);
+  s.hist.end = fit_end::completed;
+  const flush_denormals flush;
+
+  try {
+    for (auto epoch = s.hist.epochs_trained() + 1; epoch <= target; ++epoch) {
+      const auto started = std::chrono::steady_clock::now();
+      module.train();
+      ::torch::Tensor xs = x;
+      ::torch::Tensor ys = y;
+      if (o.shuffle) {
+        const auto order = ::torch::randperm(n, s.generator, ::torch::TensorOptions().dtype(::torch::kLong)).to(device);
+        xs = x.index_select(0, order);
+        ys = y.index_select(0, order);
+      }
+      auto loss_sum = ::torch::zeros({}, ::torch::TensorOptions().dtype(::torch::kDouble).device(device));
+      for (std::int64_t i = 0; i < n; i += o.batch_size) {
+        const auto len = std::min(o.batch_size, n - i);
+        for (auto& p : s.parameters) p.mutable_grad().reset();
+        const auto loss = batch_loss(o.loss, s.model.forward(xs.narrow(0, i, len)), ys.narrow(0, i, len), ::torch::kMean);
+        loss.backward();
+        s.optimizer->step();
+        loss_sum.add_(loss.detach(), static_cast<double>(len));
+      }
+      epoch_record record;
+      record.epoch = epoch;
+      record.learning_rate = s.optimizer->param_groups().front().options().get_lr();
+      record.metrics["loss"] = loss_sum.item<double>() / static_cast<double>(n);
+      if (validate) {
+        for (const auto& [name, value] : evaluate(s.model, val, o.loss, o.eval_batch_size)) record.metrics["val_" + name] = value;
+      }
+      const double lr = scheduled_learning_rate(o.schedule, s.base_lr, epoch, o.epochs);
+      for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
+      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      s.hist.epochs.push_back(record);
+
+      const double train_loss = record.metrics["loss"];
+      const auto objective_it = record.metrics.find(objective);
+      if (objective_it == record.metrics.end())
+        throw std::invalid_argument("typetune: the objective metric '" + objective + "' is not one the trainer records");
+      if (o.stop_on_nan && (!std::isfinite(train_loss) || !std::isfinite(objective_it->second))) {
+        s.hist.end = fit_end::diverged;
+        break;
+      }
+      const auto monitored = record.metrics.find(monitor);
+      if (monitored == record.metrics.end())
+        throw std::invalid_argument("typetune: early stopping monitors '" + monitor + "', which the trainer does not record");
+      const double value = monitored->second;
+      const bool maximise = is_maximised(monitor);
+      const double delta = o.early_stop ? o.early_stop->min_delta : 0.0;
+      const bool improved = std::isnan(s.best_value) || (maximise ? value > s.best_value + delta : value < s.best_value - delta);
+      if (improved) {
+        s.best_value = value;
+        s.hist.best_epoch = epoch;
+        s.epochs_since_best = 0;
+        if (o.early_stop && o.early_stop->restore_best) s.best_weights = snapshot(module);
+      } else {
+        ++s.epochs_since_best;
+      }
+      if (trial != nullptr) {
+        trial->report(epoch, objective_it->second);
+        if (trial->should_prune()) {
+          s.hist.end = fit_end::pruned;
+          break;
+        }
+      }
+      if (o.early_stop && s.epochs_since_best >= o.early_stop->patience) {
+        s.hist.end = fit_end::early_stopped;
+        break;
+      }
+    }
+  } catch (const c10::Error& e) {
+    if (is_out_of_memory(e)) throw out_of_memory_error(std::string("typetune: out of memory while training: ") + e.what_without_backtrace());
+    throw;
+  }
+  if (o.early_stop && o.early_stop->restore_best && !s.best_weights.empty() && s.hist.end != fit_end::diverged &&
+      s.hist.best_epoch != s.hist.epochs_trained())
+    restore(module, s.best_weights);
+  return s.hist;
+}
+
+}  // namespace typetune::torch

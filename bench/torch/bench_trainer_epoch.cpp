@@ -1,0 +1,63 @@
+// One epoch of the tutorial's baseline MLP (784-350-10, Adam, batch 32, one thread) through
+// typetune's trainer, against a hand-written LibTorch loop of the same model, data and batch
+// size. The figure that matters is the ratio of the two medians, measured side by side.
+// Usage: bench_trainer_epoch [--benchmark_repetitions=5 ...]; TYPETUNE_BENCH_SAMPLES sets N.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+
+#include <typetune/torch/trainer.hpp>
+
+namespace tt = typetune;
+
+namespace {
+
+tt::torch::tensor_dataset data() {
+  static const auto d = [] {
+    const char* env = std::getenv("TYPETUNE_BENCH_SAMPLES");
+    const std::int64_t n = env ? std::atoll(env) : 54000;
+    ::torch::manual_seed(0);
+    return tt::torch::tensor_dataset(::torch::rand({n, 784}), ::torch::randint(0, 10, {n}, ::torch::kLong));
+  }();
+  return d;
+}
+
+::torch::nn::Sequential baseline() {
+  ::torch::manual_seed(1);
+  return ::torch::nn::Sequential(::torch::nn::Linear(784, 350), ::torch::nn::ReLU(), ::torch::nn::Linear(350, 10));
+}
+
+// What a user writes by hand: a random permutation, a gather per batch, zero_grad, step.
+void hand_written_loop(benchmark::State& state) {
+  ::torch::set_num_threads(1);
+  const auto d = data();
+  for (auto _ : state) {
+    auto model = baseline();
+    ::torch::optim::Adam opt(model->parameters(), ::torch::optim::AdamOptions(1e-3));
+    const auto n = d.size();
+    const auto perm = ::torch::randperm(n);
+    for (std::int64_t i = 0; i < n; i += 32) {
+      const auto idx = perm.narrow(0, i, std::min<std::int64_t>(32, n - i));
+      opt.zero_grad();
+      auto loss = ::torch::nn::functional::cross_entropy(model->forward(d.x().index_select(0, idx)), d.y().index_select(0, idx));
+      loss.backward();
+      opt.step();
+    }
+    benchmark::DoNotOptimize(model);
+  }
+}
+
+void trainer_epoch(benchmark::State& state) {
+  ::torch::set_num_threads(1);
+  const auto d = data();
+  for (auto _ : state) {
+    tt::torch::trainer t(baseline(), {.epochs = 1, .batch_size = 32, .optimizer = tt::torch::adam{1e-3}});
+    benchmark::DoNotOptimize(t.fit(d));
+  }
+}
+
+}  // namespace
+
+BENCHMARK(hand_written_loop)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(trainer_epoch)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK_MAIN();
