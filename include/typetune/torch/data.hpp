@@ -65,7 +65,9 @@ struct fashion_mnist {
 // y: float32 [442, 1]. Throws data_error naming the file that is missing or malformed.
 [[nodiscard]] tensor_dataset load_diabetes(const std::filesystem::path& dir = sklearn_data_dir());
 
-// Index sets of a split: int64 tensors of sample indices, disjoint, together all samples.
+// Index sets of a split: int64 tensors of sample indices, disjoint, together all samples, each
+// in ascending order. Seeded splits draw from typetune::random_stream with their own Fisher-Yates,
+// so they are the same on every platform and independent of LibTorch's global generator.
 struct split_indices {
   ::torch::Tensor train;
   ::torch::Tensor validation;
@@ -73,13 +75,17 @@ struct split_indices {
 
 // A seeded split that keeps each class's share in both parts (as scikit-learn's
 // train_test_split(stratify=y)). labels: int64 [N]. 0 < validation_fraction < 1; every class
-// with at least two samples has at least one in each part.
+// with at least two samples has at least one in each part. The validation part holds
+// round(N * validation_fraction) samples, each class within one sample of its exact share
+// (largest remainders); a class of a single sample stays in training.
 [[nodiscard]] split_indices stratified_split(const ::torch::Tensor& labels, double validation_fraction,
                                              std::uint64_t seed);
 // A seeded split of n samples that ignores labels (regression).
 [[nodiscard]] split_indices random_split(std::int64_t n, double validation_fraction, std::uint64_t seed);
 
-// K folds over dimension 0: fold i validates on the i-th block and trains on the rest.
+// K folds over dimension 0: fold i validates on the i-th block and trains on the rest. As
+// scikit-learn's KFold, the first n % n_splits blocks hold one sample more; with shuffle the
+// blocks are cut from a seeded permutation.
 struct k_fold {
   std::int64_t n_splits = 5;
   bool shuffle = false;
@@ -88,7 +94,9 @@ struct k_fold {
   [[nodiscard]] std::vector<split_indices> split(std::int64_t n) const;
 };
 
-// K folds that keep each class's share in every fold (labels: int64 [N]).
+// K folds that keep each class's share in every fold (labels: int64 [N]): the samples of each
+// class (shuffled when asked) are dealt round-robin to the folds, one class after the other, so
+// each fold's count of every class, and each fold's size, lie within one of the others'.
 struct stratified_k_fold {
   std::int64_t n_splits = 5;
   bool shuffle = false;
@@ -98,7 +106,8 @@ struct stratified_k_fold {
 };
 
 // Per-feature standardisation fitted on training inputs (mean 0, standard deviation 1 along
-// dimension 0); constant features are left centred, not divided by zero.
+// dimension 0); constant features are left centred, not divided by zero. The scale is the
+// population standard deviation (divisor N), as scikit-learn's StandardScaler.
 struct standardizer {
   ::torch::Tensor mean;
   ::torch::Tensor scale;
@@ -106,9 +115,10 @@ struct standardizer {
   [[nodiscard]] ::torch::Tensor apply(const ::torch::Tensor& x) const;
 };
 
-// Images [N, H, W] read row by row as sequences: [N, H steps, W features] (a view, no copy).
-// With `length` < H, each sample is cropped to `length` consecutive rows at a seeded random
-// offset (the tutorial's random windows); throws std::invalid_argument for length > H or < 1.
+// Images [N, H, W] (or [N, 1, H, W]) read row by row as sequences: [N, H steps, W features]
+// (a view, no copy). With `length` < H, each sample is cropped to `length` consecutive rows at a
+// seeded random offset (the tutorial's random windows): [N, length, W]; sample i's offset
+// depends only on (seed, i, H - length). Throws std::invalid_argument for length > H or < 1.
 [[nodiscard]] ::torch::Tensor as_sequences(const ::torch::Tensor& images);
 [[nodiscard]] ::torch::Tensor random_windows(const ::torch::Tensor& sequences, std::int64_t length,
                                              std::uint64_t seed);
