@@ -1,0 +1,447 @@
+// Searches in the shapes users know, over a checked space and the user's builder:
+// - tuners as keras-tuner has them (random, Bayesian, Hyperband): an objective such as
+//   "val_loss", a trial budget, executions per trial (repeated seeds: mean and spread), the
+//   best hyperparameters as the user's struct, and the best model, rebuilt and retrained;
+// - randomized and grid search with cross-validation as scikit-learn has them: n_iter, cv,
+//   scoring, refit, best_params, best_score, best_model and a results table.
+// The builder is `Model build(const P&)` or `Model build(const P&, tt::torch::fit_options&)`;
+// the second form sets what the struct decides about fitting (optimizer, batch size, epochs).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <iomanip>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "typetune/study.hpp"
+#include "typetune/torch/cross_validation.hpp"
+#include "typetune/torch/data.hpp"
+#include "typetune/torch/trainer.hpp"
+
+namespace typetune::torch {
+
+namespace detail {
+template <class Builder>
+using builder_struct_t = std::remove_cvref_t<builder_params_t<Builder>>;
+
+// Builds the model of `params` with LibTorch's generator seeded by `seed`.
+template <class Builder, class Params>
+built_model build_seeded(Builder& build, const Params& params, const fit_options& fit, std::uint64_t seed) {
+  built_model b{model_ref{}, fit};
+  b.fit.seed = seed;
+  const auto lock = seeded_build(seed);
+  if constexpr (std::is_invocable_v<Builder&, const Params&, fit_options&>) {
+    b.model = model_ref(std::invoke(build, params, b.fit));
+  } else {
+    b.model = model_ref(std::invoke(build, params));
+  }
+  return b;
+}
+
+// Where a trainer's run ended, in the terms of the study: pruned and stopped runs are not
+// values to compare.
+inline void raise_unless_finished(const history& h) {
+  if (h.end == fit_end::interrupted) throw interrupted{};
+  if (h.end == fit_end::timed_out) throw trial_timeout{};
+}
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Tuners
+
+struct tuner_options {
+  std::string objective = "val_loss";  // "val_accuracy" (and any "*accuracy") is maximised
+  std::uint64_t max_trials = 10;       // ignored by Hyperband, whose plan sets the trials
+  std::size_t executions_per_trial = 1;  // seeds per configuration; the value is their mean
+  std::uint64_t seed = 0;              // the sampler's and the runs' seeds derive from it
+  std::size_t workers = 1;             // trials at a time; LibTorch threads are divided among them
+  std::ostream* log = nullptr;         // one line per finished trial
+  bool handle_interrupts = true;       // Ctrl-C ends the search cleanly (see tt::handle_interrupts)
+  std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
+};
+
+// The configurations tried, as a person reads them.
+struct trial_row {
+  std::uint64_t number = 0;
+  std::string state;
+  std::optional<double> value;
+  std::map<std::string, double> metrics;
+  std::string params;
+  double seconds = 0;
+};
+
+template <class Sampler>
+struct hyperband_search;
+
+template <class Space, class Builder, class Sampler>
+class tuner {
+ public:
+  using params_type = detail::builder_struct_t<Builder>;
+  using study_type = typetune::study<Space, params_type>;
+
+  tuner(const Space& space, Builder build, tuner_options options, Sampler sampler)
+      : space_(space), build_(std::move(build)), options_(std::move(options)), sampler_(std::move(sampler)) {
+    static_assert(fits(Space{}, build_));
+    if (options_.executions_per_trial == 0) throw std::invalid_argument("typetune: executions_per_trial must be at least 1");
+  }
+
+  // Known configurations to try first (the baseline, or a list taken from another tool).
+  void enqueue(const params_type& p) { queued_.push_back(encode(space_, p)); }
+
+  // Searches, training on `train` and validating on `validation` with `fit`. Returns the
+  // study's summary (interrupted when Ctrl-C stopped it).
+  run_summary search(const tensor_dataset& train, const tensor_dataset& validation, fit_options fit) {
+    if (validation.size() == 0 && options_.objective.starts_with("val_"))
+      throw std::invalid_argument("typetune: the objective '" + options_.objective + "' needs validation data");
+    fit.objective = options_.objective;
+    fit_ = fit;
+    train_ = train;
+    validation_ = validation;
+    const int threads = threads_per_worker(options_.workers);
+    ::torch::set_num_threads(threads);
+    auto made = make_study();
+    for (const auto& q : queued_) made->enqueue_raw(q);
+    const auto started = std::chrono::steady_clock::now();
+    const auto summary = made->optimize([this](trial<params_type>& t) { return run_trial(t); },
+                                         budget{.trials = options_.max_trials,
+                                                .time_limit = std::nullopt,
+                                                .workers = options_.workers,
+                                                .trial_time_limit = options_.trial_time_limit});
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    study_ = std::move(made);
+    checkpoints_.clear();
+    return summary;
+  }
+
+  // The best configuration as the user's struct; throws std::logic_error before any trial completed.
+  [[nodiscard]] params_type best_params() const { return study().best().params; }
+  [[nodiscard]] double best_value() const { return study().best().value; }
+  [[nodiscard]] std::map<std::string, double> best_metrics() const { return study().best().metrics; }
+  // The model of the best trial as the search trained it (its first execution).
+  [[nodiscard]] model_ref best_trained_model() const {
+    std::lock_guard lock(mutex_);
+    if (!best_model_) throw std::logic_error("typetune: no trial has completed yet");
+    return best_model_;
+  }
+  // The best configuration rebuilt and trained again on `data` for `epochs` (the fit's epochs
+  // when 0), with the search's seed: keras-tuner's rebuild-and-retrain.
+  [[nodiscard]] model_ref best_model(const tensor_dataset& data, std::int64_t epochs = 0) const {
+    auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
+    if (epochs > 0) built.fit.epochs = epochs;
+    built.fit.early_stop.reset();
+    trainer t(built.model, built.fit);
+    t.fit(data);
+    return t.model();
+  }
+
+  [[nodiscard]] const study_type& study() const {
+    if (!study_) throw std::logic_error("typetune: search() has not run");
+    return *study_;
+  }
+  [[nodiscard]] double seconds() const noexcept { return seconds_; }
+  [[nodiscard]] std::vector<trial_row> results() const {
+    std::vector<trial_row> rows;
+    for (const auto& t : study().trials())
+      rows.push_back({t.number, std::string(to_string(t.state)), t.value, t.metrics, study().description().format(t.params),
+                      t.duration_s});
+    return rows;
+  }
+
+ private:
+  std::unique_ptr<study_type> make_study() {
+    auto with_direction = [&](auto&&... rest) {
+      if (higher_is_better(options_.objective))
+        return make_with(maximize{options_.objective}, rest...);
+      return make_with(minimize{options_.objective}, rest...);
+    };
+    if constexpr (requires { sampler_.plan; }) {
+      return with_direction(sampler_.sampler, sampler_.plan);
+    } else {
+      return with_direction(sampler_);
+    }
+  }
+  template <class... Options>
+  std::unique_ptr<study_type> make_with(Options&&... opts) {
+    if (options_.log != nullptr) {
+      if (options_.handle_interrupts)
+        return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*options_.log},
+                                            handle_interrupts{});
+      return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*options_.log});
+    }
+    if (options_.handle_interrupts)
+      return std::make_unique<study_type>(space_, opts..., params<params_type>{}, handle_interrupts{});
+    return std::make_unique<study_type>(space_, opts..., params<params_type>{});
+  }
+
+  struct checkpoint {
+    std::vector<trainer> runs;
+  };
+
+  outcome run_trial(trial<params_type>& t) {
+    const auto& objective = options_.objective;
+    // Hyperband's later rungs resume the trainers of the earlier ones.
+    std::unique_ptr<checkpoint> resumed;
+    if (t.resumed_from() > 0) {
+      std::lock_guard lock(mutex_);
+      if (auto it = checkpoints_.find(t.number()); it != checkpoints_.end()) {
+        resumed = std::move(it->second);
+        checkpoints_.erase(it);
+      }
+    }
+    auto state = resumed ? std::move(resumed) : std::make_unique<checkpoint>();
+    const std::int64_t until = t.resource() ? *t.resource() : 0;
+    scores values;
+    for (std::size_t e = 0; e < options_.executions_per_trial; ++e) {
+      if (state->runs.size() <= e) {
+        auto built = detail::build_seeded(build_, t.params(), fit_, derive_seed(options_.seed, e));
+        state->runs.emplace_back(built.model, built.fit);
+        if (e == 0) t.set_metric("parameters", static_cast<double>(built.model.parameter_count()));
+      }
+      auto& run = state->runs[e];
+      // The first execution's learning curve goes to the pruner; the others repeat it.
+      const auto& h = run.fit(train_, validation_, e == 0 ? &t.context() : nullptr, until);
+      detail::raise_unless_finished(h);
+      if (h.end == fit_end::pruned) return pruned;
+      if (h.end == fit_end::diverged) return outcome(objective, std::numeric_limits<double>::quiet_NaN());
+      const bool restored = run.options().early_stop && run.options().early_stop->restore_best;
+      values.values.push_back(restored ? h.at_best(objective) : h.last(objective));
+      if (e == 0) {
+        t.set_metric("epochs", static_cast<double>(h.epochs_trained()));
+        for (const auto& [name, value] : h.epochs.back().metrics)
+          if (name != objective && name.starts_with("val_")) t.set_metric(name, restored ? h.at_best(name) : value);
+      }
+    }
+    const double value = values.mean();
+    if (options_.executions_per_trial > 1) t.set_metric(objective + "_std", values.std());
+    remember_if_best(value, state->runs.front().model());
+    if (t.resource()) {
+      std::lock_guard lock(mutex_);
+      checkpoints_[t.number()] = std::move(state);
+    }
+    return outcome(objective, value);
+  }
+
+  void remember_if_best(double value, const model_ref& model) {
+    std::lock_guard lock(mutex_);
+    const bool better = !best_model_ || (higher_is_better(options_.objective) ? value > best_value_ : value < best_value_);
+    if (better && std::isfinite(value)) {
+      best_value_ = value;
+      best_model_ = model;
+    }
+  }
+
+  Space space_;
+  Builder build_;
+  tuner_options options_;
+  Sampler sampler_;
+  fit_options fit_;
+  tensor_dataset train_;
+  tensor_dataset validation_;
+  std::vector<assignment> queued_;
+  std::unique_ptr<study_type> study_;
+  double seconds_ = 0;
+
+  mutable std::mutex mutex_;
+  std::map<std::uint64_t, std::unique_ptr<checkpoint>> checkpoints_;
+  model_ref best_model_;
+  double best_value_ = 0;
+};
+
+// keras-tuner's RandomSearch, BayesianOptimization (a Gaussian process, or TPE) and Hyperband.
+template <class Space, class Builder>
+[[nodiscard]] auto random_tuner(const Space& space, Builder build, tuner_options options = {}) {
+  const auto seed = options.seed;
+  return tuner<Space, Builder, random>(space, std::move(build), std::move(options), random{seed});
+}
+template <class Space, class Builder>
+[[nodiscard]] auto bayesian_tuner(const Space& space, Builder build, tuner_options options = {}) {
+  const auto seed = options.seed;
+  return tuner<Space, Builder, gp>(space, std::move(build), std::move(options), gp{.seed = seed});
+}
+template <class Space, class Builder>
+[[nodiscard]] auto tpe_tuner(const Space& space, Builder build, tuner_options options = {}) {
+  const auto seed = options.seed;
+  return tuner<Space, Builder, tpe>(space, std::move(build), std::move(options), tpe{.seed = seed});
+}
+
+// Hyperband's brackets over epochs, with configurations drawn by `Sampler` (random by default).
+template <class Sampler>
+struct hyperband_search {
+  hyperband plan;
+  Sampler sampler;
+};
+template <class Space, class Builder, class Sampler = random>
+[[nodiscard]] auto hyperband_tuner(const Space& space, Builder build, tuner_options options, hyperband plan,
+                                   Sampler sampler = Sampler{}) {
+  if constexpr (requires { sampler.seed; }) sampler.seed = options.seed;
+  return tuner<Space, Builder, hyperband_search<Sampler>>(space, std::move(build), std::move(options),
+                                                          hyperband_search<Sampler>{std::move(plan), std::move(sampler)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search with cross-validation
+
+struct search_cv_options {
+  std::uint64_t n_iter = 10;  // randomized search: configurations to try (grid: all)
+  splitter cv = stratified_k_fold{.n_splits = 5, .shuffle = true, .seed = 0};
+  std::string scoring = "accuracy";  // "accuracy" and "*accuracy" are maximised; "loss", "mse", "mae" minimised
+  bool refit = true;                 // retrain the best configuration on all the data
+  std::uint64_t seed = 0;
+  std::size_t workers = 1;
+  std::ostream* log = nullptr;
+};
+
+// One configuration's cross-validation, as a row of scikit-learn's cv_results_.
+struct cv_candidate {
+  std::uint64_t trial = 0;
+  std::string params;
+  std::vector<double> fold_scores;
+  double mean = 0;
+  double std = 0;
+  std::size_t rank = 0;  // 1 = best; 0 for candidates that did not complete
+  std::string state;
+};
+
+template <class Space, class Builder, class Sampler>
+class search_cv {
+ public:
+  using params_type = detail::builder_struct_t<Builder>;
+  using study_type = typetune::study<Space, params_type>;
+
+  search_cv(const Space& space, Builder build, search_cv_options options, fit_options fit, Sampler sampler)
+      : space_(space), build_(std::move(build)), options_(std::move(options)), fit_(std::move(fit)),
+        sampler_(std::move(sampler)) {
+    static_assert(fits(Space{}, build_));
+  }
+
+  // Inputs of any rank (dimension 0 indexes samples) and their targets.
+  search_cv& fit(const ::torch::Tensor& x, const ::torch::Tensor& y) { return fit(tensor_dataset(x, y)); }
+  search_cv& fit(const tensor_dataset& data) {
+    const auto folds = make_folds(options_.cv, data);
+    ::torch::set_num_threads(threads_per_worker(options_.workers));
+    const bool maximise = higher_is_better(options_.scoring);
+    auto made = maximise ? make_study(maximize{options_.scoring}) : make_study(minimize{options_.scoring});
+    fold_scores_.clear();
+    made->optimize(
+        [&](trial<params_type>& t) {
+          const model_factory factory = [&](std::uint64_t seed) { return detail::build_seeded(build_, t.params(), fit_, seed); };
+          auto s = cross_validate(factory, data, folds, options_.scoring, options_.seed, &t.context());
+          {
+            std::lock_guard lock(mutex_);
+            fold_scores_[t.number()] = s.values;
+          }
+          if (s.values.size() < folds.size()) {
+            if (!s.values.empty() && std::isnan(s.values.back())) return outcome(options_.scoring, s.values.back());
+            return pruned;
+          }
+          t.set_metric("std_" + options_.scoring, s.std());
+          return outcome(options_.scoring, s.mean());
+        },
+        budget{.trials = options_.n_iter, .workers = options_.workers});
+    study_ = std::move(made);
+    if (options_.refit) {
+      auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
+      trainer t(built.model, built.fit);
+      t.fit(data);
+      best_model_ = t.model();
+    }
+    return *this;
+  }
+
+  [[nodiscard]] params_type best_params() const { return study().best().params; }
+  [[nodiscard]] double best_score() const { return study().best().value; }
+  // The best configuration retrained on all the data (refit = true).
+  [[nodiscard]] const model_ref& best_model() const {
+    if (!best_model_) throw std::logic_error("typetune: no refitted model (search_cv_options::refit is false, or fit() has not run)");
+    return best_model_;
+  }
+  [[nodiscard]] const study_type& study() const {
+    if (!study_) throw std::logic_error("typetune: fit() has not run");
+    return *study_;
+  }
+
+  // Per candidate: fold scores, mean, std and rank by mean (best first in rank, rows by trial).
+  [[nodiscard]] std::vector<cv_candidate> results() const {
+    std::vector<cv_candidate> rows;
+    for (const auto& t : study().trials()) {
+      cv_candidate c;
+      c.trial = t.number;
+      c.params = study().description().format(t.params);
+      c.state = std::string(to_string(t.state));
+      if (auto it = fold_scores_.find(t.number); it != fold_scores_.end()) c.fold_scores = it->second;
+      if (t.state == trial_state::complete && t.value) {
+        c.mean = *t.value;
+        scores s{c.fold_scores};
+        c.std = s.values.empty() ? 0.0 : s.std();
+      }
+      rows.push_back(std::move(c));
+    }
+    std::vector<cv_candidate*> complete;
+    for (auto& r : rows)
+      if (r.state == "complete") complete.push_back(&r);
+    const bool maximise = higher_is_better(options_.scoring);
+    std::stable_sort(complete.begin(), complete.end(),
+                     [&](const auto* a, const auto* b) { return maximise ? a->mean > b->mean : a->mean < b->mean; });
+    for (std::size_t i = 0; i < complete.size(); ++i) complete[i]->rank = i + 1;
+    return rows;
+  }
+
+  // The results as a table: rank, mean ± std, the fold scores and the parameters.
+  [[nodiscard]] std::string results_table() const {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(4);
+    out << "rank  trial  mean_" << options_.scoring << "   std     folds  params\n";
+    for (const auto& r : results()) {
+      out << std::setw(4) << (r.rank ? std::to_string(r.rank) : std::string("-")) << "  " << std::setw(5) << r.trial << "  "
+          << std::setw(10) << r.mean << "  " << std::setw(6) << r.std << "  ";
+      for (double v : r.fold_scores) out << v << ' ';
+      out << ' ' << r.params << (r.state == "complete" ? "" : " (" + r.state + ")") << '\n';
+    }
+    return out.str();
+  }
+
+ private:
+  template <class Direction>
+  std::unique_ptr<study_type> make_study(Direction dir) {
+    if (options_.log != nullptr)
+      return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, log_trials{*options_.log},
+                                          handle_interrupts{});
+    return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, handle_interrupts{});
+  }
+
+  Space space_;
+  Builder build_;
+  search_cv_options options_;
+  fit_options fit_;
+  Sampler sampler_;
+  std::unique_ptr<study_type> study_;
+  model_ref best_model_;
+  mutable std::mutex mutex_;
+  std::map<std::uint64_t, std::vector<double>> fold_scores_;
+};
+
+// scikit-learn's RandomizedSearchCV and GridSearchCV (a grid needs a finite space: checked at
+// compile time, naming the first continuous parameter).
+template <class Space, class Builder>
+[[nodiscard]] auto randomized_search_cv(const Space& space, Builder build, search_cv_options options = {},
+                                        fit_options fit = {}) {
+  const auto seed = options.seed;
+  return search_cv<Space, Builder, random>(space, std::move(build), std::move(options), std::move(fit), random{seed});
+}
+template <class Space, class Builder>
+[[nodiscard]] auto grid_search_cv(const Space& space, Builder build, search_cv_options options = {}, fit_options fit = {}) {
+  options.n_iter = std::numeric_limits<std::uint64_t>::max();
+  return search_cv<Space, Builder, grid>(space, std::move(build), std::move(options), std::move(fit), grid{});
+}
+
+}  // namespace typetune::torch
