@@ -94,8 +94,8 @@ struct successive_halving {
 struct handle_interrupts {};
 
 // Names the study's parameter struct: tt::study(space, tt::params<mlp_params>{}, ...) makes
-// study.best().params that struct (so `auto` works), checks objectives against it, and lets
-// optimize() take a generic lambda.
+// study.best().params that struct (so `auto` works), checks objectives and enqueue() against
+// it, and lets optimize() take a generic lambda, which is called with tt::trial<P>&.
 template <class Params>
 struct params {};
 
@@ -225,13 +225,11 @@ consteval auto classify_objective() {
       return result{objective_form::none, false};
     }
   } else if constexpr (!std::is_void_v<StudyParams>) {
-    // A generic lambda, given the study's struct: the trial form first.
+    // A generic lambda, given the study's struct, gets the trial (checking both forms would
+    // instantiate its body with the wrong one, a hard error inside the user's code).
     if constexpr (std::is_invocable_v<F&, trial<StudyParams>&>) {
       return result{objective_form::trial,
                     std::is_convertible_v<std::invoke_result_t<F&, trial<StudyParams>&>, outcome>};
-    } else if constexpr (std::is_invocable_v<F&, const StudyParams&>) {
-      return result{objective_form::params,
-                    std::is_convertible_v<std::invoke_result_t<F&, const StudyParams&>, outcome>};
     } else {
       return result{objective_form::none, false};
     }
@@ -402,7 +400,7 @@ class study {
       static_assert(kind.form != detail::objective_form::none,
                     "typetune: an objective takes one argument, tt::trial<P>& or const P& (P: a struct "
                     "that fits the space), and returns a value, tt::result or tt::pruned; a generic lambda "
-                    "needs the study's struct (tt::params<P>)");
+                    "gets tt::trial<P>& and needs the study's struct (tt::params<P>)");
       return {};
     } else if constexpr (!kind.returns_outcome) {
       static_assert(kind.returns_outcome,
