@@ -1,12 +1,12 @@
-// Hyperband on the Fashion-MNIST MLP space: the plan (brackets, configurations and epochs per
-// rung, total budget) is printed before anything runs, then the run is held against it. The
-// objective is a synthetic stand-in for "validation loss after r epochs" until LibTorch trials
-// land: it falls with the epochs trained, towards a floor set by the configuration.
+// Hyperband on the Fashion-MNIST MLP space through tt::study: the plan (brackets, configurations
+// and epochs per rung, total budget) is computed when the study is made and printed before
+// anything runs, then the run is held against it. The objective is a synthetic stand-in for
+// "validation loss after r epochs" until LibTorch trials land: it falls with the epochs trained,
+// towards a floor set by the configuration.
 #include <cmath>
 #include <cstring>
 #include <iostream>
 
-#include <typetune/engine/hyperband.hpp>
 #include <typetune/study.hpp>
 
 #include "mlp_space.hpp"
@@ -23,23 +23,28 @@ double loss_after(const fashion_mlp::mlp_params& p, std::int64_t epochs) {
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   // [plan]
-  const auto plan = tt::plan_hyperband({.min_resource = 1, .max_resource = quick ? 27 : 81, .reduction_factor = 3});
+  auto study = tt::study(fashion_mlp::space, tt::params<fashion_mlp::mlp_params>{}, tt::minimize{"val_loss"},
+                         tt::random{.seed = 7},
+                         tt::hyperband{.min_resource = 1, .max_resource = quick ? 27 : 81, .reduction_factor = 3});
+  const auto& plan = *study.schedule_plan();
   std::cout << plan.to_text() << '\n';
   // [plan]
 
-  tt::study_core study(tt::describe(fashion_mlp::space), tt::make_random_sampler(), {.metric = "val_loss", .seed = 7});
-  const auto report = tt::run_schedule(
-      study,
-      [](tt::trial_context& t) {
-        const auto params = tt::decode<fashion_mlp::mlp_params>(fashion_mlp::space, t.params());
-        return tt::outcome("val_loss", loss_after(params, *t.resource()));
+  // The objective trains up to t.resource() epochs; t.resumed_from() is what this trial's
+  // previous rung already trained, for objectives that resume from a checkpoint.
+  const auto summary = study.optimize(
+      [](tt::trial<fashion_mlp::mlp_params>& t) {
+        t.set_metric("epochs", static_cast<double>(*t.resource() - t.resumed_from()));
+        return tt::result{"val_loss", loss_after(t.params(), *t.resource())};
       },
-      plan, 2);
-  const auto best = study.best_trial();
+      tt::budget{.workers = 2});
+  const auto& report = *study.schedule_report();
+  const auto best = study.best();
   std::cout << "ran " << report.total_configs() << " configurations for " << report.total_resource() << ' '
             << plan.options.unit << " (planned " << plan.total_configs() << " for " << plan.total_resource()
             << "); the run " << (report.matches(plan) ? "matches" : "does NOT match") << " the plan\n"
-            << "best: trial " << best->number << " val_loss " << *best->value << ": "
-            << study.space().format(best->params) << '\n';
-  return report.matches(plan) ? 0 : 1;
+            << "best: trial " << best.number << " val_loss " << best.value << ": dense_bot "
+            << best.params.dense_bot << ", " << best.params.hidden.size() << " hidden layers\n"
+            << summary.failures_text();
+  return report.matches(plan) && summary.failures.empty() ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -18,9 +19,12 @@
 #include "typetune/check/grid.hpp"
 #include "typetune/decode.hpp"
 #include "typetune/describe.hpp"
+#include "typetune/engine/asha_pruner.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/grid_sampler.hpp"
+#include "typetune/engine/hyperband.hpp"
+#include "typetune/engine/interrupts.hpp"
 #include "typetune/engine/median_pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
@@ -56,12 +60,54 @@ struct gp {
 
 // Pruners.
 struct median_pruner : median_pruner_options {};
+// Asynchronous successive halving as a pruner: the objective reports at steps in `unit`
+// (t.report(epoch, loss)) and asks t.should_prune(); see engine/asha_pruner.hpp.
+struct asha {
+  std::int64_t min_resource = 1;
+  std::int64_t max_resource = 81;
+  std::int64_t reduction_factor = 3;
+  std::int64_t min_early_stopping_rate = 0;
+  std::string unit = "epochs";
+};
 
-// How much to run: trials, wall time and parallel workers (threads).
+// Schedulers: optimize() runs the plan (engine/hyperband.hpp) instead of a plain loop. The
+// objective trains each call up to t.resource() (in `unit`); t.resumed_from() is what an earlier
+// rung of the same trial already trained, for objectives that keep checkpoints. The plan is
+// computed when the study is made (study.schedule_plan()) and printed by tt::log_trials.
+struct hyperband {
+  std::int64_t min_resource = 1;
+  std::int64_t max_resource = 81;
+  std::int64_t reduction_factor = 3;
+  std::string unit = "epochs";
+};
+struct successive_halving {
+  std::int64_t min_resource = 1;
+  std::int64_t max_resource = 81;
+  std::int64_t reduction_factor = 3;
+  std::int64_t n_configs = 0;  // configurations at the first rung; 0: reduction_factor^s_max
+  std::string unit = "epochs";
+};
+
+// Ctrl-C during optimize(): the first one stops the search after the running trials (which see
+// t.stop_requested()), the second ends the process (exit status 130). The previous SIGINT
+// handler is restored when optimize() returns; the summary says `interrupted`.
+struct handle_interrupts {};
+
+// Names the study's parameter struct: tt::study(space, tt::params<mlp_params>{}, ...) makes
+// study.best().params that struct (so `auto` works), checks objectives and enqueue() against
+// it, and lets optimize() take a generic lambda, which is called with tt::trial<P>&.
+template <class Params>
+struct params {};
+
+// How much to run: trials, wall time and parallel workers (threads). With a scheduler
+// (tt::hyperband, tt::successive_halving) the plan decides how many trials run: `trials` and
+// `time_limit` do not apply there, `workers` and `trial_time_limit` do.
 struct budget {
   std::uint64_t trials = 100;
   std::optional<std::chrono::duration<double>> time_limit = std::nullopt;
   std::size_t workers = 1;
+  // Per trial: t.out_of_time() turns true after it (stopping is cooperative; see trial).
+  std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
 };
 
 // Writes one line per finished trial (number, state, value, time, active parameters) to `out`.
@@ -78,7 +124,8 @@ struct stop_after_failures {
 using result = outcome;
 inline const outcome pruned = outcome::pruned();
 
-// The trial an objective receives: its typed parameters, report() and should_prune().
+// The trial an objective receives: its typed parameters, report() and should_prune(), named
+// metrics, the schedule's resource, the stop request and the per-trial deadline.
 template <class Params>
 class trial {
  public:
@@ -87,8 +134,19 @@ class trial {
   [[nodiscard]] std::uint64_t number() const noexcept { return context_.number(); }
   [[nodiscard]] const assignment& raw() const noexcept { return context_.params(); }
   [[nodiscard]] std::optional<std::int64_t> resource() const noexcept { return context_.resource(); }
+  [[nodiscard]] std::int64_t resumed_from() const noexcept { return context_.resumed_from(); }
   void report(std::int64_t step, double value) { context_.report(step, value); }
   [[nodiscard]] bool should_prune() { return context_.should_prune(); }
+  // A named metric besides the objective (val_accuracy, epochs, parameters); see trial_context.
+  void set_metric(std::string name, double value) { context_.set_metric(std::move(name), value); }
+  // Ctrl-C (tt::handle_interrupts): stop between batches, then throw tt::interrupted{} or return.
+  [[nodiscard]] bool stop_requested() const noexcept { return context_.stop_requested(); }
+  // budget::trial_time_limit: stop between batches, then throw tt::trial_timeout{} (recorded as
+  // failed, "time limit of X s reached") or return a value (kept as the trial's value).
+  [[nodiscard]] bool out_of_time() const noexcept { return context_.out_of_time(); }
+  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept { return context_.time_left(); }
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept { return context_.deadline(); }
+  [[nodiscard]] trial_context& context() noexcept { return context_; }
 
  private:
   trial_context& context_;
@@ -97,9 +155,120 @@ class trial {
 
 namespace detail {
 template <class T>
-struct trial_params;
+struct is_trial : std::false_type {};
 template <class P>
-struct trial_params<trial<P>> { using type = P; };
+struct is_trial<trial<P>> : std::true_type {};
+
+// The one parameter of a callable with a single, non-template call operator (void otherwise).
+template <class Sig>
+struct call_signature {
+  static constexpr bool known = false;
+  using arg = void;
+};
+template <class R, class A>
+struct call_signature<R(A)> {
+  static constexpr bool known = true;
+  using arg = A;
+};
+template <class M>
+struct member_signature : call_signature<void> {};
+template <class R, class C, class A>
+struct member_signature<R (C::*)(A)> : call_signature<R(A)> {};
+template <class R, class C, class A>
+struct member_signature<R (C::*)(A) const> : call_signature<R(A)> {};
+template <class R, class C, class A>
+struct member_signature<R (C::*)(A) noexcept> : call_signature<R(A)> {};
+template <class R, class C, class A>
+struct member_signature<R (C::*)(A) const noexcept> : call_signature<R(A)> {};
+
+template <class F, class = void>
+struct objective_signature : call_signature<void> {};  // generic lambda, overloads, no call
+template <class F>
+struct objective_signature<F, std::void_t<decltype(&F::operator())>> : member_signature<decltype(&F::operator())> {};
+template <class R, class A>
+struct objective_signature<R (*)(A), void> : call_signature<R(A)> {};
+template <class R, class A>
+struct objective_signature<R(A), void> : call_signature<R(A)> {};
+template <class R, class A>
+struct objective_signature<R (*)(A) noexcept, void> : call_signature<R(A)> {};
+template <class R, class A>
+struct objective_signature<R(A) noexcept, void> : call_signature<R(A)> {};
+
+template <class T>
+struct trial_params_of { using type = void; };
+template <class P>
+struct trial_params_of<trial<P>> { using type = P; };
+
+// How optimize() calls an objective F: with tt::trial<params>& (form::trial), with
+// const params& (form::params), or not at all (form::none). StudyParams: tt::params<P>, or void.
+enum class objective_form { none, trial, params };
+
+template <class F, class StudyParams>
+consteval auto classify_objective() {
+  struct result {
+    objective_form form;
+    bool returns_outcome;
+  };
+  using sig = objective_signature<F>;
+  if constexpr (sig::known) {
+    using bare = std::remove_cvref_t<typename sig::arg>;
+    if constexpr (is_trial<bare>::value) {
+      if constexpr (std::is_invocable_v<F&, bare&>) {
+        return result{objective_form::trial, std::is_convertible_v<std::invoke_result_t<F&, bare&>, outcome>};
+      } else {
+        return result{objective_form::none, false};
+      }
+    } else if constexpr (std::is_class_v<bare> && !std::is_same_v<bare, trial_context> &&
+                         std::is_invocable_v<F&, const bare&>) {
+      return result{objective_form::params, std::is_convertible_v<std::invoke_result_t<F&, const bare&>, outcome>};
+    } else {
+      return result{objective_form::none, false};
+    }
+  } else if constexpr (!std::is_void_v<StudyParams>) {
+    // A generic lambda, given the study's struct, gets the trial (checking both forms would
+    // instantiate its body with the wrong one, a hard error inside the user's code).
+    if constexpr (std::is_invocable_v<F&, trial<StudyParams>&>) {
+      return result{objective_form::trial,
+                    std::is_convertible_v<std::invoke_result_t<F&, trial<StudyParams>&>, outcome>};
+    } else {
+      return result{objective_form::none, false};
+    }
+  } else {
+    return result{objective_form::none, false};
+  }
+}
+
+// The parameter struct an objective of a known form takes.
+template <class F, class StudyParams, objective_form Form>
+struct objective_params {
+  using type = void;
+};
+template <class F, class StudyParams>
+struct objective_params<F, StudyParams, objective_form::trial> {
+  using type = std::conditional_t<objective_signature<F>::known,
+                                  typename trial_params_of<std::remove_cvref_t<typename objective_signature<F>::arg>>::type,
+                                  StudyParams>;
+};
+template <class F, class StudyParams>
+struct objective_params<F, StudyParams, objective_form::params> {
+  using type = std::conditional_t<objective_signature<F>::known,
+                                  std::remove_cvref_t<typename objective_signature<F>::arg>, StudyParams>;
+};
+
+template <class T>
+struct params_tag { using type = void; };
+template <class P>
+struct params_tag<params<P>> { using type = P; };
+
+// The P of the first tt::params<P> among a study's options, or void.
+template <class... Options>
+struct study_params { using type = void; };
+template <class First, class... Rest>
+struct study_params<First, Rest...> {
+  using type = std::conditional_t<!std::is_void_v<typename params_tag<std::remove_cvref_t<First>>::type>,
+                                  typename params_tag<std::remove_cvref_t<First>>::type,
+                                  typename study_params<Rest...>::type>;
+};
 }  // namespace detail
 
 // Typed parameters of a recorded trial: converts to any struct that fits the space.
@@ -118,14 +287,29 @@ class typed_params {
   assignment raw_;
 };
 
-template <class Space>
+// The best trial: `params` is the study's struct when it was made with tt::params<P>, else a
+// typed_params<Space> that converts to any struct fitting the space
+// (`mlp_params best = study.best().params;`).
+template <class Space, class Params = void>
 struct best_trial {
   std::uint64_t number;
   double value;
+  Params params;
+  std::map<std::string, double> metrics;
+};
+template <class Space>
+struct best_trial<Space, void> {
+  std::uint64_t number;
+  double value;
   typed_params<Space> params;
+  std::map<std::string, double> metrics;
 };
 
-template <class Space>
+// Params: the parameter struct, when the study is told it (tt::params<P>{} among the options,
+// or spelled out as tt::study<decltype(space), P>); void otherwise, and then each optimize()
+// takes its struct from the objective. The choice is a type, not a runtime fact, so best()
+// returns the struct only where the compiler knows which one it is.
+template <class Space, class Params = void>
 class study {
  public:
   template <class... Options>
@@ -162,10 +346,34 @@ class study {
         opts.max_consecutive_failures = option.count;
       } else if constexpr (std::is_same_v<T, median_pruner>) {
         chosen_pruner = make_median_pruner(option);
+      } else if constexpr (std::is_same_v<T, asha>) {
+        chosen_pruner = make_asha_pruner({.min_resource = option.min_resource,
+                                          .max_resource = option.max_resource,
+                                          .reduction_factor = option.reduction_factor,
+                                          .min_early_stopping_rate = option.min_early_stopping_rate,
+                                          .unit = option.unit});
+      } else if constexpr (std::is_same_v<T, hyperband>) {
+        plan_ = plan_hyperband({.min_resource = option.min_resource,
+                                .max_resource = option.max_resource,
+                                .reduction_factor = option.reduction_factor,
+                                .unit = option.unit});
+      } else if constexpr (std::is_same_v<T, successive_halving>) {
+        plan_ = plan_successive_halving({.min_resource = option.min_resource,
+                                         .max_resource = option.max_resource,
+                                         .reduction_factor = option.reduction_factor,
+                                         .unit = option.unit},
+                                        option.n_configs);
+      } else if constexpr (std::is_same_v<T, handle_interrupts>) {
+        handle_interrupts_ = true;
+      } else if constexpr (!std::is_void_v<typename detail::params_tag<T>::type>) {
+        static_assert(std::is_same_v<typename detail::params_tag<T>::type, Params>,
+                      "typetune: tt::params<P> names another struct than the study's Params");
       } else {
         static_assert(error::always_false<T>,
                       "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random, grid, "
-                      "sobol, tpe, gp), a pruner (tt::median_pruner), tt::log_trials and tt::stop_after_failures");
+                      "sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
+                      "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures and "
+                      "tt::handle_interrupts");
       }
     };
     (apply(std::forward<Options>(options)), ...);
@@ -179,38 +387,110 @@ class study {
     core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen), std::move(opts), std::move(chosen_pruner));
   }
 
-  // Runs the objective, a callable taking tt::trial<Params>&, within the budget. Params is
-  // checked against the space here: a struct that does not fit is a compile error.
+  // Runs the objective within the budget. The objective takes tt::trial<P>& (parameters,
+  // report(), should_prune(), set_metric(), resource(), ...) or const P& (parameters only) and
+  // returns a value, tt::result or tt::pruned. P is checked against the space here: a struct
+  // that does not fit is a compile error naming the field. With tt::hyperband or
+  // tt::successive_halving the schedule's plan runs (see budget); schedule_report() holds what ran.
   template <class Objective>
   run_summary optimize(Objective&& objective, const budget& b = {}) {
-    using arg_t = std::remove_cvref_t<builder_params_t<std::remove_cvref_t<Objective>>>;
-    using params_t = typename detail::trial_params<arg_t>::type;
-    static_assert(fits<params_t>(Space{}));
-    const Space& space = space_;
-    auto wrapped = [&space, &objective](trial_context& context) -> outcome {
-      trial<params_t> t(context, decode<params_t>(space, context.params()));
-      return outcome(std::invoke(objective, t));
-    };
-    return core_->optimize(wrapped, run_budget{b.trials, b.time_limit, b.workers});
+    using F = std::remove_cvref_t<Objective>;
+    constexpr auto kind = detail::classify_objective<F, Params>();
+    if constexpr (kind.form == detail::objective_form::none) {
+      static_assert(kind.form != detail::objective_form::none,
+                    "typetune: an objective takes one argument, tt::trial<P>& or const P& (P: a struct "
+                    "that fits the space), and returns a value, tt::result or tt::pruned; a generic lambda "
+                    "gets tt::trial<P>& and needs the study's struct (tt::params<P>)");
+      return {};
+    } else if constexpr (!kind.returns_outcome) {
+      static_assert(kind.returns_outcome,
+                    "typetune: an objective returns a double, tt::result{...} or tt::pruned");
+      return {};
+    } else {
+      using params_t = typename detail::objective_params<F, Params, kind.form>::type;
+      static_assert(std::is_void_v<Params> || std::is_same_v<params_t, Params>,
+                    "typetune: the objective takes another struct than the study's tt::params<P>");
+      static_assert(fits<params_t>(Space{}));
+      constexpr bool by_trial = kind.form == detail::objective_form::trial;
+      const Space& space = space_;
+      auto wrapped = [&space, &objective](trial_context& context) -> outcome {
+        if constexpr (by_trial) {
+          trial<params_t> t(context, decode<params_t>(space, context.params()));
+          return outcome(std::invoke(objective, t));
+        } else {
+          const params_t p = decode<params_t>(space, context.params());
+          return outcome(std::invoke(objective, p));
+        }
+      };
+      std::optional<sigint_scope> interrupts;
+      if (handle_interrupts_) interrupts.emplace(*core_);
+      if (plan_) return run_plan(wrapped, b);
+      return core_->optimize(wrapped, run_budget{b.trials, b.time_limit, b.workers, b.trial_time_limit});
+    }
   }
 
+  // Queues a known configuration to run before the sampler's proposals (first in, first out):
+  // the struct is encoded into the space's assignment (a value outside its parameter's range
+  // throws, naming the parameter). enqueue_raw takes the assignment itself.
+  template <class P>
+  void enqueue(const P& p) {
+    static_assert(std::is_void_v<Params> || std::is_same_v<P, Params>,
+                  "typetune: enqueue() takes the study's tt::params<P> struct");
+    core_->enqueue(encode(space_, p));
+  }
+  void enqueue_raw(assignment raw) { core_->enqueue(std::move(raw)); }
+
   // The best complete trial; throws std::logic_error when none has completed.
-  [[nodiscard]] best_trial<Space> best() const {
+  [[nodiscard]] best_trial<Space, Params> best() const {
     auto record = core_->best_trial();
     if (!record) throw std::logic_error("typetune: no trial has completed yet");
-    return {record->number, *record->value, typed_params<Space>(space_, std::move(record->params))};
+    if constexpr (std::is_void_v<Params>) {
+      return {record->number, *record->value, typed_params<Space>(space_, std::move(record->params)),
+              std::move(record->metrics)};
+    } else {
+      return {record->number, *record->value, decode<Params>(space_, record->params), std::move(record->metrics)};
+    }
   }
+  // The scheduler's plan (tt::hyperband, tt::successive_halving), computed when the study was
+  // made; nullopt without a scheduler. schedule_report(): what the last optimize() ran of it.
+  [[nodiscard]] const std::optional<typetune::schedule_plan>& schedule_plan() const noexcept { return plan_; }
+  [[nodiscard]] const std::optional<typetune::schedule_report>& schedule_report() const noexcept { return report_; }
   [[nodiscard]] std::vector<trial_record> trials() const { return core_->trials(); }
   [[nodiscard]] const space_desc& description() const noexcept { return core_->space(); }
   [[nodiscard]] study_core& engine() noexcept { return *core_; }
 
  private:
+  run_summary run_plan(const objective& wrapped, const budget& b) {
+    if (log_ != nullptr) *log_ << plan_->to_text() << std::flush;
+    typetune::schedule_report ran;
+    try {
+      ran = run_schedule(*core_, wrapped, *plan_, b.workers, b.trial_time_limit);
+    } catch (...) {
+      core_->clear_stop_request();
+      throw;
+    }
+    run_summary summary;
+    summary.interrupted = core_->clear_stop_request();
+    std::vector<std::uint64_t> numbers;
+    for (const auto& bracket : ran.brackets) {
+      if (!bracket.empty()) numbers.insert(numbers.end(), bracket.front().trials.begin(), bracket.front().trials.end());
+    }
+    summary.trials_started = numbers.size();
+    summary.exhausted = !summary.interrupted && ran.total_configs() < plan_->total_configs();
+    summary.failures = core_->summarize_failures(numbers);
+    report_ = std::move(ran);
+    return summary;
+  }
+
   Space space_;  // a copy: spaces are small literal values, and a temporary must not dangle
   std::ostream* log_ = nullptr;
+  bool handle_interrupts_ = false;
+  std::optional<typetune::schedule_plan> plan_;
+  std::optional<typetune::schedule_report> report_;
   std::unique_ptr<study_core> core_;
 };
 
 template <class Space, class... Options>
-study(const Space&, Options&&...) -> study<Space>;
+study(const Space&, Options&&...) -> study<Space, typename detail::study_params<Options...>::type>;
 
 }  // namespace typetune

@@ -29,6 +29,12 @@ class grid_sampler final : public sampler {
     return codec.decode(number);
   }
 
+  std::optional<std::uint64_t> capacity(const study_view& view) override {
+    const auto& codec = codecs_.get(view.space);
+    if (!codec.size() || codec.saturated()) return std::nullopt;
+    return *codec.size();
+  }
+
   std::string_view name() const override { return "grid"; }
 
  private:

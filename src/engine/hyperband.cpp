@@ -21,6 +21,32 @@ std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
   return r;
 }
 
+// Totals of a plan: a sum of products that must not wrap (R = 1e16 with eta = 2 would).
+std::int64_t total_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) {
+    throw std::overflow_error("typetune: the schedule's total resource does not fit in a 64-bit integer; lower "
+                              "max_resource or the number of configurations");
+  }
+  return r;
+}
+
+std::int64_t total_add(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) {
+    throw std::overflow_error("typetune: the schedule's total resource does not fit in a 64-bit integer; lower "
+                              "max_resource or the number of configurations");
+  }
+  return r;
+}
+
+// Every total a plan shows, computed once so that an unrepresentable plan is rejected up front.
+void check_totals(const schedule_plan& plan) {
+  (void)plan.total_configs();
+  (void)plan.total_resource();
+  (void)plan.total_resource_resumed();
+}
+
 std::int64_t ipow(std::int64_t base, std::int64_t exp) {
   std::int64_t r = 1;
   for (std::int64_t i = 0; i < exp; ++i) r = checked_mul(r, base);
@@ -66,7 +92,7 @@ bool better(direction dir, double a, double b) { return dir == direction::minimi
 
 std::int64_t bracket_plan::total_resource() const {
   std::int64_t total = 0;
-  for (const auto& r : rungs) total += r.configs * r.resource;
+  for (const auto& r : rungs) total = total_add(total, total_mul(r.configs, r.resource));
   return total;
 }
 
@@ -74,7 +100,7 @@ std::int64_t bracket_plan::total_resource_resumed() const {
   std::int64_t total = 0;
   std::int64_t previous = 0;
   for (const auto& r : rungs) {
-    total += r.configs * (r.resource - previous);
+    total = total_add(total, total_mul(r.configs, r.resource - previous));
     previous = r.resource;
   }
   return total;
@@ -82,19 +108,19 @@ std::int64_t bracket_plan::total_resource_resumed() const {
 
 std::int64_t schedule_plan::total_configs() const {
   std::int64_t total = 0;
-  for (const auto& b : brackets) total += b.rungs.empty() ? 0 : b.rungs.front().configs;
+  for (const auto& b : brackets) total = total_add(total, b.rungs.empty() ? 0 : b.rungs.front().configs);
   return total;
 }
 
 std::int64_t schedule_plan::total_resource() const {
   std::int64_t total = 0;
-  for (const auto& b : brackets) total += b.total_resource();
+  for (const auto& b : brackets) total = total_add(total, b.total_resource());
   return total;
 }
 
 std::int64_t schedule_plan::total_resource_resumed() const {
   std::int64_t total = 0;
-  for (const auto& b : brackets) total += b.total_resource_resumed();
+  for (const auto& b : brackets) total = total_add(total, b.total_resource_resumed());
   return total;
 }
 
@@ -105,18 +131,34 @@ std::string schedule_plan::to_text() const {
       << options.max_resource << " " << u << ", reduction factor " << options.reduction_factor
       << ", s_max " << s_max << ", " << brackets.size()
       << (brackets.size() == 1 ? " bracket\n" : " brackets\n");
-  out << "bracket  rung  configs  " << u << " each  " << u << " total\n";
-  const auto pad = [](std::int64_t v, std::size_t width) {
-    auto s = std::to_string(v);
+  // Columns as wide as their header or their longest number, whichever is wider.
+  const std::string heads[] = {"bracket", "rung", "configs", u + " each", u + " total"};
+  std::size_t widths[5];
+  for (std::size_t c = 0; c < 5; ++c) widths[c] = heads[c].size();
+  const auto widen = [&widths](std::size_t c, std::int64_t v) {
+    widths[c] = std::max(widths[c], std::to_string(v).size());
+  };
+  for (const auto& b : brackets) {
+    for (std::size_t i = 0; i < b.rungs.size(); ++i) {
+      widen(0, b.index);
+      widen(1, static_cast<std::int64_t>(i));
+      widen(2, b.rungs[i].configs);
+      widen(3, b.rungs[i].resource);
+      widen(4, total_mul(b.rungs[i].configs, b.rungs[i].resource));
+    }
+  }
+  const auto pad = [](const std::string& s, std::size_t width) {
     return std::string(s.size() < width ? width - s.size() : 0, ' ') + s;
   };
-  const std::size_t each_w = u.size() + 5;
-  const std::size_t total_w = u.size() + 6;
+  for (std::size_t c = 0; c < 5; ++c) out << (c == 0 ? "" : "  ") << pad(heads[c], widths[c]);
+  out << "\n";
   for (const auto& b : brackets) {
     for (std::size_t i = 0; i < b.rungs.size(); ++i) {
       const auto& r = b.rungs[i];
-      out << pad(b.index, 7) << pad(static_cast<std::int64_t>(i), 6) << pad(r.configs, 9)
-          << pad(r.resource, each_w + 2) << pad(r.configs * r.resource, total_w + 2) << "\n";
+      const std::int64_t cells[] = {b.index, static_cast<std::int64_t>(i), r.configs, r.resource,
+                                    total_mul(r.configs, r.resource)};
+      for (std::size_t c = 0; c < 5; ++c) out << (c == 0 ? "" : "  ") << pad(std::to_string(cells[c]), widths[c]);
+      out << "\n";
     }
   }
   out << "total: " << total_configs() << " configurations, " << total_resource() << " " << u
@@ -133,6 +175,7 @@ schedule_plan plan_hyperband(const hyperband_options& options) {
     const auto n = (checked_mul(plan.s_max + 1, ipow(options.reduction_factor, s)) + s) / (s + 1);
     plan.brackets.push_back(make_bracket(options, s, n));
   }
+  check_totals(plan);
   return plan;
 }
 
@@ -141,6 +184,7 @@ schedule_plan plan_successive_halving(const hyperband_options& options, std::int
   schedule_plan plan{"successive halving", options, compute_s_max(options), {}};
   const auto n = n_configs > 0 ? n_configs : ipow(options.reduction_factor, plan.s_max);
   plan.brackets.push_back(make_bracket(options, plan.s_max, n));
+  check_totals(plan);
   return plan;
 }
 
@@ -180,13 +224,15 @@ bool schedule_report::matches(const schedule_plan& plan) const {
 }
 
 schedule_report run_schedule(study_core& study, const objective& f, const schedule_plan& plan,
-                             std::size_t workers) {
+                             std::size_t workers, std::optional<std::chrono::duration<double>> trial_time_limit) {
   const auto dir = study.options().dir;
   schedule_report report;
   for (const auto& bracket : plan.brackets) {
+    if (study.stop_requested()) break;
     auto& bracket_report = report.brackets.emplace_back();
     std::vector<trial_ticket> alive;
     for (std::int64_t i = 0; i < bracket.rungs.front().configs; ++i) {
+      if (study.stop_requested()) break;
       auto ticket = study.ask();
       if (!ticket) break;  // a finite space ran out: the bracket runs short
       alive.push_back(std::move(*ticket));
@@ -194,6 +240,12 @@ schedule_report run_schedule(study_core& study, const objective& f, const schedu
 
     std::int64_t previous = 0;
     for (std::size_t rung = 0; rung < bracket.rungs.size() && !alive.empty(); ++rung) {
+      if (study.stop_requested()) {
+        // Promoted (or asked) configurations that will not run this rung: stopped by the request.
+        for (const auto& t : alive) study.finish(t.number, {trial_state::interrupted, {}, "stop requested"});
+        alive.clear();
+        break;
+      }
       const auto resource = bracket.rungs[rung].resource;
       auto& rr = bracket_report.emplace_back();
       rr.resource = resource;
@@ -210,7 +262,7 @@ schedule_report run_schedule(study_core& study, const objective& f, const schedu
       const auto work = [&] {
         for (std::size_t j; (j = next.fetch_add(1)) < alive.size();) {
           try {
-            results[j] = study.evaluate(alive[j], f, resource, previous);
+            results[j] = study.evaluate(alive[j], f, resource, previous, trial_time_limit);
           } catch (const std::exception& e) {
             results[j] = {trial_state::failed, {}, e.what()};
             std::lock_guard lock(error_mutex);

@@ -26,6 +26,10 @@ class memory_store final : public trial_store {
     mutable_get(number).intermediate[step] = value;
   }
 
+  void set_metric(std::uint64_t number, std::string name, double value) override {
+    mutable_get(number).metrics[std::move(name)] = value;
+  }
+
   void finish(std::uint64_t number, trial_state state, std::optional<double> value,
               std::string message, double duration_s) override {
     auto& t = mutable_get(number);

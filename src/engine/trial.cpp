@@ -11,6 +11,7 @@ std::string_view to_string(trial_state s) {
     case trial_state::failed: return "failed";
     case trial_state::diverged: return "diverged";
     case trial_state::out_of_memory: return "out_of_memory";
+    case trial_state::interrupted: return "interrupted";
   }
   return "unknown";
 }

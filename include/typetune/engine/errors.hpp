@@ -1,5 +1,6 @@
-// Exceptions the engine gives a meaning to: an objective throws out_of_memory_error or
-// trial_pruned to end its trial in that state; the study throws too_many_failures_error.
+// Exceptions the engine gives a meaning to: an objective throws out_of_memory_error,
+// trial_pruned, trial_timeout or interrupted to end its trial in that state; the study throws
+// too_many_failures_error.
 #pragma once
 
 #include <stdexcept>
@@ -20,6 +21,22 @@ class out_of_memory_error : public std::runtime_error {
 class trial_pruned : public std::exception {
  public:
   [[nodiscard]] const char* what() const noexcept override { return "typetune: trial pruned"; }
+};
+
+// Thrown by an objective that stopped because trial_context::out_of_time() became true (the
+// per-trial time limit, run_budget::trial_time_limit). The trial is recorded as failed with the
+// message "time limit of X s reached": a configuration too slow for the limit is a failure of
+// that configuration, and the consecutive-failure stop then catches a limit too short for all.
+class trial_timeout : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override { return "typetune: trial time limit reached"; }
+};
+
+// Thrown by an objective that stopped because trial_context::stop_requested() became true (a
+// Ctrl-C, study_core::request_stop()); the trial is recorded as interrupted.
+class interrupted : public std::exception {
+ public:
+  [[nodiscard]] const char* what() const noexcept override { return "typetune: trial interrupted"; }
 };
 
 // Thrown by ask() and optimize() once the configured number of consecutive trials failed: the

@@ -2,8 +2,10 @@
 // shown before anything runs, and a driver that runs the plan through a study and reports.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,7 @@ struct bracket_plan {
   std::int64_t index = 0;  // s: s_max for the most exploratory bracket, 0 for plain full runs
   std::vector<rung_plan> rungs;
 
+  // Totals throw std::overflow_error rather than wrap; plan_* already checked theirs.
   [[nodiscard]] std::int64_t total_resource() const;          // sum n_i * r_i (from scratch)
   [[nodiscard]] std::int64_t total_resource_resumed() const;  // sum n_i * (r_i - r_{i-1})
 };
@@ -47,7 +50,8 @@ struct schedule_plan {
   [[nodiscard]] std::string to_text() const;
 };
 
-// Throw std::invalid_argument for min_resource < 1, max_resource < min_resource or eta < 2.
+// Throw std::invalid_argument for min_resource < 1, max_resource < min_resource or eta < 2, and
+// std::overflow_error for a plan whose totals do not fit in 64-bit integers.
 [[nodiscard]] schedule_plan plan_hyperband(const hyperband_options& options);
 // One bracket, s = s_max (the most exploratory one); n_configs overrides its n.
 [[nodiscard]] schedule_plan plan_successive_halving(const hyperband_options& options,
@@ -76,8 +80,11 @@ struct schedule_report {
 // Runs the plan: each bracket asks its configurations from the study's sampler, evaluates each
 // rung on `workers` threads (trial_context::resource() is r_i), records the rung value as the
 // intermediate value at step r_i, keeps the best n_{i+1} and ends the others as pruned; the
-// survivors of the last rung complete. Rethrows too_many_failures_error from ask().
+// survivors of the last rung complete. Rethrows too_many_failures_error from ask(). After
+// study.request_stop() no new configuration is asked and no new rung starts (configurations
+// waiting for one end as interrupted). trial_time_limit applies to each objective call.
 schedule_report run_schedule(study_core& study, const objective& f, const schedule_plan& plan,
-                             std::size_t workers = 1);
+                             std::size_t workers = 1,
+                             std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt);
 
 }  // namespace typetune

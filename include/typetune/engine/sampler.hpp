@@ -24,11 +24,17 @@ struct study_view {
 class sampler {
  public:
   virtual ~sampler() = default;
-  // An assignment for trial `number` in which exactly the active parameters hold legal values,
-  // or nullopt once a finite sampler has nothing left to propose. Random streams must be derived
-  // from (view.seed, number) alone so that any trial can be re-run from its number.
+  // An assignment for the sampler's `number`-th proposal in which exactly the active parameters
+  // hold legal values, or nullopt once a finite sampler has nothing left to propose. `number` is
+  // the trial number unless configurations were enqueued (study_core::enqueue): enqueued trials
+  // take trial numbers but no proposal, so a grid skips nothing. Random streams must be derived
+  // from (view.seed, number) alone so that any proposal can be re-made from its number.
   [[nodiscard]] virtual std::optional<assignment> sample(const study_view& view,
                                                          std::uint64_t number) = 0;
+  // How many proposals a finite sampler makes in all (sample() returns nullopt from this number
+  // on), or nullopt when it never runs out. Lets a run that stops exactly at the end know that
+  // it explored everything.
+  [[nodiscard]] virtual std::optional<std::uint64_t> capacity(const study_view& /*view*/) { return std::nullopt; }
   [[nodiscard]] virtual std::string_view name() const = 0;
 };
 

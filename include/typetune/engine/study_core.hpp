@@ -2,13 +2,16 @@
 // threads and a time limit, trial states, the consecutive-failure stop and the best trial.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,19 +39,38 @@ struct study_options {
   std::function<void(const trial_record&)> on_trial_end = {};
 };
 
-// One line for a finished trial: "trial 12 complete val_loss=0.3123 in 0.41 s: dense_bot=200, ...".
+// One line for a finished trial: "trial 12 complete val_loss=0.3123 val_acc=0.91 in 0.41 s:
+// dense_bot=200, ..." (the objective's value, then the named metrics in name order).
 [[nodiscard]] std::string describe_trial(const space_desc& space, const trial_record& t, std::string_view metric);
 
 struct run_budget {
   std::uint64_t max_trials = 100;  // trials started by this optimize() call
   std::optional<std::chrono::duration<double>> time_limit;  // no new trial starts after it
   std::size_t workers = 1;         // threads, each running one trial at a time
+  // Per trial: trial_context::deadline() is the trial's start plus this; see out_of_time().
+  std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
+};
+
+// Trials of one run that ended failed, out_of_memory or diverged with the same message.
+struct failure_group {
+  trial_state state = trial_state::failed;
+  std::string message;
+  std::uint64_t count = 0;
+  std::uint64_t first_trial = 0;  // the lowest trial number with it
 };
 
 struct run_summary {
-  std::uint64_t trials_started = 0;
-  bool exhausted = false;  // the sampler had nothing left (a finite space fully explored)
+  std::uint64_t trials_started = 0;  // by this call only (not by another running at once)
+  // The sampler had nothing left (a finite space fully explored), also when the budget ended
+  // exactly at the last configuration.
+  bool exhausted = false;
   bool timed_out = false;
+  bool interrupted = false;  // a stop was requested (Ctrl-C): no new trial started after it
+  std::vector<failure_group> failures;  // by first trial number
+
+  // "3 of 20 trials did not complete:\n  2 failed (first: trial 4): cuda error ...\n...";
+  // empty when every trial completed (or was pruned or interrupted).
+  [[nodiscard]] std::string failures_text() const;
 };
 
 // A trial handed out by ask(): its number and the assignment (inactive parameters monostate).
@@ -82,6 +104,22 @@ class study_core {
   // throws (a grid over a continuous space).
   [[nodiscard]] std::optional<trial_ticket> ask();
 
+  // Queues a known configuration: the next ask() hands it out (first in, first out) before the
+  // sampler is consulted. Throws assignment_error naming the parameter unless it fits the space.
+  void enqueue(assignment params);
+  [[nodiscard]] std::size_t enqueued() const;  // queued, not yet asked
+
+  // Asks running optimize() calls (and schedules) to stop: no new trial starts, and running
+  // objectives see trial_context::stop_requested(). Only stores to a lock-free atomic, so a
+  // signal handler may call it. optimize() clears the request when it returns; a request made
+  // while none runs stops the next one before its first trial.
+  void request_stop() noexcept { stop_requested_.store(true); }
+  [[nodiscard]] bool stop_requested() const noexcept { return stop_requested_.load(); }
+  bool clear_stop_request() noexcept { return stop_requested_.exchange(false); }  // was it set?
+
+  // A named metric of a running trial (see trial_context::set_metric).
+  void set_metric(std::uint64_t number, std::string name, double value);
+
   void report(std::uint64_t number, std::int64_t step, double value);
   [[nodiscard]] bool should_prune(std::uint64_t number);
 
@@ -94,16 +132,23 @@ class study_core {
   void tell_failure(std::uint64_t number, trial_state state, std::string message);
 
   // Runs ask -> objective -> tell on budget.workers threads until max_trials trials started,
-  // the time limit passed or the sampler is exhausted; running trials always finish. Rethrows
-  // the first error that stopped it (too_many_failures_error, a sampler's error).
+  // the time limit passed, a stop was requested or the sampler is exhausted; running trials
+  // always finish. Rethrows the first error that stopped it (too_many_failures_error, a
+  // sampler's error). Several calls may run at once; each summary counts its own trials.
   run_summary optimize(const objective& f, const run_budget& budget);
 
   // For schedulers: runs the objective for an asked trial, classifying how it ended, without
-  // ending the trial; then finish() records it.
+  // ending the trial; then finish() records it. `time_limit`: the trial's deadline is now plus it.
   [[nodiscard]] evaluation evaluate(const trial_ticket& ticket, const objective& f,
                                     std::optional<std::int64_t> resource = std::nullopt,
-                                    std::int64_t resumed_from = 0);
+                                    std::int64_t resumed_from = 0,
+                                    std::optional<std::chrono::duration<double>> time_limit = std::nullopt);
+  // Records how a running trial ended. The same rule as tell(): a complete result with a NaN or
+  // infinite value is recorded as diverged, one with no value as failed.
   void finish(std::uint64_t number, const evaluation& result);
+
+  // The failed, out_of_memory and diverged trials among `numbers`, grouped by state and message.
+  [[nodiscard]] std::vector<failure_group> summarize_failures(std::span<const std::uint64_t> numbers) const;
 
   // The complete trial with the best value (ties: the lowest number), if any.
   [[nodiscard]] std::optional<trial_record> best_trial() const;
@@ -126,6 +171,10 @@ class study_core {
   std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> started_;
   std::size_t consecutive_failures_ = 0;
   std::string last_failure_;
+  std::deque<assignment> queue_;   // enqueued configurations, handed out before sampling
+  std::uint64_t proposals_ = 0;    // what the sampler proposed so far: its next `number`
+  std::atomic<bool> stop_requested_{false};
+  static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() must be async-signal-safe");
 };
 
 }  // namespace typetune

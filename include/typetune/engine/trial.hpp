@@ -19,6 +19,7 @@ enum class trial_state : std::uint8_t {
   failed,         // the objective threw; `message` holds what it said
   diverged,       // the objective returned NaN or an infinity
   out_of_memory,  // its own state, so that a later run can retry it with less
+  interrupted,    // stopped by a stop request (Ctrl-C) before it could finish
 };
 
 [[nodiscard]] std::string_view to_string(trial_state s);
@@ -31,6 +32,7 @@ struct trial_record {
   assignment params;                        // only active parameters hold values
   std::optional<double> value;              // set when complete (and for pruned: last reported)
   std::map<std::int64_t, double> intermediate;  // step -> value, from report(step, value)
+  std::map<std::string, double> metrics;    // named metrics besides the objective (set_metric)
   std::string message;                      // failure text
   double duration_s = 0;
 };

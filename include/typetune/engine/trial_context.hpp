@@ -2,6 +2,7 @@
 // scheduler gave it) and what it returns: a value, or "pruned".
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -61,18 +62,39 @@ class trial_context {
   // Asks the study's pruner whether to stop now; false when the study has none.
   [[nodiscard]] bool should_prune();
 
+  // Records a named metric besides the objective (validation accuracy, epochs trained, the
+  // parameter count); kept in trial_record::metrics and shown in describe_trial(). Throws
+  // std::invalid_argument for an empty name or the study's own metric.
+  void set_metric(std::string name, double value);
+
+  // Whether a stop was requested (Ctrl-C under tt::handle_interrupts, study_core::request_stop):
+  // a long objective checks it between batches and then throws typetune::interrupted (or
+  // returns); either way the trial is recorded as interrupted.
+  [[nodiscard]] bool stop_requested() const noexcept;
+
+  // The per-trial time limit (run_budget::trial_time_limit), if any: the deadline, the time
+  // left (never negative) and whether it has passed. Stopping is cooperative: an objective that
+  // sees out_of_time() throws typetune::trial_timeout (recorded as failed, "time limit of X s
+  // reached"), or returns a value, which is kept like any other.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept { return deadline_; }
+  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept;
+  [[nodiscard]] bool out_of_time() const noexcept;
+
  private:
   friend class study_core;
   trial_context(study_core& study, std::uint64_t number, const assignment& params,
-                std::optional<std::int64_t> resource, std::int64_t resumed_from)
+                std::optional<std::int64_t> resource, std::int64_t resumed_from,
+                std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt)
       : study_(study), number_(number), params_(params), resource_(resource),
-        resumed_from_(resumed_from) {}
+        resumed_from_(resumed_from), deadline_(deadline) {}
 
   study_core& study_;
   std::uint64_t number_;
   const assignment& params_;
   std::optional<std::int64_t> resource_;
   std::int64_t resumed_from_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  mutable bool saw_stop_ = false;  // stop_requested() answered true: a returned value is partial
 };
 
 using objective = std::function<outcome(trial_context&)>;

@@ -23,6 +23,8 @@ class trial_store {
   virtual void add(trial_record record) = 0;
   // Records an intermediate value; a second report for the same step replaces the first.
   virtual void report(std::uint64_t number, std::int64_t step, double value) = 0;
+  // Records a named metric; a second value for the same name replaces the first.
+  virtual void set_metric(std::uint64_t number, std::string name, double value) = 0;
   // Moves a running trial to its final state.
   virtual void finish(std::uint64_t number, trial_state state, std::optional<double> value,
                       std::string message, double duration_s) = 0;

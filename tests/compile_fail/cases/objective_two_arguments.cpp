@@ -1,0 +1,13 @@
+// An objective with two parameters (the trial and something else) is not a form optimize()
+// knows: the message lists the accepted ones.
+// EXPECT: error: static assertion failed: typetune: an objective takes one argument, tt::trial<P>& or const P&
+#include <typetune/study.hpp>
+
+#include "mlp_space.hpp"
+
+namespace tt = typetune;
+
+int main() {
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"});
+  study.optimize([](tt::trial<fashion_mlp::mlp_params>& t, int) { return tt::result{"val_loss", t.params().dense_bot * 1.0}; });
+}

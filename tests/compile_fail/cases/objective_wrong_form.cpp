@@ -1,0 +1,13 @@
+// An objective that takes neither tt::trial<P>& nor const P& (here an int): optimize() says
+// which forms it accepts.
+// EXPECT: error: static assertion failed: typetune: an objective takes one argument, tt::trial<P>& or const P&
+#include <typetune/study.hpp>
+
+#include "mlp_space.hpp"
+
+namespace tt = typetune;
+
+int main() {
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"});
+  study.optimize([](int epochs) { return tt::result{"val_loss", 1.0 / epochs}; });
+}
