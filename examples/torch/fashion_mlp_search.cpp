@@ -71,7 +71,6 @@ int main(int argc, char** argv) {
   fit.batch_size = batch_size;
   const auto summary = tuner.search(train, validation, fit);
   // [search]
-  std::cout << tuner.study().schedule_plan()->to_text();
   if (summary.interrupted) std::cout << "interrupted: the results so far follow\n";
   const auto failures = summary.failures_text();
   if (!failures.empty()) std::cout << failures;
@@ -81,7 +80,7 @@ int main(int argc, char** argv) {
   const auto test_metrics = tt::torch::evaluate(model, test, tt::torch::loss_kind::cross_entropy);
   const double search_seconds = seconds_since(start);
   std::cout << std::fixed << std::setprecision(4) << "best: val_loss " << tuner.best_value() << ", epochs "
-            << tuner.best_metrics().at("epochs") << ", " << tuner.study().description().format(tt::encode(fashion_mlp::space, best))
+            << static_cast<int>(tuner.best_metrics().at("epochs")) << ", " << tuner.study().description().format(tt::encode(fashion_mlp::space, best))
             << "\nbest model: test accuracy " << test_metrics.at("accuracy") * 100 << " %, test loss "
             << test_metrics.at("loss") << "; search, and test of the best model, in " << std::setprecision(1)
             << search_seconds << " s (" << tuner.study().trials().size() << " trials)\n";

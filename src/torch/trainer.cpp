@@ -314,6 +314,15 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         loss.backward();
         s.optimizer->step();
         loss_sum.add_(loss.detach(), static_cast<double>(len));
+        if (trial != nullptr && (trial->stop_requested() || trial->out_of_time())) break;
+      }
+      if (trial != nullptr && trial->stop_requested()) {
+        s.hist.end = fit_end::interrupted;
+        break;
+      }
+      if (trial != nullptr && trial->out_of_time()) {
+        s.hist.end = fit_end::timed_out;
+        break;
       }
       epoch_record record;
       record.epoch = epoch;

@@ -91,7 +91,7 @@ class tuner {
 
   tuner(const Space& space, Builder build, tuner_options options, Sampler sampler)
       : space_(space), build_(std::move(build)), options_(std::move(options)), sampler_(std::move(sampler)) {
-    static_assert(fits(Space{}, build_));
+    static_assert(fits<params_type>(Space{}));
     if (options_.executions_per_trial == 0) throw std::invalid_argument("typetune: executions_per_trial must be at least 1");
   }
 
@@ -321,7 +321,7 @@ class search_cv {
   search_cv(const Space& space, Builder build, search_cv_options options, fit_options fit, Sampler sampler)
       : space_(space), build_(std::move(build)), options_(std::move(options)), fit_(std::move(fit)),
         sampler_(std::move(sampler)) {
-    static_assert(fits(Space{}, build_));
+    static_assert(fits<params_type>(Space{}));
   }
 
   // Inputs of any rank (dimension 0 indexes samples) and their targets.

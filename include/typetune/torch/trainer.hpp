@@ -148,7 +148,8 @@ class trainer {
 
   // Trains until `until_epoch` epochs in all (options.epochs when 0), validating each epoch on
   // `validation` when it has samples. With a trial: reports options.objective per epoch,
-  // stops as pruned when the trial's pruner says so. Out-of-memory errors are rethrown as
+  // stops as pruned when the trial's pruner says so, and between batches as interrupted
+  // (Ctrl-C) or timed_out (the trial's time limit); an epoch cut short is not recorded. Out-of-memory errors are rethrown as
   // out_of_memory_error. Returns the history so far, this call's epochs appended.
   const history& fit(const tensor_dataset& train, const tensor_dataset& validation = {},
                      trial_context* trial = nullptr, std::int64_t until_epoch = 0);
