@@ -4,6 +4,7 @@
 // batches.
 #include "typetune/torch/trainer.hpp"
 
+#include <dlfcn.h>
 #include <malloc.h>
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -229,6 +230,14 @@ std::map<std::string, double> evaluate(const model_ref& model, const tensor_data
   for (std::int64_t i = 0; i < x.size(0); i += step) parts.push_back(model.forward(x.narrow(0, i, std::min(step, x.size(0) - i))));
   if (was_training) module.train();
   return ::torch::cat(parts);
+}
+
+void set_threads(int threads) {
+  if (threads < 1) throw std::invalid_argument("typetune: set_threads needs at least one thread");
+  ::torch::set_num_threads(threads);
+  // Looked up at run time: LibTorch may run on another BLAS, or OpenBLAS may not be loaded.
+  using setter = void (*)(int);
+  if (auto* openblas = reinterpret_cast<setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) openblas(threads);
 }
 
 int threads_per_worker(std::size_t workers) {

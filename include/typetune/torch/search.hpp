@@ -64,7 +64,8 @@ struct tuner_options {
   std::uint64_t max_trials = 10;       // ignored by Hyperband, whose plan sets the trials
   std::size_t executions_per_trial = 1;  // seeds per configuration; the value is their mean
   std::uint64_t seed = 0;              // the sampler's and the runs' seeds derive from it
-  std::size_t workers = 1;             // trials at a time; LibTorch threads are divided among them
+  std::size_t workers = 1;             // trials at a time
+  int threads = 0;                     // LibTorch's intra-op threads; 0: the cores divided among the workers
   std::ostream* log = nullptr;         // one line per finished trial
   bool handle_interrupts = true;       // Ctrl-C ends the search cleanly (see tt::handle_interrupts)
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
@@ -107,8 +108,7 @@ class tuner {
     fit_ = fit;
     train_ = train;
     validation_ = validation;
-    const int threads = threads_per_worker(options_.workers);
-    ::torch::set_num_threads(threads);
+    set_threads(options_.threads > 0 ? options_.threads : threads_per_worker(options_.workers));
     auto made = make_study();
     for (const auto& q : queued_) made->enqueue_raw(q);
     const auto started = std::chrono::steady_clock::now();
@@ -328,7 +328,7 @@ class search_cv {
   search_cv& fit(const ::torch::Tensor& x, const ::torch::Tensor& y) { return fit(tensor_dataset(x, y)); }
   search_cv& fit(const tensor_dataset& data) {
     const auto folds = make_folds(options_.cv, data);
-    ::torch::set_num_threads(threads_per_worker(options_.workers));
+    set_threads(threads_per_worker(options_.workers));
     const bool maximise = higher_is_better(options_.scoring);
     auto made = maximise ? make_study(maximize{options_.scoring}) : make_study(minimize{options_.scoring});
     fold_scores_.clear();

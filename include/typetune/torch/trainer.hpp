@@ -172,6 +172,11 @@ class trainer {
 [[nodiscard]] ::torch::Tensor predict(const model_ref& model, const ::torch::Tensor& x,
                                       std::int64_t eval_batch_size = 4096);
 
+// Sets LibTorch's intra-op threads and, when LibTorch runs on OpenBLAS, OpenBLAS's own pool,
+// which torch::set_num_threads leaves alone: a one-thread search otherwise has OpenBLAS's
+// threads spinning against the other workers (measured: 2x slower on two busy cores).
+void set_threads(int threads);
+
 // LibTorch's intra-op threads for `workers` concurrent trials: the cores divided among them
 // (at least 1), so that workers x threads never oversubscribe the machine.
 [[nodiscard]] int threads_per_worker(std::size_t workers);

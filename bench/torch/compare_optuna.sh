@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Side by side with the Python reference (../shared/anchors/optuna_fashion_mlp.py: Optuna TPE +
+# PyTorch on the same LibTorch): the tutorial's MLP search, one worker, one thread, batch 32.
+# Each pair runs, back to back: the reference (dumping the configurations it tried), typetune on
+# that identical list, and typetune's own TPE search. Prints each run and the median ratios.
+#   bench/torch/compare_optuna.sh [pairs=3] [trials=20] [epochs=3]   (after scripts/test.sh)
+# Needs Debian's python3-optuna, python3-torch and python3-sklearn.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pairs=${1:-3} trials=${2:-20} epochs=${3:-3}
+anchors=${TYPETUNE_ANCHORS:-../shared/anchors}
+bin=${TYPETUNE_BENCH_BIN:-build/release/bench/fashion_mlp_tpe}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+ref_walls=() same_ratios=() own_ratios=()
+for i in $(seq "$pairs"); do
+  ref=$(/usr/bin/python3 "$anchors/optuna_fashion_mlp.py" "$trials" "$epochs" --dump "$work/configs.json")
+  same=$("$bin" "$trials" "$epochs" --configs "$work/configs.json")
+  own=$("$bin" "$trials" "$epochs")
+  echo "pair $i"; echo "  $ref"; echo "  $same"; echo "  $own"
+  r=$(field wall_s "$ref"); s=$(field wall_s "$same"); o=$(field wall_s "$own")
+  same_ratios+=("$(awk -v a="$r" -v b="$s" 'BEGIN{printf "%.2f", a/b}')")
+  own_ratios+=("$(awk -v a="$r" -v b="$o" 'BEGIN{printf "%.2f", a/b}')")
+  echo "  speed-up on identical work ${same_ratios[-1]}x, on its own search ${own_ratios[-1]}x;" \
+       "test accuracy: reference $(field best_test_acc "$ref"), identical list $(field best_test_acc "$same"), own search $(field best_test_acc "$own")"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "median speed-up over $pairs pairs: identical work $(median "${same_ratios[@]}")x, own search $(median "${own_ratios[@]}")x"
