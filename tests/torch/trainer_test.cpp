@@ -157,7 +157,7 @@ struct two_layerImpl : nn::Module {
 TORCH_MODULE(two_layer);
 
 // Resident set size in bytes, from /proc/self/statm.
-std::int64_t resident_bytes() {
+[[maybe_unused]] std::int64_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::int64_t size = 0;
   std::int64_t resident = 0;
