@@ -316,13 +316,19 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         ys = y.index_select(0, order);
       }
       auto loss_sum = ::torch::zeros({}, ::torch::TensorOptions().dtype(::torch::kDouble).device(device));
+      // Correct predictions (classification) or the sum of absolute errors (regression).
+      auto metric_sum = ::torch::zeros({}, ::torch::TensorOptions().dtype(::torch::kDouble).device(device));
       for (std::int64_t i = 0; i < n; i += o.batch_size) {
         const auto len = std::min(o.batch_size, n - i);
         for (auto& p : s.parameters) p.mutable_grad().reset();
-        const auto loss = batch_loss(o.loss, s.model.forward(xs.narrow(0, i, len)), ys.narrow(0, i, len), ::torch::kMean);
+        const auto yb = ys.narrow(0, i, len);
+        const auto out = s.model.forward(xs.narrow(0, i, len));
+        const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean);
         loss.backward();
         s.optimizer->step();
         loss_sum.add_(loss.detach(), static_cast<double>(len));
+        const auto outputs = out.detach();
+        metric_sum.add_(o.loss == loss_kind::cross_entropy ? outputs.argmax(1).eq(yb).sum() : (outputs - yb).abs().sum());
         if (trial != nullptr && (trial->stop_requested() || trial->out_of_time())) break;
       }
       if (trial != nullptr && trial->stop_requested()) {
@@ -337,6 +343,10 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       record.epoch = epoch;
       record.learning_rate = s.optimizer->param_groups().front().options().get_lr();
       record.metrics["loss"] = loss_sum.item<double>() / static_cast<double>(n);
+      if (o.loss == loss_kind::cross_entropy)
+        record.metrics["accuracy"] = metric_sum.item<double>() / static_cast<double>(n);
+      else
+        record.metrics["mae"] = metric_sum.item<double>() / static_cast<double>(y.numel());
       if (validate) {
         for (const auto& [name, value] : evaluate(s.model, val, o.loss, o.eval_batch_size)) record.metrics["val_" + name] = value;
       }

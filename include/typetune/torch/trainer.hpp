@@ -168,7 +168,8 @@ class trainer {
 [[nodiscard]] std::map<std::string, double> evaluate(const model_ref& model, const tensor_dataset& data,
                                                      loss_kind loss, std::int64_t eval_batch_size = 4096);
 
-// Class predictions (argmax) or regression outputs of `model` on `x`, without autograd.
+// The outputs of `model` on `x` (a classifier's logits: argmax(1) gives the classes; a
+// regressor's predictions), in eval mode, batches of eval_batch_size, without autograd.
 [[nodiscard]] ::torch::Tensor predict(const model_ref& model, const ::torch::Tensor& x,
                                       std::int64_t eval_batch_size = 4096);
 
