@@ -7,6 +7,8 @@
 #include <iomanip>
 #include <iostream>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include <typetune/torch/search.hpp>
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
   // [search]
   auto tuner = tt::torch::hyperband_tuner(
       fashion_mlp::space, fashion_mlp::build,
-      {.objective = "val_loss", .seed = seed, .workers = workers, .log = &std::cout},
+      {.objective = "val_loss", .seed = seed, .workers = workers, .log = &std::cout,
+       .progress = isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr},
       tt::hyperband{.min_resource = 1, .max_resource = max_epochs, .reduction_factor = eta}, tt::tpe{});
   tt::torch::fit_options fit;
   fit.batch_size = batch_size;

@@ -354,6 +354,7 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
       record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       s.hist.epochs.push_back(record);
+      if (o.on_epoch) o.on_epoch(s.hist.epochs.back());
 
       const double train_loss = record.metrics["loss"];
       const auto objective_it = record.metrics.find(objective);

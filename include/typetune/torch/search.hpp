@@ -18,6 +18,8 @@
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <streambuf>
+#include <chrono>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -48,6 +50,26 @@ built_model build_seeded(Builder& build, const Params& params, const fit_options
   return b;
 }
 
+// Writes to `out` and clears the terminal's line at each line start, so that log lines replace
+// a progress line drawn with '\r' instead of running on after it.
+class line_clearing_buffer : public std::streambuf {
+ public:
+  explicit line_clearing_buffer(std::ostream& out) : out_(out.rdbuf()) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    if (at_line_start_) out_->sputn("\r\033[K", 4);
+    at_line_start_ = traits_type::to_char_type(c) == '\n';
+    return out_->sputc(traits_type::to_char_type(c));
+  }
+  int sync() override { return out_->pubsync(); }
+
+ private:
+  std::streambuf* out_;
+  bool at_line_start_ = true;
+};
+
 // Where a trainer's run ended, in the terms of the study: pruned and stopped runs are not
 // values to compare.
 inline void raise_unless_finished(const history& h) {
@@ -67,6 +89,7 @@ struct tuner_options {
   std::size_t workers = 1;             // trials at a time
   int threads = 0;                     // LibTorch's intra-op threads; 0: the cores divided among the workers
   std::ostream* log = nullptr;         // one line per finished trial
+  std::ostream* progress = nullptr;    // a live line, redrawn after every epoch (give it a terminal)
   bool handle_interrupts = true;       // Ctrl-C ends the search cleanly (see tt::handle_interrupts)
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
 };
@@ -106,10 +129,22 @@ class tuner {
       throw std::invalid_argument("typetune: the objective '" + options_.objective + "' needs validation data");
     fit.objective = options_.objective;
     fit_ = fit;
+    finished_ = 0;
+    started_ = std::chrono::steady_clock::now();
     train_ = train;
     validation_ = validation;
     set_threads(options_.threads > 0 ? options_.threads : threads_per_worker(options_.workers));
+    std::optional<detail::line_clearing_buffer> clearing;
+    std::optional<std::ostream> clearing_log;
+    log_ = options_.log;
+    if (options_.log != nullptr && options_.progress != nullptr) {
+      clearing.emplace(*options_.log);
+      clearing_log.emplace(&*clearing);
+      log_ = &*clearing_log;
+    }
     auto made = make_study();
+    planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs())
+                                     : options_.max_trials;
     for (const auto& q : queued_) made->enqueue_raw(q);
     const auto started = std::chrono::steady_clock::now();
     const auto summary = made->optimize([this](trial<params_type>& t) { return run_trial(t); },
@@ -118,6 +153,8 @@ class tuner {
                                                 .workers = options_.workers,
                                                 .trial_time_limit = options_.trial_time_limit});
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (options_.progress != nullptr) *options_.progress << "\r\033[K" << std::flush;
+    log_ = nullptr;
     study_ = std::move(made);
     checkpoints_.clear();
     return summary;
@@ -172,11 +209,11 @@ class tuner {
   }
   template <class... Options>
   std::unique_ptr<study_type> make_with(Options&&... opts) {
-    if (options_.log != nullptr) {
+    if (log_ != nullptr) {
       if (options_.handle_interrupts)
-        return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*options_.log},
+        return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*log_},
                                             handle_interrupts{});
-      return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*options_.log});
+      return std::make_unique<study_type>(space_, opts..., params<params_type>{}, log_trials{*log_});
     }
     if (options_.handle_interrupts)
       return std::make_unique<study_type>(space_, opts..., params<params_type>{}, handle_interrupts{});
@@ -187,7 +224,34 @@ class tuner {
     std::vector<trainer> runs;
   };
 
+  // One line, redrawn: trials done, the best value so far, and the running trial's epoch.
+  void show_progress(std::uint64_t number, const epoch_record& r) {
+    std::lock_guard lock(mutex_);
+    auto& out = *options_.progress;
+    const auto it = r.metrics.find(options_.objective);
+    out << "\r\033[K[typetune] " << finished_ << " of " << planned_ << " trials done";
+    if (best_model_) out << ", best " << options_.objective << ' ' << best_value_;
+    out << "; trial " << number << " epoch " << r.epoch;
+    if (it != r.metrics.end()) out << ' ' << options_.objective << ' ' << it->second;
+    out << " (" << static_cast<long long>(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count())
+        << " s)" << std::flush;
+  }
+
   outcome run_trial(trial<params_type>& t) {
+    const auto finish = [this](outcome o) {
+      std::lock_guard lock(mutex_);
+      ++finished_;
+      return o;
+    };
+    try {
+      return finish(run_trial_unchecked(t));
+    } catch (...) {
+      finish(pruned);
+      throw;
+    }
+  }
+
+  outcome run_trial_unchecked(trial<params_type>& t) {
     const auto& objective = options_.objective;
     // Hyperband's later rungs resume the trainers of the earlier ones.
     std::unique_ptr<checkpoint> resumed;
@@ -204,6 +268,8 @@ class tuner {
     for (std::size_t e = 0; e < options_.executions_per_trial; ++e) {
       if (state->runs.size() <= e) {
         auto built = detail::build_seeded(build_, t.params(), fit_, derive_seed(options_.seed, e));
+        if (options_.progress != nullptr && e == 0)
+          built.fit.on_epoch = [this, number = t.number()](const epoch_record& r) { show_progress(number, r); };
         state->runs.emplace_back(built.model, built.fit);
         if (e == 0) t.set_metric("parameters", static_cast<double>(built.model.parameter_count()));
       }
@@ -250,6 +316,10 @@ class tuner {
   std::vector<assignment> queued_;
   std::unique_ptr<study_type> study_;
   double seconds_ = 0;
+  std::ostream* log_ = nullptr;
+  std::uint64_t planned_ = 0;
+  std::uint64_t finished_ = 0;
+  std::chrono::steady_clock::time_point started_;
 
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::unique_ptr<checkpoint>> checkpoints_;

@@ -96,6 +96,8 @@ struct early_stopping {
   bool restore_best = true;
 };
 
+struct epoch_record;
+
 struct fit_options {
   std::int64_t epochs = 10;
   std::int64_t batch_size = 32;
@@ -108,6 +110,8 @@ struct fit_options {
   bool stop_on_nan = true;          // a non-finite training loss ends the fit as diverged
   std::int64_t eval_batch_size = 4096;
   ::torch::Device device = ::torch::kCPU;
+  // Called after each epoch with its record (a progress line, a plot); keep it short.
+  std::function<void(const epoch_record&)> on_epoch = {};
   // The metric reported into the trial each epoch, and the early-stopping monitor's
   // fallback: empty means "val_loss", or "loss" when there is no validation data.
   std::string objective = {};
