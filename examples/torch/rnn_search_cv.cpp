@@ -4,7 +4,7 @@
 // Keras model. Fashion-MNIST images are read row by row: 28 steps of 28 features ([N, 28, 28]),
 // or with --window L, a seeded random window of L consecutive rows per image ([N, L, 28]).
 // The model: a stack of tanh RNN layers (dropout between them) and a Linear head on the last step.
-//   rnn_search_cv [--n-iter 4] [--folds 5] [--train-size 3000] [--max-epochs 3] [--window 0] [--seed 3] [--quick]
+//   rnn_search_cv [--n-iter 3] [--folds 5] [--train-size 1500] [--max-epochs 2] [--window 0] [--seed 3] [--quick]
 // --max-epochs 0 trains each candidate for the grid's epochs (10, 20 or 30).
 #include <algorithm>
 #include <chrono>
@@ -56,11 +56,11 @@ tt::torch::tensor_dataset slice(const tt::torch::tensor_dataset& d, std::int64_t
 int main(int argc, char** argv) {
   CLI::App app{"Randomized search with stratified k-fold CV of the tutorials' SimpleRNN on Fashion-MNIST rows"};
   bool quick = false;
-  std::uint64_t n_iter = 4;
+  std::uint64_t n_iter = 3;
   std::int64_t folds = 5;
-  std::int64_t train_size = 3000;
+  std::int64_t train_size = 1500;
   std::int64_t test_size = 2000;
-  std::int64_t max_epochs = 3;
+  std::int64_t max_epochs = 2;
   std::int64_t window = 0;
   std::uint64_t seed = 3;
   app.add_flag("--quick", quick, "500 images, windows of 14 rows, 2 candidates, 5 folds, 1 epoch each (the test suite's run)");

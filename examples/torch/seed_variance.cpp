@@ -4,7 +4,7 @@
 // under 3 seeds (executions_per_trial = 3): each trial's mean val_loss and its spread
 // (val_loss_std): two configurations whose means lie within a std of each other are not told
 // apart by one seed, and a configuration that wins under one seed can lose under the next.
-//   seed_variance [--seeds 5] [--epochs 3] [--train-size 10000] [--trials 4] [--quick]
+//   seed_variance [--seeds 5] [--epochs 3] [--train-size 6000] [--trials 4] [--quick]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   bool quick = false;
   std::size_t seeds = 5;
   std::int64_t epochs = 3;
-  std::int64_t train_size = 10000;
+  std::int64_t train_size = 6000;
   std::uint64_t trials = 4;
   std::size_t executions = 3;
   std::uint64_t seed = 1;
