@@ -14,9 +14,9 @@ struct regression_params {
 };
 
 inline constexpr auto space = tt::space(
-    tt::int_<"hidden_layers">(1, 4),
-    tt::int_<"layer_size">(1, 99),
-    tt::real<"learning_rate">(1e-4, 1e-2, tt::log));
+    tt::int_<"hidden_layers">(0, 3),                 // n_hidden: [0, 1, 2, 3]
+    tt::int_<"layer_size">(1, 99),                   // n_neurons: np.arange(1, 100)
+    tt::real<"learning_rate">(3e-4, 3e-2, tt::log));  // learning_rate: reciprocal(3e-4, 3e-2)
 
 }  // namespace housing_regression
 

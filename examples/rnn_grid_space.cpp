@@ -9,7 +9,7 @@ using namespace sequence_rnn;
 static_assert(tt::fits<rnn_params>(space));
 static_assert(tt::require_grid(space));
 inline constexpr auto grid = tt::grid_size(space);
-static_assert(grid == 3 * 3 * 2 * 2 * 3 * 2 * 1);
+static_assert(grid == 3 * 3 * 3 * 3 * 3 * 3 * 3);
 }  // namespace
 
 int main() {

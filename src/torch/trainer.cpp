@@ -85,12 +85,20 @@ std::unique_ptr<::torch::optim::Optimizer> make_optimizer(::torch::nn::Module& m
       spec);
 }
 
+// The device of a module's parameters (the CPU for a module without any): evaluate() and
+// predict() take data from anywhere, as fit() does.
+::torch::Device device_of(const ::torch::nn::Module& module) {
+  const auto params = module.parameters();
+  return params.empty() ? ::torch::Device(::torch::kCPU) : params.front().device();
+}
+
 double base_learning_rate(const optimizer_spec& spec) {
   return std::visit([](const auto& o) { return o.learning_rate; }, spec);
 }
 
-// The learning rate after `epoch` epochs.
-double scheduled_learning_rate(const schedule_spec& schedule, double base, std::int64_t epoch, std::int64_t epochs) {
+// The learning rate after `epoch` epochs, `iterations` batches in all.
+double scheduled_learning_rate(const schedule_spec& schedule, double base, std::int64_t epoch, std::int64_t epochs,
+                               std::int64_t iterations) {
   return std::visit(
       [&](const auto& s) {
         using T = std::decay_t<decltype(s)>;
@@ -100,6 +108,8 @@ double scheduled_learning_rate(const schedule_spec& schedule, double base, std::
           const auto period = static_cast<double>(s.period > 0 ? s.period : std::max<std::int64_t>(1, epochs));
           const double t = std::min(static_cast<double>(epoch), period) / period;
           return s.min_learning_rate + (base - s.min_learning_rate) * (1 + std::cos(std::numbers::pi * t)) / 2;
+        } else if constexpr (std::is_same_v<T, inverse_time_lr>) {
+          return base / (1 + s.decay * static_cast<double>(iterations));
         } else {
           return base;
         }
@@ -186,6 +196,7 @@ std::map<std::string, double> evaluate(const model_ref& model, const tensor_data
   const bool was_training = module.is_training();
   module.eval();
   const auto n = data.size();
+  const auto device = device_of(module);
   const auto step = std::max<std::int64_t>(1, eval_batch_size);
   double loss_sum = 0;
   std::int64_t correct = 0;
@@ -193,8 +204,8 @@ std::map<std::string, double> evaluate(const model_ref& model, const tensor_data
   double sq_sum = 0;
   for (std::int64_t i = 0; i < n; i += step) {
     const auto len = std::min(step, n - i);
-    const auto xb = data.x().narrow(0, i, len);
-    const auto yb = data.y().narrow(0, i, len);
+    const auto xb = data.x().narrow(0, i, len).to(device);
+    const auto yb = data.y().narrow(0, i, len).to(device);
     const auto out = model.forward(xb);
     if (loss == loss_kind::cross_entropy) {
       loss_sum += batch_loss(loss, out, yb, ::torch::kSum).item<double>();
@@ -227,7 +238,9 @@ std::map<std::string, double> evaluate(const model_ref& model, const tensor_data
   module.eval();
   std::vector<::torch::Tensor> parts;
   const auto step = std::max<std::int64_t>(1, eval_batch_size);
-  for (std::int64_t i = 0; i < x.size(0); i += step) parts.push_back(model.forward(x.narrow(0, i, std::min(step, x.size(0) - i))));
+  const auto device = device_of(module);
+  for (std::int64_t i = 0; i < x.size(0); i += step)
+    parts.push_back(model.forward(x.narrow(0, i, std::min(step, x.size(0) - i)).to(device)));
   if (was_training) module.train();
   return ::torch::cat(parts);
 }
@@ -253,6 +266,7 @@ struct trainer::state {
   ::torch::Generator generator;
   history hist;
   double base_lr = 0;
+  std::int64_t iterations = 0;  // batches trained so far, over every call to fit()
   // Early stopping (and the best epoch by the objective when there is none).
   double best_value = std::numeric_limits<double>::quiet_NaN();
   std::int64_t epochs_since_best = 0;
@@ -326,6 +340,7 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean);
         loss.backward();
         s.optimizer->step();
+        ++s.iterations;
         loss_sum.add_(loss.detach(), static_cast<double>(len));
         const auto outputs = out.detach();
         metric_sum.add_(o.loss == loss_kind::cross_entropy ? outputs.argmax(1).eq(yb).sum() : (outputs - yb).abs().sum());
@@ -350,7 +365,7 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       if (validate) {
         for (const auto& [name, value] : evaluate(s.model, val, o.loss, o.eval_batch_size)) record.metrics["val_" + name] = value;
       }
-      const double lr = scheduled_learning_rate(o.schedule, s.base_lr, epoch, o.epochs);
+      const double lr = scheduled_learning_rate(o.schedule, s.base_lr, epoch, o.epochs, s.iterations);
       for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
       record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       s.hist.epochs.push_back(record);

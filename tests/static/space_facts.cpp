@@ -73,7 +73,7 @@ static_assert(fashion_mlp::space.size() == 8);
 static_assert(tt::is_finite_v<decltype(fashion_mlp::space)>);
 static_assert(tt::grid_size(fashion_mlp::space) == 7 * (9 + 81) * 6);
 static_assert(sequence_rnn::space.size() == 7);
-static_assert(tt::grid_size(sequence_rnn::space) == 3 * 3 * 2 * 2 * 3 * 2 * 1);
+static_assert(tt::grid_size(sequence_rnn::space) == 3 * 3 * 3 * 3 * 3 * 3 * 3);
 
 // Typed builders fit: by struct, by builder signature, and the struct-free record.
 static_assert(tt::fits<fashion_mlp::mlp_params>(fashion_mlp::space));

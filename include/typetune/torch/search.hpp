@@ -175,7 +175,9 @@ class tuner {
   [[nodiscard]] model_ref best_model(const tensor_dataset& data, std::int64_t epochs = 0) const {
     auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
     if (epochs > 0) built.fit.epochs = epochs;
+    // No validation data here: the search's "val_*" objective and early stopping cannot apply.
     built.fit.early_stop.reset();
+    built.fit.objective.clear();
     trainer t(built.model, built.fit);
     t.fit(data);
     return t.model();
@@ -421,6 +423,10 @@ class search_cv {
     study_ = std::move(made);
     if (options_.refit) {
       auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
+      // All the data trains the refit: nothing is left to validate on, so early stopping
+      // (which monitors a validation metric) cannot apply; it trains for the fit's epochs.
+      built.fit.early_stop.reset();
+      built.fit.objective.clear();
       trainer t(built.model, built.fit);
       t.fit(data);
       best_model_ = t.model();

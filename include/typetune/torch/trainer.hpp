@@ -83,7 +83,14 @@ struct cosine_lr {
   std::int64_t period = 0;  // epochs of one half cosine; 0: the run's epochs
   double min_learning_rate = 0;
 };
-using schedule_spec = std::variant<constant_lr, step_lr, cosine_lr>;
+// Keras's inverse-time decay (the `decay` argument of its legacy optimizers):
+// lr = learning_rate / (1 + decay * iterations), iterations being the batches trained so far.
+// Keras lowers the rate after every batch; here it is lowered at the end of each epoch, with
+// iterations = all the batches trained until then, so within an epoch the rate is constant.
+struct inverse_time_lr {
+  double decay = 0;
+};
+using schedule_spec = std::variant<constant_lr, step_lr, cosine_lr, inverse_time_lr>;
 
 enum class loss_kind : std::uint8_t { cross_entropy, mse, mae };
 

@@ -1,0 +1,180 @@
+// The search front ends on small synthetic data: cross_val_score, randomized and grid search
+// with cross-validation, and the tuners (best trial, repeated executions, enqueue, seeding).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "typetune/torch/search.hpp"
+
+namespace tt = typetune;
+
+namespace search_test {
+struct toy_params {
+  int units;
+  double learning_rate;
+};
+inline constexpr auto space =
+    tt::space(tt::int_<"units">(4, 16, tt::step{4}), tt::choice<"learning_rate">(0.01, 0.1));  // 4 x 2 points
+}  // namespace search_test
+TYPETUNE_REFLECT(search_test::toy_params, units, learning_rate);
+
+namespace {
+using search_test::toy_params;
+
+// Two classes separated by the sign of the features' sum; inputs [N, features] or [N, T, F].
+tt::torch::tensor_dataset toy_data(std::vector<std::int64_t> shape, std::uint64_t seed = 7) {
+  const auto lock = tt::torch::seeded_build(seed);
+  const auto x = ::torch::randn(shape);
+  const auto y = (x.reshape({shape[0], -1}).sum(1) > 0).to(::torch::kLong);
+  return {x, y};
+}
+
+// Flattens any input rank: [N, ...] -> [N, features].
+::torch::nn::Sequential build(const toy_params& p, tt::torch::fit_options& fit, std::int64_t features) {
+  fit.optimizer = tt::torch::adam{.learning_rate = p.learning_rate};
+  return ::torch::nn::Sequential(::torch::nn::Flatten(), ::torch::nn::Linear(features, p.units), ::torch::nn::ReLU(),
+                                 ::torch::nn::Linear(p.units, 2));
+}
+auto flat_builder() {
+  return [](const toy_params& p, tt::torch::fit_options& fit) { return build(p, fit, 6); };
+}
+
+tt::torch::fit_options small_fit() {
+  tt::torch::fit_options fit;
+  fit.epochs = 2;
+  fit.batch_size = 16;
+  return fit;
+}
+
+std::string format(const toy_params& p) {
+  return tt::describe(search_test::space).format(tt::encode(search_test::space, p));
+}
+
+}  // namespace
+
+TEST_CASE("cross_val_score returns one score per fold, on rank-2 and rank-3 inputs", "[search]") {
+  const toy_params p{.units = 8, .learning_rate = 0.05};
+  const auto flat = toy_data({60, 6});
+  const auto s2 = tt::torch::cross_val_score(flat_builder(), p, flat, tt::torch::stratified_k_fold{.n_splits = 4}, small_fit());
+  CHECK(s2.values.size() == 4);
+  const auto seq = toy_data({60, 3, 4});
+  auto build3 = [](const toy_params& q, tt::torch::fit_options& fit) { return build(q, fit, 12); };
+  const auto s3 = tt::torch::cross_val_score(build3, p, seq, tt::torch::k_fold{.n_splits = 3, .shuffle = true}, small_fit());
+  REQUIRE(s3.values.size() == 3);
+  for (double v : s3.values) CHECK((v >= 0 && v <= 1));
+}
+
+TEST_CASE("randomized_search_cv ranks complete candidates and refits the rank-1 configuration", "[search]") {
+  const auto data = toy_data({60, 6});
+  auto cv = tt::torch::randomized_search_cv(
+      search_test::space, flat_builder(),
+      {.n_iter = 4, .cv = tt::torch::stratified_k_fold{.n_splits = 3, .shuffle = true, .seed = 1}, .scoring = "loss", .seed = 3},
+      small_fit());
+  cv.fit(data);
+  const auto rows = cv.results();
+  REQUIRE(rows.size() == 4);
+  std::vector<std::size_t> ranks;
+  const tt::torch::cv_candidate* first = nullptr;
+  for (const auto& r : rows) {
+    CHECK(r.fold_scores.size() == 3);
+    if (r.state != "complete") continue;
+    ranks.push_back(r.rank);
+    if (r.rank == 1) first = &r;
+    for (const auto& other : rows)
+      if (other.state == "complete" && other.rank < r.rank) CHECK(other.mean <= r.mean);  // loss: lower is better
+  }
+  std::sort(ranks.begin(), ranks.end());
+  REQUIRE(!ranks.empty());
+  for (std::size_t i = 0; i < ranks.size(); ++i) CHECK(ranks[i] == i + 1);
+  REQUIRE(first != nullptr);
+  CHECK(format(cv.best_params()) == first->params);
+  CHECK(cv.best_score() == Approx(first->mean));
+  CHECK(static_cast<bool>(cv.best_model()));
+  CHECK(cv.results_table().find(first->params) != std::string::npos);
+}
+
+TEST_CASE("refit trains on all the data even when the folds stop early", "[search]") {
+  const auto data = toy_data({40, 6});
+  auto fit = small_fit();
+  fit.early_stop = tt::torch::early_stopping{.monitor = "val_loss", .patience = 1};
+  auto cv = tt::torch::randomized_search_cv(search_test::space, flat_builder(),
+                                            {.n_iter = 2, .cv = tt::torch::k_fold{.n_splits = 2}, .scoring = "accuracy"}, fit);
+  cv.fit(data);
+  CHECK(static_cast<bool>(cv.best_model()));
+}
+
+TEST_CASE("grid_search_cv tries every point of a finite space exactly once", "[search]") {
+  const auto data = toy_data({40, 6});
+  auto fit = small_fit();
+  fit.epochs = 1;
+  auto cv = tt::torch::grid_search_cv(search_test::space, flat_builder(),
+                                      {.cv = tt::torch::stratified_k_fold{.n_splits = 2}, .refit = false}, fit);
+  cv.fit(data);
+  const auto rows = cv.results();
+  CHECK(rows.size() == tt::grid_size(search_test::space));
+  std::set<std::string> distinct;
+  for (const auto& r : rows) distinct.insert(r.params);
+  CHECK(distinct.size() == 8);
+  CHECK_THROWS_AS(cv.best_model(), std::logic_error);
+}
+
+TEST_CASE("a tuner's best is its best trial; executions_per_trial sets the objective's std", "[search]") {
+  const auto data = toy_data({80, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  const auto train = data.subset(split.train);
+  const auto validation = data.subset(split.validation);
+  auto tuner = tt::torch::random_tuner(search_test::space, flat_builder(),
+                                       {.objective = "val_loss", .max_trials = 3, .executions_per_trial = 2, .seed = 5});
+  tuner.search(train, validation, small_fit());
+  const auto rows = tuner.results();
+  REQUIRE(rows.size() == 3);
+  const tt::torch::trial_row* best = nullptr;
+  for (const auto& r : rows) {
+    REQUIRE(r.value.has_value());
+    CHECK(r.metrics.contains("val_loss_std"));
+    CHECK(r.metrics.at("val_loss_std") >= 0);
+    if (best == nullptr || *r.value < *best->value) best = &r;
+  }
+  CHECK(tuner.best_value() == *best->value);
+  CHECK(format(tuner.best_params()) == best->params);
+  CHECK(tuner.best_metrics().contains("val_loss_std"));
+  CHECK(static_cast<bool>(tuner.best_trained_model()));
+  CHECK(static_cast<bool>(tuner.best_model(train, 1)));  // rebuilt and retrained without validation data
+}
+
+TEST_CASE("enqueue makes the first trial the enqueued configuration", "[search]") {
+  const auto data = toy_data({60, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  auto tuner = tt::torch::tpe_tuner(search_test::space, flat_builder(), {.objective = "val_accuracy", .max_trials = 2, .seed = 2});
+  const toy_params wanted{.units = 12, .learning_rate = 0.01};
+  tuner.enqueue(wanted);
+  tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+  const auto rows = tuner.results();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows.front().number == 0);
+  CHECK(rows.front().params == format(wanted));
+}
+
+TEST_CASE("with the same seed and one worker, two tuner searches give identical trials", "[search]") {
+  const auto data = toy_data({60, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  auto run = [&] {
+    auto tuner = tt::torch::random_tuner(search_test::space, flat_builder(),
+                                         {.objective = "val_loss", .max_trials = 3, .seed = 11, .workers = 1});
+    tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+    return tuner.results();
+  };
+  const auto a = run();
+  const auto b = run();
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].params == b[i].params);
+    REQUIRE(a[i].value.has_value());
+    REQUIRE(b[i].value.has_value());
+    CHECK(*a[i].value == *b[i].value);
+  }
+}
