@@ -19,6 +19,7 @@
 #include <ostream>
 #include <sstream>
 #include <streambuf>
+#include <tuple>
 #include <chrono>
 #include <string>
 #include <type_traits>
@@ -104,17 +105,16 @@ struct trial_row {
   double seconds = 0;
 };
 
-template <class Sampler>
-struct hyperband_search;
-
-template <class Space, class Builder, class Sampler>
+// StudyOptions: a std::tuple of the study's options besides direction and logging: a sampler,
+// and a pruner (tt::asha, tt::median_pruner) or a scheduler (tt::hyperband).
+template <class Space, class Builder, class StudyOptions>
 class tuner {
  public:
   using params_type = detail::builder_struct_t<Builder>;
   using study_type = typetune::study<Space, params_type>;
 
-  tuner(const Space& space, Builder build, tuner_options options, Sampler sampler)
-      : space_(space), build_(std::move(build)), options_(std::move(options)), sampler_(std::move(sampler)) {
+  tuner(const Space& space, Builder build, tuner_options options, StudyOptions study_options)
+      : space_(space), build_(std::move(build)), options_(std::move(options)), study_options_(std::move(study_options)) {
     static_assert(fits<params_type>(Space{}));
     if (options_.executions_per_trial == 0) throw std::invalid_argument("typetune: executions_per_trial must be at least 1");
   }
@@ -203,11 +203,7 @@ class tuner {
         return make_with(maximize{options_.objective}, rest...);
       return make_with(minimize{options_.objective}, rest...);
     };
-    if constexpr (requires { sampler_.plan; }) {
-      return with_direction(sampler_.sampler, sampler_.plan);
-    } else {
-      return with_direction(sampler_);
-    }
+    return std::apply(with_direction, study_options_);
   }
   template <class... Options>
   std::unique_ptr<study_type> make_with(Options&&... opts) {
@@ -311,7 +307,7 @@ class tuner {
   Space space_;
   Builder build_;
   tuner_options options_;
-  Sampler sampler_;
+  StudyOptions study_options_;
   fit_options fit_;
   tensor_dataset train_;
   tensor_dataset validation_;
@@ -329,35 +325,44 @@ class tuner {
   double best_value_ = 0;
 };
 
-// keras-tuner's RandomSearch, BayesianOptimization (a Gaussian process, or TPE) and Hyperband.
+// keras-tuner's RandomSearch, BayesianOptimization (a Gaussian process, or TPE) and Hyperband,
+// and asynchronous successive halving (ASHA) as a pruner over any sampler.
+template <class Space, class Builder, class... StudyOptions>
+[[nodiscard]] auto make_tuner(const Space& space, Builder build, tuner_options options, StudyOptions... study_options) {
+  using options_tuple = std::tuple<StudyOptions...>;
+  return tuner<Space, Builder, options_tuple>(space, std::move(build), std::move(options),
+                                              options_tuple{std::move(study_options)...});
+}
 template <class Space, class Builder>
 [[nodiscard]] auto random_tuner(const Space& space, Builder build, tuner_options options = {}) {
   const auto seed = options.seed;
-  return tuner<Space, Builder, random>(space, std::move(build), std::move(options), random{seed});
+  return make_tuner(space, std::move(build), std::move(options), random{seed});
 }
 template <class Space, class Builder>
 [[nodiscard]] auto bayesian_tuner(const Space& space, Builder build, tuner_options options = {}) {
   const auto seed = options.seed;
-  return tuner<Space, Builder, gp>(space, std::move(build), std::move(options), gp{.seed = seed});
+  return make_tuner(space, std::move(build), std::move(options), gp{.seed = seed});
 }
 template <class Space, class Builder>
 [[nodiscard]] auto tpe_tuner(const Space& space, Builder build, tuner_options options = {}) {
   const auto seed = options.seed;
-  return tuner<Space, Builder, tpe>(space, std::move(build), std::move(options), tpe{.seed = seed});
+  return make_tuner(space, std::move(build), std::move(options), tpe{.seed = seed});
 }
-
-// Hyperband's brackets over epochs, with configurations drawn by `Sampler` (random by default).
-template <class Sampler>
-struct hyperband_search {
-  hyperband plan;
-  Sampler sampler;
-};
+// Hyperband's brackets over epochs (fit_options::epochs is ignored: the plan sets them), with
+// configurations drawn by `sampler` (random by default; its seed becomes options.seed).
 template <class Space, class Builder, class Sampler = random>
 [[nodiscard]] auto hyperband_tuner(const Space& space, Builder build, tuner_options options, hyperband plan,
                                    Sampler sampler = Sampler{}) {
   if constexpr (requires { sampler.seed; }) sampler.seed = options.seed;
-  return tuner<Space, Builder, hyperband_search<Sampler>>(space, std::move(build), std::move(options),
-                                                          hyperband_search<Sampler>{std::move(plan), std::move(sampler)});
+  return make_tuner(space, std::move(build), std::move(options), std::move(sampler), std::move(plan));
+}
+// max_trials trials of up to fit_options::epochs, each reporting per epoch; ASHA stops the ones
+// below the top 1/eta at each rung, without waiting for a rung to fill: no worker idles.
+template <class Space, class Builder, class Sampler = random>
+[[nodiscard]] auto asha_tuner(const Space& space, Builder build, tuner_options options, asha pruner,
+                              Sampler sampler = Sampler{}) {
+  if constexpr (requires { sampler.seed; }) sampler.seed = options.seed;
+  return make_tuner(space, std::move(build), std::move(options), std::move(sampler), std::move(pruner));
 }
 
 // ---------------------------------------------------------------------------------------------
