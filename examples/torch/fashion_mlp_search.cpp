@@ -4,7 +4,7 @@
 // for a rung to fill, so both workers stay busy. It prints one line per trial (and a live line
 // on a terminal), the best configuration, and the test accuracy of the best model beside the
 // tutorial's untuned baseline (784-350-10, trained the same way), with the wall time of each.
-//   fashion_mlp_search [--trials 24] [--epochs 12] [--workers 2] [--seed 1] [--no-baseline] [--quick]
+//   fashion_mlp_search [--trials 24] [--epochs 12] [--workers 2] [--threads 1] [--seed 1] [--no-baseline] [--quick]
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -37,13 +37,16 @@ int main(int argc, char** argv) {
   std::size_t workers = 2;
   std::uint64_t seed = 1;
   std::int64_t batch_size = 32;
+  int threads = 1;
   app.add_flag("--quick", quick, "a slice of the data, 4 trials of up to 3 epochs (the test suite's run)");
   app.add_flag("!--no-baseline", baseline, "skip training the untuned baseline");
   app.add_option("--trials", trials, "configurations to try")->check(CLI::Range(1, 100000));
   app.add_option("--epochs", epochs, "epochs of a configuration that survives every rung")->check(CLI::Range(1, 1000));
   app.add_option("--eta", eta, "ASHA's reduction factor: each rung keeps the best 1/eta")->check(CLI::Range(2, 10));
-  app.add_option("--workers", workers, "trials trained at a time (LibTorch threads are divided among them)")
+  app.add_option("--workers", workers, "trials trained at a time")
       ->check(CLI::Range(1, 64));
+  app.add_option("--threads", threads, "LibTorch threads per worker (at batch 32, one is fastest)")
+      ->check(CLI::Range(1, 256));
   app.add_option("--seed", seed, "seed of the sampler, the split and every model");
   app.add_option("--batch-size", batch_size, "mini-batch size")->check(CLI::Range(1, 65536));
   CLI11_PARSE(app, argc, argv);
@@ -77,7 +80,7 @@ int main(int argc, char** argv) {
   fit.schedule = tt::torch::cosine_lr{};  // over fit.epochs: a trial stopped early never reaches the low rates
   auto tuner = tt::torch::asha_tuner(
       fashion_mlp::space, fashion_mlp::build,
-      {.objective = "val_loss", .max_trials = trials, .seed = seed, .workers = workers, .log = &std::cout,
+      {.objective = "val_loss", .max_trials = trials, .seed = seed, .workers = workers, .threads = threads, .log = &std::cout,
        .progress = isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr},
       tt::asha{.min_resource = 1, .max_resource = epochs, .reduction_factor = eta}, tt::tpe{});
   const auto summary = tuner.search(train, validation, fit);
@@ -98,7 +101,7 @@ int main(int argc, char** argv) {
 
   if (baseline) {
     const auto baseline_start = std::chrono::steady_clock::now();
-    tt::torch::set_threads(1);  // at batch 32, a second thread costs more than it gives
+    tt::torch::set_threads(threads);
     tt::torch::fit_options base_fit = fit;
     base_fit.seed = seed;
     ::torch::nn::Sequential base_model = [&] {

@@ -8,7 +8,8 @@ set(_tt_consumer_work ${PROJECT_BINARY_DIR}/consumer-test)
 # Ctest normally runs after a full build; this makes sure of it for the installed targets.
 add_test(NAME "consumer: build typetune"
          COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --config $<CONFIG>
-                 --target typetune_core)
+                 --target typetune_core $<$<TARGET_EXISTS:typetune_torch>:typetune_torch>
+         COMMAND_EXPAND_LISTS)
 set_tests_properties("consumer: build typetune" PROPERTIES
                      FIXTURES_SETUP typetune_built LABELS "consumer" TIMEOUT 900)
 
@@ -21,6 +22,7 @@ add_test(NAME "consumer: install, find_package, build and run"
                  "-DGENERATOR=${CMAKE_GENERATOR}"
                  "-DCXX_COMPILER=${CMAKE_CXX_COMPILER}"
                  "-DCXX_FLAGS=${CMAKE_CXX_FLAGS}"
+                 "-DWITH_TORCH=$<TARGET_EXISTS:typetune_torch>"
                  -P ${_tt_consumer_dir}/run_consumer.cmake)
 set_tests_properties("consumer: install, find_package, build and run" PROPERTIES
                      FIXTURES_REQUIRED typetune_built LABELS "consumer" TIMEOUT 900
