@@ -15,6 +15,7 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "torch/example_support.hpp"
 #include "torch/fashion_mlp_model.hpp"
 
 namespace tt = typetune;
@@ -52,9 +53,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const auto data = tt::torch::load_fashion_mnist();
-  const auto flat = [](const tt::torch::tensor_dataset& d) { return tt::torch::tensor_dataset(d.x().reshape({d.size(), 784}), d.y()); };
-  const auto train_all = flat(data.train);
-  const auto test = flat(data.test);
+  const auto train_all = examples::flatten(data.train);
+  const auto test = examples::flatten(data.test);
   const auto split = tt::torch::stratified_split(train_all.y(), 0.05, 48);
   const auto train = train_all.subset(split.train);
   const auto validation = train_all.subset(split.validation);

@@ -12,23 +12,10 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "example_support.hpp"
 #include "fashion_cnn_model.hpp"
 
 namespace tt = typetune;
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// A stratified slice of `count` samples (all of them when count is 0 or at least their number).
-tt::torch::tensor_dataset slice(const tt::torch::tensor_dataset& d, std::int64_t count, std::uint64_t seed) {
-  if (count <= 0 || count >= d.size()) return d;
-  return d.subset(tt::torch::stratified_split(d.y(), static_cast<double>(count) / static_cast<double>(d.size()), seed).validation);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Hyperparameter search of the tutorials' Fashion-MNIST CNN"};
@@ -69,17 +56,17 @@ int main(int argc, char** argv) {
   if (quick) {
     trials = std::min<std::uint64_t>(trials, 2);
     epochs = 1;
-    train_all = slice(train_all, 1200, seed);
+    train_all = examples::slice(train_all, 1200, seed);
     const auto split = tt::torch::stratified_split(train_all.y(), 200.0 / 1200.0, seed);
     train = train_all.subset(split.train);
     validation = train_all.subset(split.validation);
-    test = slice(test, 500, seed);
+    test = examples::slice(test, 500, seed);
   } else {
-    train_all = slice(train_all, train_size, seed);
+    train_all = examples::slice(train_all, train_size, seed);
     const auto split = tt::torch::stratified_split(train_all.y(), 0.05, seed);
     train = train_all.subset(split.train);
     validation = train_all.subset(split.validation);
-    test = slice(test, test_size, seed);
+    test = examples::slice(test, test_size, seed);
   }
   std::cout << "Fashion-MNIST images [N, 1, 28, 28]: " << train.size() << " to train, " << validation.size()
             << " to validate, " << test.size() << " to test; " << trials << " trials of " << epochs << " epochs on "
@@ -110,7 +97,7 @@ int main(int argc, char** argv) {
             << metrics.at("val_loss") << ", " << static_cast<long>(metrics.at("parameters")) << " weights, "
             << tuner.study().description().format(tt::encode(fashion_cnn::space, best)) << "\nbest model: test accuracy "
             << test_metrics.at("accuracy") * 100 << " %, test loss " << test_metrics.at("loss") << "; "
-            << tuner.study().trials().size() << " trials in " << std::setprecision(1) << seconds_since(start) << " s\n";
+            << tuner.study().trials().size() << " trials in " << std::setprecision(1) << examples::seconds_since(start) << " s\n";
   // Chance is 10 %: a search whose best model is not well above it has failed.
   const double accuracy = test_metrics.at("accuracy");
   return accuracy > (quick ? 0.5 : 0.75) ? 0 : 1;

@@ -15,17 +15,10 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "example_support.hpp"
 #include "fashion_mlp_model.hpp"
 
 namespace tt = typetune;
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Hyperparameter search of the tutorials' Fashion-MNIST MLP"};
@@ -58,12 +51,11 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   // [data]
   auto data = tt::torch::load_fashion_mnist();
-  auto flatten = [](const tt::torch::tensor_dataset& d) { return tt::torch::tensor_dataset(d.x().reshape({d.size(), 784}), d.y()); };
-  auto train_all = flatten(data.train);
-  auto test = flatten(data.test);
+  auto train_all = examples::flatten(data.train);
+  auto test = examples::flatten(data.test);
   if (quick) {  // a stratified slice: 3000 images to train and validate on, 1000 to test
-    train_all = train_all.subset(tt::torch::stratified_split(train_all.y(), 3000.0 / 60000.0, seed).validation);
-    test = test.subset(tt::torch::stratified_split(test.y(), 0.1, seed).validation);
+    train_all = examples::slice(train_all, 3000, seed);
+    test = examples::slice(test, 1000, seed);
   }
   // The tutorial's split: 5 % of the training images, stratified, validate the search.
   const auto split = tt::torch::stratified_split(train_all.y(), 0.05, seed);
@@ -92,7 +84,7 @@ int main(int argc, char** argv) {
   const auto best = tuner.best_params();
   const auto model = tuner.best_trained_model();
   const auto test_metrics = tt::torch::evaluate(model, test, tt::torch::loss_kind::cross_entropy);
-  const double search_seconds = seconds_since(start);
+  const double search_seconds = examples::seconds_since(start);
   std::cout << std::fixed << std::setprecision(4) << "best: val_loss " << tuner.best_value() << ", epochs "
             << static_cast<int>(tuner.best_metrics().at("epochs")) << ", " << tuner.study().description().format(tt::encode(fashion_mlp::space, best))
             << "\nbest model: test accuracy " << test_metrics.at("accuracy") * 100 << " %, test loss "
@@ -112,9 +104,9 @@ int main(int argc, char** argv) {
     base.fit(train, validation);
     const auto base_test = tt::torch::evaluate(base.model(), test, tt::torch::loss_kind::cross_entropy);
     std::cout << std::setprecision(4) << "baseline 784-350-10 (adam 1e-3, " << epochs << " epochs): test accuracy "
-              << base_test.at("accuracy") * 100 << " % in " << std::setprecision(1) << seconds_since(baseline_start) << " s\n";
+              << base_test.at("accuracy") * 100 << " % in " << std::setprecision(1) << examples::seconds_since(baseline_start) << " s\n";
   }
-  std::cout << "job: " << std::setprecision(1) << seconds_since(start) << " s in all, from loading the data\n";
+  std::cout << "job: " << std::setprecision(1) << examples::seconds_since(start) << " s in all, from loading the data\n";
   const double accuracy = test_metrics.at("accuracy");
   // A search that trains nothing useful is a failure, even on the quick slice.
   return accuracy > (quick ? 0.6 : 0.85) ? 0 : 1;

@@ -15,15 +15,12 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "example_support.hpp"
 #include "../regression_space.hpp"
 
 namespace tt = typetune;
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // [builder]
 ::torch::nn::Sequential build(const housing_regression::regression_params& p, tt::torch::fit_options& fit) {
@@ -104,7 +101,7 @@ int main(int argc, char** argv) {
             << std::setprecision(1) << cv_mse << " in target units), "
             << cv.study().description().format(tt::encode(housing_regression::space, cv.best_params())) << '\n'
             << "test: MSE " << test_mse << ", MAE " << test_mae << "; baseline (the training mean): MSE " << base_mse
-            << ", MAE " << base_mae << "; in " << seconds_since(start) << " s\n";
+            << ", MAE " << base_mae << "; in " << examples::seconds_since(start) << " s\n";
   // A model no better than the training mean has learnt nothing (a linear fit reaches about
   // half of the baseline's MSE on this table).
   return std::isfinite(test_mse) && test_mse < (quick ? 0.9 : 0.75) * base_mse ? 0 : 1;

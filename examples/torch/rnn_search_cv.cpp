@@ -16,6 +16,7 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "example_support.hpp"
 #include "../rnn_space.hpp"
 
 namespace tt = typetune;
@@ -41,15 +42,6 @@ struct rnn_classifierImpl : ::torch::nn::Module {
 };
 TORCH_MODULE(rnn_classifier);
 // [model]
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-tt::torch::tensor_dataset slice(const tt::torch::tensor_dataset& d, std::int64_t count, std::uint64_t seed) {
-  if (count <= 0 || count >= d.size()) return d;
-  return d.subset(tt::torch::stratified_split(d.y(), static_cast<double>(count) / static_cast<double>(d.size()), seed).validation);
-}
 
 }  // namespace
 
@@ -89,8 +81,8 @@ int main(int argc, char** argv) {
     if (window > 0) x = tt::torch::random_windows(x, window, window_seed);
     return tt::torch::tensor_dataset(x.contiguous(), d.y());
   };
-  const auto train = sequences(slice(data.train, train_size, seed), seed);
-  const auto test = sequences(slice(data.test, test_size, seed), seed + 1);
+  const auto train = sequences(examples::slice(data.train, train_size, seed), seed);
+  const auto test = sequences(examples::slice(data.test, test_size, seed), seed + 1);
   // [data]
   std::cout << "Fashion-MNIST rows as sequences [N, " << train.x().size(1) << ", " << train.x().size(2) << "]: " << train.size()
             << " to search on, " << test.size() << " to test; " << n_iter << " candidates x " << folds
@@ -116,7 +108,7 @@ int main(int argc, char** argv) {
   std::cout << std::fixed << std::setprecision(4) << "best: mean CV accuracy " << cv.best_score() << ", "
             << cv.study().description().format(tt::encode(sequence_rnn::space, best)) << "\nrefitted on all " << train.size()
             << " images: test accuracy " << test_metrics.at("accuracy") * 100 << " %, test loss " << test_metrics.at("loss")
-            << "; in " << std::setprecision(1) << seconds_since(start) << " s\n";
+            << "; in " << std::setprecision(1) << examples::seconds_since(start) << " s\n";
   // Chance is 10 %; a short budget (2 epochs on 1,200 images a fold) reaches about 35 %, the
   // quick run (1 epoch on 400) about 20 %: both thresholds only say "clearly above chance".
   return cv.best_score() > (quick ? 0.15 : 0.25) && test_metrics.at("accuracy") > (quick ? 0.15 : 0.25) ? 0 : 1;

@@ -15,22 +15,10 @@
 
 #include <typetune/torch/search.hpp>
 
+#include "example_support.hpp"
 #include "fashion_mlp_model.hpp"
 
 namespace tt = typetune;
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-tt::torch::tensor_dataset slice(const tt::torch::tensor_dataset& d, std::int64_t count, std::uint64_t seed) {
-  if (count <= 0 || count >= d.size()) return d;
-  return d.subset(tt::torch::stratified_split(d.y(), static_cast<double>(count) / static_cast<double>(d.size()), seed).validation);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Seed-to-seed spread of the tutorials' Fashion-MNIST MLP, and a tuner that averages seeds"};
@@ -58,7 +46,7 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   const auto data = tt::torch::load_fashion_mnist();
-  const auto all = slice(tt::torch::tensor_dataset(data.train.x().reshape({-1, 784}), data.train.y()), train_size, seed);
+  const auto all = examples::slice(tt::torch::tensor_dataset(data.train.x().reshape({-1, 784}), data.train.y()), train_size, seed);
   const auto split = tt::torch::stratified_split(all.y(), 0.1, seed);
   const auto train = all.subset(split.train);
   const auto validation = all.subset(split.validation);
@@ -112,7 +100,7 @@ int main(int argc, char** argv) {
   std::cout << "best by the mean of " << executions << " seeds: trial " << tuner.study().best().number << ", val_loss "
             << tuner.best_value() << " +- " << best.at("val_loss_std")
             << ". Trials whose means lie within one std of each other are not told apart by one seed.\n"
-            << std::setprecision(1) << "in " << seconds_since(start) << " s\n";
+            << std::setprecision(1) << "in " << examples::seconds_since(start) << " s\n";
   // Chance is 10 %: a configuration that learns nothing, or a spread as large as the mean, is broken.
   const bool sane = spread.mean() > (quick ? 0.5 : 0.75) && spread.std() < 0.1 && std::isfinite(tuner.best_value());
   return sane ? 0 : 1;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -53,22 +54,27 @@ using splitter = std::variant<k_fold, stratified_k_fold>;
 // The folds of `cv` over `data` (stratified folds need class labels: int64 y).
 [[nodiscard]] std::vector<split_indices> make_folds(const splitter& cv, const tensor_dataset& data);
 
-// Builder: Model build(const P&) or Model build(const P&, fit_options&); `params` the
-// configuration to score. Returns per-fold scores, as scikit-learn's cross_val_score.
+// The model of `params`, built by `build` (Model build(const P&) or Model build(const P&,
+// fit_options&)) with LibTorch's generator seeded by `seed`, and the options to fit it.
+template <class Builder, class Params>
+[[nodiscard]] built_model build_seeded(Builder& build, const Params& params, const fit_options& fit, std::uint64_t seed) {
+  built_model b{model_ref{}, fit};
+  b.fit.seed = seed;
+  const auto lock = seeded_build(seed);
+  if constexpr (std::is_invocable_v<Builder&, const Params&, fit_options&>) {
+    b.model = model_ref(std::invoke(build, params, b.fit));
+  } else {
+    b.model = model_ref(std::invoke(build, params));
+  }
+  return b;
+}
+
+// Scores `params` by cross-validation: a fresh model per fold, built by `build` as above.
+// Returns per-fold scores, as scikit-learn's cross_val_score.
 template <class Builder, class Params>
 [[nodiscard]] scores cross_val_score(Builder&& build, const Params& params, const tensor_dataset& data,
                                      const splitter& cv, const fit_options& fit, const std::string& scoring = "accuracy") {
-  const model_factory factory = [&](std::uint64_t seed) {
-    built_model b{model_ref{}, fit};
-    b.fit.seed = seed;
-    const auto lock = seeded_build(seed);
-    if constexpr (std::is_invocable_v<Builder&, const Params&, fit_options&>) {
-      b.model = model_ref(std::invoke(build, params, b.fit));
-    } else {
-      b.model = model_ref(std::invoke(build, params));
-    }
-    return b;
-  };
+  const model_factory factory = [&](std::uint64_t seed) { return build_seeded(build, params, fit, seed); };
   return cross_validate(factory, data, make_folds(cv, data), scoring, fit.seed);
 }
 

@@ -37,20 +37,6 @@ namespace detail {
 template <class Builder>
 using builder_struct_t = std::remove_cvref_t<builder_params_t<Builder>>;
 
-// Builds the model of `params` with LibTorch's generator seeded by `seed`.
-template <class Builder, class Params>
-built_model build_seeded(Builder& build, const Params& params, const fit_options& fit, std::uint64_t seed) {
-  built_model b{model_ref{}, fit};
-  b.fit.seed = seed;
-  const auto lock = seeded_build(seed);
-  if constexpr (std::is_invocable_v<Builder&, const Params&, fit_options&>) {
-    b.model = model_ref(std::invoke(build, params, b.fit));
-  } else {
-    b.model = model_ref(std::invoke(build, params));
-  }
-  return b;
-}
-
 // Writes to `out` and clears the terminal's line at each line start, so that log lines replace
 // a progress line drawn with '\r' instead of running on after it.
 class line_clearing_buffer : public std::streambuf {
@@ -173,7 +159,7 @@ class tuner {
   // The best configuration rebuilt and trained again on `data` for `epochs` (the fit's epochs
   // when 0), with the search's seed: keras-tuner's rebuild-and-retrain.
   [[nodiscard]] model_ref best_model(const tensor_dataset& data, std::int64_t epochs = 0) const {
-    auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
+    auto built = build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
     if (epochs > 0) built.fit.epochs = epochs;
     // No validation data here: the search's "val_*" objective and early stopping cannot apply.
     built.fit.early_stop.reset();
@@ -265,7 +251,7 @@ class tuner {
     scores values;
     for (std::size_t e = 0; e < options_.executions_per_trial; ++e) {
       if (state->runs.size() <= e) {
-        auto built = detail::build_seeded(build_, t.params(), fit_, derive_seed(options_.seed, e));
+        auto built = build_seeded(build_, t.params(), fit_, derive_seed(options_.seed, e));
         if (options_.progress != nullptr && e == 0)
           built.fit.on_epoch = [this, number = t.number()](const epoch_record& r) { show_progress(number, r); };
         state->runs.emplace_back(built.model, built.fit);
@@ -411,7 +397,7 @@ class search_cv {
     fold_scores_.clear();
     made->optimize(
         [&](trial<params_type>& t) {
-          const model_factory factory = [&](std::uint64_t seed) { return detail::build_seeded(build_, t.params(), fit_, seed); };
+          const model_factory factory = [&](std::uint64_t seed) { return build_seeded(build_, t.params(), fit_, seed); };
           auto s = cross_validate(factory, data, folds, options_.scoring, options_.seed, &t.context());
           {
             std::lock_guard lock(mutex_);
@@ -427,7 +413,7 @@ class search_cv {
         budget{.trials = options_.n_iter, .workers = options_.workers});
     study_ = std::move(made);
     if (options_.refit) {
-      auto built = detail::build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
+      auto built = build_seeded(build_, best_params(), fit_, derive_seed(options_.seed, 0));
       // All the data trains the refit: nothing is left to validate on, so early stopping
       // (which monitors a validation metric) cannot apply; it trains for the fit's epochs.
       built.fit.early_stop.reset();
