@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
   const auto failures = summary.failures_text();
   if (!failures.empty()) std::cout << failures;
 
+  if (!tuner.has_best()) {
+    std::cout << "no trial completed (" << tuner.study().trials().size() << " started)\n";
+    return summary.interrupted ? 130 : 1;
+  }
   const auto best = tuner.best_params();
   const auto model = tuner.best_trained_model();
   const auto test_metrics = tt::torch::evaluate(model, test, tt::torch::loss_kind::cross_entropy);

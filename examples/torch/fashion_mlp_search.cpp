@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
   if (summary.interrupted) std::cout << "interrupted: the results so far follow\n";
   const auto failures = summary.failures_text();
   if (!failures.empty()) std::cout << failures;
+  if (!tuner.has_best()) {
+    std::cout << "no trial completed (" << tuner.study().trials().size() << " started)\n";
+    return summary.interrupted ? 130 : 1;
+  }
 
   const auto best = tuner.best_params();
   const auto model = tuner.best_trained_model();

@@ -146,6 +146,11 @@ class tuner {
     return summary;
   }
 
+  // Whether a trial has completed (false after a search interrupted before its first one).
+  [[nodiscard]] bool has_best() const {
+    const auto all = study().trials();
+    return std::any_of(all.begin(), all.end(), [](const trial_record& t) { return t.state == trial_state::complete; });
+  }
   // The best configuration as the user's struct; throws std::logic_error before any trial completed.
   [[nodiscard]] params_type best_params() const { return study().best().params; }
   [[nodiscard]] double best_value() const { return study().best().value; }
