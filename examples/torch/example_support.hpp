@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iostream>
+#include <optional>
 
+#include <typetune/study.hpp>
 #include <typetune/torch/data.hpp>
 
 namespace examples {
@@ -24,6 +27,17 @@ inline typetune::torch::tensor_dataset slice(const typetune::torch::tensor_datas
 // Images [N, 28, 28] as rows of 784 features.
 inline typetune::torch::tensor_dataset flatten(const typetune::torch::tensor_dataset& d) {
   return {d.x().reshape({d.size(), -1}), d.y()};
+}
+
+// Says how a tuner's search ended (interrupted, failures by message). Returns the exit status
+// when no trial completed (130 after Ctrl-C, else 1), nothing when there is a best to show.
+template <class Tuner>
+std::optional<int> report_search(const typetune::run_summary& summary, const Tuner& tuner) {
+  if (summary.interrupted) std::cout << "interrupted: the results so far follow\n";
+  std::cout << summary.failures_text();
+  if (tuner.has_best()) return std::nullopt;
+  std::cout << "no trial completed (" << tuner.study().trials().size() << " started)\n";
+  return summary.interrupted ? 130 : 1;
 }
 
 }  // namespace examples

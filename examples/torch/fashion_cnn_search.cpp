@@ -85,14 +85,7 @@ int main(int argc, char** argv) {
   fit.device = device;
   const auto summary = tuner.search(train, validation, fit);
   // [search]
-  if (summary.interrupted) std::cout << "interrupted: the results so far follow\n";
-  const auto failures = summary.failures_text();
-  if (!failures.empty()) std::cout << failures;
-
-  if (!tuner.has_best()) {
-    std::cout << "no trial completed (" << tuner.study().trials().size() << " started)\n";
-    return summary.interrupted ? 130 : 1;
-  }
+  if (const auto status = examples::report_search(summary, tuner)) return *status;
   const auto best = tuner.best_params();
   const auto model = tuner.best_trained_model();
   const auto test_metrics = tt::torch::evaluate(model, test, tt::torch::loss_kind::cross_entropy);
