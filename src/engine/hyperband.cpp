@@ -22,21 +22,20 @@ std::int64_t checked_mul(std::int64_t a, std::int64_t b) {
 }
 
 // Totals of a plan: a sum of products that must not wrap (R = 1e16 with eta = 2 would).
+[[noreturn]] void total_overflows() {
+  throw std::overflow_error("typetune: the schedule's total resource does not fit in a 64-bit integer; lower "
+                            "max_resource or the number of configurations");
+}
+
 std::int64_t total_mul(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_mul_overflow(a, b, &r)) {
-    throw std::overflow_error("typetune: the schedule's total resource does not fit in a 64-bit integer; lower "
-                              "max_resource or the number of configurations");
-  }
+  if (__builtin_mul_overflow(a, b, &r)) total_overflows();
   return r;
 }
 
 std::int64_t total_add(std::int64_t a, std::int64_t b) {
   std::int64_t r = 0;
-  if (__builtin_add_overflow(a, b, &r)) {
-    throw std::overflow_error("typetune: the schedule's total resource does not fit in a 64-bit integer; lower "
-                              "max_resource or the number of configurations");
-  }
+  if (__builtin_add_overflow(a, b, &r)) total_overflows();
   return r;
 }
 
