@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/quality_suite.hpp"
+#include "quality_suite.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"

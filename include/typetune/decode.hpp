@@ -19,7 +19,7 @@
 #include "typetune/describe.hpp"
 #include "typetune/detail/reflect.hpp"
 #include "typetune/params_of.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 namespace detail {

@@ -12,7 +12,7 @@
 #include <boost/hana/unpack.hpp>
 
 #include "typetune/space/space.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 namespace detail {

@@ -19,4 +19,4 @@
 #include "typetune/space/real_param.hpp"
 #include "typetune/space/repeat.hpp"
 #include "typetune/space/space.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"

@@ -436,7 +436,7 @@ class gp_sampler final : public sampler {
     const double parent = internal[c->parent];
     if (std::isnan(parent)) return false;
     const auto v = std::get<std::int64_t>(from_internal(space.params[c->parent], enc_[c->parent], parent));
-    return c->kind == condition::rule::equals ? v == c->value : v >= c->value;
+    return c->holds(v);
   }
 
   void uniform_candidate(const space_desc& space, random_stream& rng, double* out) const {

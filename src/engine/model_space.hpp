@@ -11,7 +11,7 @@
 #include <boost/math/special_functions/erf.hpp>
 
 #include "typetune/engine/random_stream.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune::detail {
 

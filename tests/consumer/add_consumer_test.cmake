@@ -8,7 +8,7 @@ set(_tt_consumer_work ${PROJECT_BINARY_DIR}/consumer-test)
 # Ctest normally runs after a full build; this makes sure of it for the installed targets.
 add_test(NAME "consumer: build typetune"
          COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --config $<CONFIG>
-                 --target typetune_core $<$<TARGET_EXISTS:typetune_torch>:typetune_torch>
+                 --target typetune_engine $<$<TARGET_EXISTS:typetune_torch>:typetune_torch>
          COMMAND_EXPAND_LISTS)
 set_tests_properties("consumer: build typetune" PROPERTIES
                      FIXTURES_SETUP typetune_built LABELS "consumer" TIMEOUT 900)

@@ -1,5 +1,5 @@
 // A user's program against the installed package: a small tutorial-like space with a repeat
-// and a branch, its runtime description (compiled code in typetune::core), and a decoded
+// and a branch, its runtime description (compiled code in typetune::engine), and a decoded
 // assignment. Exits 0 only if every value comes back right, with its declared type.
 #include <cstdint>
 #include <iostream>

@@ -2,7 +2,7 @@
 // proposes only legal assignments on a conditional space, is deterministic and maximises.
 #include <catch2/catch.hpp>
 
-#include "engine/quality_suite.hpp"
+#include "quality_suite.hpp"
 #include "sampler_checks.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"

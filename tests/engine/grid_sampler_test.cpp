@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "engine/detail/grid_codec.hpp"
-#include "engine/testing/spaces.hpp"
+#include "typetune/desc/grid_codec.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/grid_sampler.hpp"
 
 using namespace typetune;
@@ -30,17 +30,17 @@ std::set<std::string> enumerate(sampler& s, const space_desc& space, std::uint64
 
 TEST_CASE("grid size sums branches and repeat counts instead of multiplying them") {
   const auto mlp = testing::mlp_space(true);
-  const detail::grid_codec codec(mlp);
+  const grid_codec codec(mlp);
   // 7 dense_bot x (count 1: 3 x 3 + count 2: 9 x 9) x (adam: 3 + sgd: 3 x 2)
   CHECK(codec.size() == std::optional<std::uint64_t>(7 * (9 + 81) * (3 + 6)));
   CHECK(codec.size() == mlp.grid_size());
 
   const auto nested = testing::nested_space();
-  CHECK(detail::grid_codec(nested).size() == std::optional<std::uint64_t>(113 * (1 + 4 + 4)));
-  CHECK(detail::grid_codec(nested).size() == nested.grid_size());
+  CHECK(grid_codec(nested).size() == std::optional<std::uint64_t>(113 * (1 + 4 + 4)));
+  CHECK(grid_codec(nested).size() == nested.grid_size());
 
   const auto continuous = testing::mlp_space(false);
-  const detail::grid_codec infinite(continuous);
+  const grid_codec infinite(continuous);
   CHECK_FALSE(infinite.size());
   CHECK(infinite.first_continuous() == std::optional<std::size_t>(7));
 }
@@ -67,7 +67,7 @@ TEST_CASE("grid search over a continuous real names the parameter") {
 
 TEST_CASE("grid decoding walks the last parameter fastest and branch blocks in order") {
   const auto space = testing::nested_space();
-  const detail::grid_codec codec(space);
+  const grid_codec codec(space);
   const auto first = codec.decode(0);
   CHECK(std::get<std::int64_t>(first.values[0]) == 16);  // batch
   CHECK(std::get<std::int64_t>(first.values[1]) == 0);   // model = linear

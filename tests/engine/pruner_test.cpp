@@ -6,7 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include "engine/testing/spaces.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/asha_pruner.hpp"
 #include "typetune/engine/hyperband.hpp"
 #include "typetune/engine/median_pruner.hpp"

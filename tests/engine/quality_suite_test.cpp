@@ -2,7 +2,7 @@
 // spaces are valid descriptions, and the runner scores noisy problems by their true value.
 #include <catch2/catch.hpp>
 
-#include "engine/quality_suite.hpp"
+#include "quality_suite.hpp"
 #include "typetune/engine/random_sampler.hpp"
 
 using namespace typetune;

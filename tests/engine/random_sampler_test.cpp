@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engine/detail/param_mapping.hpp"
-#include "engine/testing/spaces.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
 

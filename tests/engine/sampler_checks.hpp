@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/quality_suite.hpp"
+#include "quality_suite.hpp"
 
 namespace typetune::testing {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/testing/spaces.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/grid_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/testing/spaces.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/grid_sampler.hpp"
 #include "typetune/engine/hyperband.hpp"

@@ -2,7 +2,7 @@
 // legal assignments on a conditional space, is deterministic and handles maximisation.
 #include <catch2/catch.hpp>
 
-#include "engine/quality_suite.hpp"
+#include "quality_suite.hpp"
 #include "sampler_checks.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/tpe_sampler.hpp"

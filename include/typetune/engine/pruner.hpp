@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "typetune/engine/sampler.hpp"
-#include "typetune/engine/trial.hpp"
+#include "typetune/desc/trial.hpp"
 
 namespace typetune {
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <span>
 
-#include "typetune/engine/trial.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/trial.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 

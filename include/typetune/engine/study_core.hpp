@@ -19,10 +19,10 @@
 
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/sampler.hpp"
-#include "typetune/engine/trial.hpp"
+#include "typetune/desc/trial.hpp"
 #include "typetune/engine/trial_context.hpp"
 #include "typetune/engine/trial_store.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 
-#include "typetune/engine/trial.hpp"
+#include "typetune/desc/trial.hpp"
 
 namespace typetune {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "engine/detail/grid_codec.hpp"
+#include "typetune/desc/grid_codec.hpp"
 
 namespace typetune::detail {
 

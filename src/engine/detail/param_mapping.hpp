@@ -2,7 +2,7 @@
 // choices and constants: the common last step of the random, Sobol and model-based samplers.
 #pragma once
 
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune::detail {
 

@@ -1,24 +1,19 @@
 // The runtime space description: value checks, condition evaluation, grid size, a stable hash
-// and the text/JSON renderings. Everything here is plain runtime code, compiled once.
-#include "typetune/space_desc.hpp"
+// and the text rendering. Everything here is plain runtime code, compiled once; the JSON forms
+// are in space_json.cpp.
+#include "typetune/desc/space_desc.hpp"
+
+#include "typetune/desc/grid_codec.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 namespace typetune {
 namespace {
 
-// Shortest text that reads back to the same double: the hash and the docs must not depend on
-// the stream's precision or locale.
-std::string format_double(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : std::string("nan");
-}
+std::string format_double(double v) { return format_real(v); }
 
 std::string format_choice(const choice_value& c) {
   return std::visit(
@@ -32,14 +27,6 @@ std::string format_choice(const choice_value& c) {
       c);
 }
 
-std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
-  if (a != 0 && b > std::numeric_limits<std::uint64_t>::max() / a) return std::numeric_limits<std::uint64_t>::max();
-  return a * b;
-}
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max() : a + b;
-}
-
 // Number of steps of a stepped range; low + k*step for k in [0, n).
 std::uint64_t steps_in(double low, double high, double step) {
   return static_cast<std::uint64_t>(std::floor((high - low) / step + 1e-9)) + 1;
@@ -50,7 +37,19 @@ bool on_step(double v, double low, double step) {
   return std::abs(k - std::round(k)) <= 1e-9 * std::max(1.0, std::abs(k));
 }
 
-std::string_view kind_name(param_kind k) {
+}  // namespace
+
+// Shortest text that reads back to the same double: the hash and the docs must not depend on
+// the stream's precision or locale.
+std::string format_real(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("nan");
+}
+
+std::string_view to_string(param_kind k) {
   switch (k) {
     case param_kind::integer: return "int";
     case param_kind::real: return "real";
@@ -59,7 +58,7 @@ std::string_view kind_name(param_kind k) {
   }
   return "?";
 }
-std::string_view role_name(param_role r) {
+std::string_view to_string(param_role r) {
   switch (r) {
     case param_role::plain: return "plain";
     case param_role::branch: return "branch";
@@ -67,7 +66,7 @@ std::string_view role_name(param_role r) {
   }
   return "?";
 }
-std::string_view type_name(value_type t) {
+std::string_view to_string(value_type t) {
   switch (t) {
     case value_type::integer: return "integer";
     case value_type::real: return "real";
@@ -77,8 +76,6 @@ std::string_view type_name(value_type t) {
   }
   return "?";
 }
-
-}  // namespace
 
 std::uint64_t param_desc::cardinality() const {
   switch (kind) {
@@ -149,7 +146,7 @@ bool space_desc::condition_holds(std::size_t i, const assignment& a) const {
   if (!a.is_active(c->parent)) return false;
   const auto* parent = std::get_if<std::int64_t>(&a.values[c->parent]);
   if (parent == nullptr) return false;
-  return c->kind == condition::rule::equals ? *parent == c->value : *parent >= c->value;
+  return c->holds(*parent);
 }
 
 std::vector<std::size_t> space_desc::children(std::size_t i) const {
@@ -176,45 +173,14 @@ void space_desc::validate(const assignment& a) const {
                                                                   : std::to_string(std::get<std::int64_t>(v));
       const bool wrong_type = (p.kind == param_kind::real) != std::holds_alternative<double>(v);
       throw assignment_error("typetune: parameter '" + p.path + "' " +
-                             (wrong_type ? "has a value of the wrong type (" + std::string(kind_name(p.kind)) +
+                             (wrong_type ? "has a value of the wrong type (" + std::string(to_string(p.kind)) +
                                                " expected): " + shown
                                          : "has a value outside the space: " + shown));
     }
   }
 }
 
-std::optional<std::uint64_t> space_desc::grid_size() const {
-  // Configurations of the subtree hanging from each parameter, computed from the back: a
-  // parameter's own subtree multiplies its value count with its unconditional siblings, so we
-  // combine by parent: for a branch, sum over options of the product of that option's children;
-  // for a count, sum over counts of the product of the items' children active at that count.
-  const std::size_t n = params.size();
-  std::vector<std::uint64_t> subtree(n, 1);
-  for (std::size_t k = n; k-- > 0;) {
-    const auto& p = params[k];
-    const auto card = p.cardinality();
-    if (card == 0) return std::nullopt;
-    const auto kids = children(k);
-    if (kids.empty()) { subtree[k] = card; continue; }
-    std::uint64_t total = 0;
-    for (std::uint64_t vi = 0; vi < card; ++vi) {
-      const auto v = p.value_at(vi);
-      const std::int64_t x = std::get<std::int64_t>(v);
-      std::uint64_t prod = 1;
-      for (auto c : kids) {
-        const auto& cond = *params[c].active_if;
-        const bool on = cond.kind == condition::rule::equals ? x == cond.value : x >= cond.value;
-        if (on) prod = saturating_mul(prod, subtree[c]);
-      }
-      total = saturating_add(total, prod);
-    }
-    subtree[k] = total;
-  }
-  std::uint64_t total = 1;
-  for (std::size_t k = 0; k < n; ++k)
-    if (!params[k].active_if) total = saturating_mul(total, subtree[k]);
-  return total;
-}
+std::optional<std::uint64_t> space_desc::grid_size() const { return grid_codec(*this).size(); }
 
 std::uint64_t space_desc::hash() const {
   // FNV-1a over a canonical rendering: independent of struct layout, compiler and platform.
@@ -224,7 +190,7 @@ std::uint64_t space_desc::hash() const {
     h ^= 0xff; h *= 1099511628211ull;  // field separator
   };
   for (const auto& p : params) {
-    mix(p.path); mix(p.name); mix(kind_name(p.kind)); mix(role_name(p.role)); mix(type_name(p.type));
+    mix(p.path); mix(p.name); mix(to_string(p.kind)); mix(to_string(p.role)); mix(to_string(p.type));
     mix(format_double(p.low)); mix(format_double(p.high)); mix(format_double(p.step));
     mix(p.log ? "log" : "linear");
     mix(std::to_string(p.choices.size()));
@@ -282,8 +248,8 @@ std::string space_desc::to_text() const {
   for (const auto& p : params) width = std::max(width, p.depth * 2 + p.path.size());
   for (const auto& p : params) {
     out << std::string(p.depth * 2, ' ') << p.path << std::string(width + 2 - p.depth * 2 - p.path.size(), ' ');
-    out << kind_name(p.kind);
-    if (p.role != param_role::plain) out << '/' << role_name(p.role);
+    out << to_string(p.kind);
+    if (p.role != param_role::plain) out << '/' << to_string(p.role);
     out << ' ' << describe_domain(p);
     if (p.kind != param_kind::constant && !std::holds_alternative<std::monostate>(p.default_value))
       out << " default " << p.format(p.default_value);
@@ -294,41 +260,6 @@ std::string space_desc::to_text() const {
   out << params.size() << " parameters, " << (grid ? "finite: " + std::to_string(*grid) + " configurations" : std::string("continuous"))
       << ", hash " << hash_text() << '\n';
   return out.str();
-}
-
-std::string space_desc::to_json() const {
-  using nlohmann::json;
-  json doc;
-  // Hex text: JSON readers that hold numbers as doubles would round a 64-bit integer.
-  doc["hash"] = hash_text();
-  const auto grid = grid_size();
-  doc["finite"] = grid.has_value();
-  if (grid) doc["grid_size"] = *grid;
-  json list = json::array();
-  for (const auto& p : params) {
-    json j{{"path", p.path}, {"name", p.name}, {"kind", kind_name(p.kind)}, {"role", role_name(p.role)},
-           {"type", type_name(p.type)}, {"depth", p.depth}};
-    if (p.kind == param_kind::integer || p.kind == param_kind::real) {
-      j["low"] = p.low; j["high"] = p.high; j["log"] = p.log;
-      if (p.step > 0) j["step"] = p.step;
-    } else {
-      json choices = json::array();
-      for (const auto& c : p.choices)
-        std::visit([&choices](const auto& v) { choices.push_back(v); }, c);
-      j["choices"] = choices;
-    }
-    if (p.active_if) {
-      j["active_if"] = {{"parent", params[p.active_if->parent].path},
-                        {"rule", p.active_if->kind == condition::rule::equals ? "equals" : "at_least"},
-                        {"value", p.active_if->kind == condition::rule::equals
-                                      ? json(params[p.active_if->parent].format(param_value{p.active_if->value}))
-                                      : json(p.active_if->value)}};
-    }
-    if (!std::holds_alternative<std::monostate>(p.default_value)) j["default"] = p.format(p.default_value);
-    list.push_back(std::move(j));
-  }
-  doc["params"] = std::move(list);
-  return doc.dump(2);
 }
 
 std::string space_desc::format(const assignment& a) const {

@@ -1,10 +1,10 @@
-// Index <-> configuration numbering of finite spaces (see detail/grid_codec.hpp).
+// Index <-> configuration numbering of finite spaces (see typetune/desc/grid_codec.hpp).
 #include <limits>
 #include <stdexcept>
 
-#include "engine/detail/grid_codec.hpp"
+#include "typetune/desc/grid_codec.hpp"
 
-namespace typetune::detail {
+namespace typetune {
 namespace {
 
 constexpr auto max_u64 = std::numeric_limits<std::uint64_t>::max();
@@ -28,16 +28,6 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b, bool& saturated) 
 }
 
 }  // namespace
-
-bool condition_admits(const condition& c, const param_value& parent_value) {
-  const auto* v = std::get_if<std::int64_t>(&parent_value);
-  if (v == nullptr) return false;
-  switch (c.kind) {
-    case condition::rule::equals: return *v == c.value;
-    case condition::rule::at_least: return *v >= c.value;
-  }
-  return false;
-}
 
 grid_codec::grid_codec(const space_desc& space) : space_(&space), nodes_(space.size()) {
   const std::size_t n = space.size();
@@ -73,7 +63,8 @@ grid_codec::grid_codec(const space_desc& space) : space_(&space), nodes_(space.s
       const param_value v = p.value_at(k);
       std::uint64_t block = 1;
       for (const auto c : children[i]) {
-        if (!condition_admits(*space.params[c].active_if, v)) continue;
+        const auto* parent_value = std::get_if<std::int64_t>(&v);
+        if (parent_value == nullptr || !space.params[c].active_if->holds(*parent_value)) continue;
         node.active_children[k].push_back(c);
         node.infinite = node.infinite || nodes_[c].infinite;
         block = saturating_mul(block, nodes_[c].count, saturated_);
@@ -146,4 +137,4 @@ void grid_codec::decode_subtree(std::size_t i, std::uint64_t index, assignment& 
   }
 }
 
-}  // namespace typetune::detail
+}  // namespace typetune

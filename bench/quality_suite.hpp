@@ -14,11 +14,11 @@
 
 #include "typetune/engine/random_stream.hpp"
 #include "typetune/engine/sampler.hpp"
-#include "typetune/engine/trial.hpp"
+#include "typetune/desc/trial.hpp"
 #include "typetune/decode.hpp"
 #include "typetune/describe.hpp"
 #include "typetune/params_of.hpp"
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune::quality {
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,6 +50,11 @@ struct condition {
   std::size_t parent = 0;
   rule kind = rule::equals;
   std::int64_t value = 0;
+
+  // The activation rule, written once: whether a child is active when its parent holds v.
+  [[nodiscard]] constexpr bool holds(std::int64_t v) const noexcept {
+    return kind == rule::equals ? v == value : v >= value;
+  }
 
   friend bool operator==(const condition&, const condition&) = default;
 };
@@ -97,6 +103,22 @@ class assignment_error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Thrown when a description itself is malformed: a JSON document that is not one, or a
+// description whose parameters break its rules (a child before its parent, low > high, ...).
+// The message names the parameter and what is wrong with it.
+class description_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// Names as the text, JSON and tables show them: "int", "real", "choice", "constant"; "plain",
+// "branch", "count"; "integer", "real", "boolean", "string", "enumeration".
+[[nodiscard]] std::string_view to_string(param_kind k);
+[[nodiscard]] std::string_view to_string(param_role r);
+[[nodiscard]] std::string_view to_string(value_type t);
+// The shortest text that reads back to the same double ("0.001", "1e-05", "inf").
+[[nodiscard]] std::string format_real(double v);
+
 class space_desc {
  public:
   std::vector<param_desc> params;
@@ -122,9 +144,20 @@ class space_desc {
   [[nodiscard]] std::uint64_t hash() const;
   [[nodiscard]] std::string hash_text() const;  // 16 hex digits
 
-  // A person-readable table of the parameters and a JSON document of the whole description.
+  // Throws description_error naming the parameter unless the description keeps its rules:
+  // unique non-empty paths; parents before their children, of the right role; bounds ordered,
+  // finite and exact (integers within +-2^53); a positive step; log scales above zero; choices
+  // for categoricals and one value for constants; a legal default.
+  void check() const;
+
+  // A person-readable table of the parameters.
   [[nodiscard]] std::string to_text() const;
-  [[nodiscard]] std::string to_json() const;
+  // The JSON document of the whole description (docs/space-json.md gives its schema), and back:
+  // from_json(to_json()) == *this. from_json throws description_error for a document that is
+  // not valid JSON, misses or mistypes a field, names an unknown parent or choice, breaks a rule
+  // of check(), or carries a hash that differs from the one its parameters give.
+  [[nodiscard]] std::string to_json(int indent = 2) const;
+  [[nodiscard]] static space_desc from_json(std::string_view text);
   // Shows an assignment as "path=value" pairs of its active parameters.
   [[nodiscard]] std::string format(const assignment& a) const;
 

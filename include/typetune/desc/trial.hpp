@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 
@@ -23,8 +23,13 @@ enum class trial_state : std::uint8_t {
 };
 
 [[nodiscard]] std::string_view to_string(trial_state s);
+// The state named by to_string(s); nullopt for any other text.
+[[nodiscard]] std::optional<trial_state> trial_state_from(std::string_view text);
 
 enum class direction : std::uint8_t { minimize, maximize };
+
+[[nodiscard]] std::string_view to_string(direction d);  // "minimize", "maximize"
+[[nodiscard]] std::optional<direction> direction_from(std::string_view text);
 
 struct trial_record {
   std::uint64_t number = 0;
@@ -35,6 +40,11 @@ struct trial_record {
   std::map<std::string, double> metrics;    // named metrics besides the objective (set_metric)
   std::string message;                      // failure text
   double duration_s = 0;
+  std::uint64_t seed = 0;                   // the seed of the trial's own random stream
+  double start_time = 0;                    // Unix time in seconds when it started; 0 unknown
+  std::uint64_t peak_rss_bytes = 0;         // the worker's peak resident memory; 0 unknown
+  std::uint64_t peak_device_bytes = 0;      // peak accelerator memory; 0 none or unknown
+  std::string worker;                       // who ran it: "host:pid"; empty when unknown
 };
 
 }  // namespace typetune

@@ -1,5 +1,6 @@
 // Index <-> configuration for finite spaces: a mixed-radix numbering in which the options of a
-// branch and the counts of a repeat are summed, shared by the grid and random samplers.
+// branch and the counts of a repeat are summed. The one runtime count of a grid: space_desc's
+// grid_size(), the grid sampler and sampling without replacement all use it.
 #pragma once
 
 #include <cstddef>
@@ -7,12 +8,9 @@
 #include <optional>
 #include <vector>
 
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
-namespace typetune::detail {
-
-// Whether a child with condition `c` is active when its parent holds `parent_value`.
-[[nodiscard]] bool condition_admits(const condition& c, const param_value& parent_value);
+namespace typetune {
 
 // The configurations of a parameter's subtree number sum over its values of the product of the
 // sizes of the child subtrees active under that value; a space is the product over its roots.
@@ -54,4 +52,4 @@ class grid_codec {
   std::optional<std::size_t> continuous_;
 };
 
-}  // namespace typetune::detail
+}  // namespace typetune

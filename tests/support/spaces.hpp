@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "typetune/space_desc.hpp"
+#include "typetune/desc/space_desc.hpp"
 
 namespace typetune::testing {
 

@@ -1,0 +1,58 @@
+// The one export format of a study, shared by the `typetune` command line, the HTML report and
+// programs that keep their own studies in memory: JSON Lines, a header line with the study's
+// name, direction and space description, then one line per trial (docs/space-json.md gives the
+// fields). A CSV table of the same trials is written from the same data.
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "typetune/desc/space_desc.hpp"
+#include "typetune/desc/trial.hpp"
+
+namespace typetune {
+
+// Thrown for an export that cannot be read: not JSON Lines, a header that is not typetune's, a
+// newer version, or a trial that does not fit the space. The message names the line.
+class export_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+struct study_info {
+  std::string name;
+  direction dir = direction::minimize;
+  space_desc space;
+  std::map<std::string, std::string> attributes;  // free-form: "objective", "dataset", ...
+};
+
+struct study_export {
+  study_info study;
+  std::vector<trial_record> trials;  // ordered by number
+};
+
+// One trial as one line of JSON (no newline). Parameters are keyed by path, active ones only,
+// with their values as the space shows them (numbers, or the choice itself).
+[[nodiscard]] std::string trial_to_json(const trial_record& t, const space_desc& space);
+// Reads a line written by trial_to_json; throws export_error naming the trial and the field for
+// an unknown state or parameter, a value of the wrong type or outside its range, or a set of
+// parameters that the space would not have made active together.
+[[nodiscard]] trial_record trial_from_json(std::string_view line, const space_desc& space);
+
+// The header line alone (no newline), and back.
+[[nodiscard]] std::string study_header_json(const study_info& info);
+[[nodiscard]] study_info study_header_from_json(std::string_view line);
+
+void write_jsonl(std::ostream& out, const study_export& study);
+[[nodiscard]] study_export read_jsonl(std::istream& in);
+
+// A table with one row per trial: number, state, value, one column per parameter (empty when
+// inactive), one per named metric, duration, start time, peak memory and message. RFC 4180
+// quoting.
+void write_csv(std::ostream& out, const study_export& study);
+
+}  // namespace typetune
