@@ -17,6 +17,7 @@ pkgs=(
   librange-v3-dev zlib1g-dev
   dataset-fashion-mnist   # the real data set, in /usr/share/datasets/fashion-mnist
   python3-sklearn         # ships the diabetes table the regression example trains on
+  chromium                # headless, for the test that opens a study report as a person would
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

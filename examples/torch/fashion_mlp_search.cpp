@@ -5,6 +5,7 @@
 // on a terminal), the best configuration, and the test accuracy of the best model beside the
 // tutorial's untuned baseline (784-350-10, trained the same way), with the wall time of each.
 //   fashion_mlp_search [--trials 24] [--epochs 12] [--workers 2] [--threads 1] [--seed 1] [--no-baseline] [--quick]
+//                      [--export study.jsonl] [--report report.html]
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::int64_t batch_size = 32;
   int threads = 1;
+  std::string export_path, report_path;
   app.add_flag("--quick", quick, "a slice of the data, 4 trials of up to 3 epochs (the test suite's run)");
   app.add_flag("!--no-baseline", baseline, "skip training the untuned baseline");
   app.add_option("--trials", trials, "configurations to try")->check(CLI::Range(1, 100000));
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--seed", seed, "seed of the sampler, the split and every model");
   app.add_option("--batch-size", batch_size, "mini-batch size")->check(CLI::Range(1, 65536));
+  app.add_option("--export", export_path, "write the study as JSON Lines here (for the typetune command line)");
+  app.add_option("--report", report_path, "write the study's HTML report here");
   CLI11_PARSE(app, argc, argv);
   if (quick) {
     epochs = std::min<std::int64_t>(epochs, 3);
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
       tt::asha{.min_resource = 1, .max_resource = epochs, .reduction_factor = eta}, tt::tpe{});
   const auto summary = tuner.search(train, validation, fit);
   // [search]
+  examples::save_study(tuner, "fashion-mlp", export_path, report_path);
   if (const auto status = examples::report_search(summary, tuner)) return *status;
 
   const auto best = tuner.best_params();

@@ -28,6 +28,7 @@
 #include "typetune/engine/median_pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
+#include "typetune/desc/study_export.hpp"
 #include "typetune/engine/study_core.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 
@@ -458,6 +459,16 @@ class study {
   [[nodiscard]] std::vector<trial_record> trials() const { return core_->trials(); }
   [[nodiscard]] const space_desc& description() const noexcept { return core_->space(); }
   [[nodiscard]] study_core& engine() noexcept { return *core_; }
+  // The study in the export format of the command line and the HTML report
+  // (typetune/desc/study_export.hpp: write_jsonl, write_csv; typetune/report/html_report.hpp).
+  [[nodiscard]] study_export export_study(std::string name) const {
+    study_export out;
+    out.study.name = std::move(name);
+    out.study.dir = core_->options().dir;
+    out.study.space = core_->space();
+    out.trials = core_->trials();
+    return out;
+  }
 
  private:
   run_summary run_plan(const objective& wrapped, const budget& b) {

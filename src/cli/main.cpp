@@ -1,0 +1,212 @@
+// The `typetune` command line: inspects studies, exports them and writes their HTML report.
+// A study is read from a JSON Lines export (a file path, or "-" for standard input). Every
+// command only reads its input; errors go to standard error with exit status 1 (2 for bad
+// arguments, from CLI11).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "typetune/desc/study_export.hpp"
+#include "typetune/report/html_report.hpp"
+
+namespace tt = typetune;
+
+namespace {
+
+class cli_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+tt::study_export load(const std::string& source) {
+  if (source == "-") return tt::read_jsonl(std::cin);
+  std::ifstream in(source, std::ios::binary);
+  if (!in) throw cli_error("cannot open '" + source + "': no such file or not readable");
+  try {
+    return tt::read_jsonl(in);
+  } catch (const tt::export_error& e) {
+    throw cli_error("'" + source + "' is not a readable typetune study: " + e.what());
+  }
+}
+
+// Writes to `path` through a temporary file renamed at the end, so that a failure leaves no
+// half-written output; "-" writes to standard output.
+template <class Write>
+void write_output(const std::string& path, Write write) {
+  if (path == "-") {
+    write(std::cout);
+    std::cout.flush();
+    return;
+  }
+  const std::string tmp = path + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw cli_error("cannot write '" + path + "'");
+    write(out);
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw cli_error("writing '" + path + "' failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw cli_error("cannot move the output into '" + path + "'");
+  }
+}
+
+std::string cell_num(double v) {
+  if (!std::isfinite(v)) return tt::format_real(v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string mib(std::uint64_t bytes) {
+  if (bytes == 0) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+// A text table: one column per parameter (empty when inactive), state, value, metrics,
+// duration and peak memory.
+void print_table(std::ostream& out, const tt::study_export& s, const std::vector<const tt::trial_record*>& rows) {
+  const auto& space = s.study.space;
+  std::vector<std::string> metrics;
+  for (const auto* t : rows)
+    for (const auto& [name, v] : t->metrics)
+      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
+  std::sort(metrics.begin(), metrics.end());
+  std::vector<std::string> header{"#", "state", "value"};
+  for (const auto& p : space.params)
+    if (p.kind != tt::param_kind::constant) header.push_back(p.path);
+  for (const auto& m : metrics) header.push_back(m);
+  header.insert(header.end(), {"seconds", "peak MiB", "device MiB"});
+  std::vector<std::vector<std::string>> table{header};
+  for (const auto* t : rows) {
+    std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state)), t->value ? cell_num(*t->value) : ""};
+    for (std::size_t i = 0; i < space.size(); ++i)
+      if (space.params[i].kind != tt::param_kind::constant)
+        r.push_back(t->params.is_active(i) ? space.params[i].format(t->params.values[i]) : "");
+    for (const auto& m : metrics) {
+      const auto it = t->metrics.find(m);
+      r.push_back(it == t->metrics.end() ? "" : cell_num(it->second));
+    }
+    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes), mib(t->peak_device_bytes)});
+    table.push_back(std::move(r));
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& r : table)
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  for (const auto& r : table) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      line += r[c];
+      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
+    }
+    out << line << '\n';
+  }
+}
+
+const tt::trial_record* best_of(const tt::study_export& s) {
+  const tt::trial_record* best = nullptr;
+  const bool maximize = s.study.dir == tt::direction::maximize;
+  for (const auto& t : s.trials)
+    if (t.state == tt::trial_state::complete && t.value && std::isfinite(*t.value) &&
+        (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
+      best = &t;
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"typetune: inspect, export and report hyperparameter studies.\n"
+               "A STUDY is a JSON Lines export (tt::write_jsonl, or `typetune export`); '-' reads standard input."};
+  app.require_subcommand(1);
+  std::string source, output = "-", format = "jsonl", state_filter, title;
+  std::size_t limit = 0;
+
+  auto* show = app.add_subcommand("show", "Summary of a study: its space, trial counts by state and the best trial");
+  show->add_option("study", source, "The study export")->required();
+
+  auto* trials = app.add_subcommand("trials", "The trial table: one column per parameter, state, value, metrics, time, memory");
+  trials->add_option("study", source, "The study export")->required();
+  trials->add_option("--state", state_filter, "Only trials in this state (complete, pruned, failed, ...)");
+  trials->add_option("--limit", limit, "At most this many rows (0: all)");
+
+  auto* best = app.add_subcommand("best", "The best complete trial: number, value and parameters");
+  best->add_option("study", source, "The study export")->required();
+
+  auto* space = app.add_subcommand("space", "The study's search space as a table, or as JSON with --json");
+  space->add_option("study", source, "The study export")->required();
+  bool space_json = false;
+  space->add_flag("--json", space_json, "Print the space description as JSON");
+
+  auto* exp = app.add_subcommand("export", "Write the study as JSON Lines or CSV");
+  exp->add_option("study", source, "The study export")->required();
+  exp->add_option("--format", format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  exp->add_option("-o,--output", output, "Output file ('-': standard output)");
+
+  auto* report = app.add_subcommand("report", "Write a self-contained HTML report with plots");
+  report->add_option("study", source, "The study export")->required();
+  report->add_option("-o,--output", output, "Output HTML file")->required();
+  report->add_option("--title", title, "Page title (default: the study's name)");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    const auto study = load(source);
+    if (show->parsed()) {
+      std::cout << "study " << study.study.name << " (" << tt::to_string(study.study.dir) << "), " << study.trials.size()
+                << " trials\n";
+      std::map<tt::trial_state, std::size_t> by_state;
+      for (const auto& t : study.trials) ++by_state[t.state];
+      for (const auto& [st, n] : by_state) std::cout << "  " << tt::to_string(st) << ": " << n << '\n';
+      if (const auto* b = best_of(study))
+        std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  " << study.study.space.format(b->params)
+                  << '\n';
+      std::cout << study.study.space.to_text();
+    } else if (trials->parsed()) {
+      std::optional<tt::trial_state> only;
+      if (!state_filter.empty()) {
+        only = tt::trial_state_from(state_filter);
+        if (!only) throw cli_error("unknown state '" + state_filter + "' (complete, pruned, failed, diverged, running, out_of_memory, interrupted)");
+      }
+      std::vector<const tt::trial_record*> rows;
+      for (const auto& t : study.trials)
+        if ((!only || t.state == *only) && (limit == 0 || rows.size() < limit)) rows.push_back(&t);
+      print_table(std::cout, study, rows);
+    } else if (best->parsed()) {
+      const auto* b = best_of(study);
+      if (b == nullptr) throw cli_error("no trial of study '" + study.study.name + "' has completed");
+      std::cout << "trial " << b->number << " value " << cell_num(*b->value) << '\n';
+      for (std::size_t i = 0; i < study.study.space.size(); ++i)
+        if (b->params.is_active(i))
+          std::cout << "  " << study.study.space.params[i].path << " = " << study.study.space.params[i].format(b->params.values[i]) << '\n';
+      for (const auto& [name, v] : b->metrics) std::cout << "  [" << name << "] " << cell_num(v) << '\n';
+    } else if (space->parsed()) {
+      std::cout << (space_json ? study.study.space.to_json() + "\n" : study.study.space.to_text());
+    } else if (exp->parsed()) {
+      write_output(output, [&](std::ostream& out) {
+        if (format == "csv") tt::write_csv(out, study);
+        else tt::write_jsonl(out, study);
+      });
+    } else if (report->parsed()) {
+      write_output(output, [&](std::ostream& out) { tt::write_html_report(out, study, {title}); });
+      std::cerr << "typetune: wrote " << output << " (" << study.trials.size() << " trials)\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "typetune: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

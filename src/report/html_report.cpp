@@ -1,0 +1,473 @@
+// The HTML study report: every plot is SVG written here from the export's numbers, so the page
+// needs nothing but a browser. Marks carry data-trial attributes, which the page's script uses
+// to highlight one trial across plots and table, and the browser test to count them.
+#include "typetune/report/html_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+
+namespace typetune {
+namespace {
+
+std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Numbers as people read them on a plot: four significant digits.
+std::string short_num(double v) {
+  if (!std::isfinite(v)) return format_real(v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// Coordinates with one decimal: enough for a screen, and a smaller file.
+std::string px(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+bool has_value(const trial_record& t) { return t.value && std::isfinite(*t.value); }
+
+// A linear map from [lo, hi] to [a, b]; a degenerate range maps to the middle.
+struct scale {
+  double lo, hi, a, b;
+  [[nodiscard]] double operator()(double v) const {
+    if (!(hi > lo)) return (a + b) / 2;
+    return a + (v - lo) / (hi - lo) * (b - a);
+  }
+};
+
+std::pair<double, double> padded_range(double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return {0, 1};
+  if (hi == lo) return {lo - 0.5, hi + 0.5};
+  const double pad = (hi - lo) * 0.05;
+  return {lo - pad, hi + pad};
+}
+
+// Five "nice" ticks over [lo, hi].
+std::vector<double> ticks(double lo, double hi) {
+  std::vector<double> out;
+  if (!(hi > lo)) return {lo};
+  const double raw = (hi - lo) / 5;
+  const double mag = std::pow(10, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * mag >= raw) { step = m * mag; break; }
+  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+// Where a parameter's value sits on its axis: log10 for log scales, the index for choices.
+double axis_value(const param_desc& p, const param_value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return p.log ? std::log10(*d) : *d;
+  const auto i = static_cast<double>(std::get<std::int64_t>(v));
+  if (p.kind == param_kind::integer && p.log) return std::log10(i);
+  return i;
+}
+
+std::pair<double, double> axis_range(const param_desc& p) {
+  switch (p.kind) {
+    case param_kind::integer:
+    case param_kind::real:
+      return p.log ? std::pair{std::log10(p.low), std::log10(p.high)} : std::pair{p.low, p.high};
+    case param_kind::categorical:
+    case param_kind::constant:
+      return {0.0, static_cast<double>(p.choices.empty() ? 0 : p.choices.size() - 1)};
+  }
+  return {0, 1};
+}
+
+// Colour of a trial's line from its rank among the values: best is dark blue, worst light.
+std::string rank_colour(double t) {
+  t = std::clamp(t, 0.0, 1.0);
+  const int r = static_cast<int>(std::lround(8 + t * (190 - 8)));
+  const int g = static_cast<int>(std::lround(48 + t * (215 - 48)));
+  const int b = static_cast<int>(std::lround(107 + t * (235 - 107)));
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", r, g, b);
+  return buf;
+}
+
+struct frame {
+  double width = 960, height = 340, left = 64, right = 24, top = 20, bottom = 44;
+  [[nodiscard]] double x0() const { return left; }
+  [[nodiscard]] double x1() const { return width - right; }
+  [[nodiscard]] double y0() const { return height - bottom; }  // bottom edge (screen y grows down)
+  [[nodiscard]] double y1() const { return top; }
+};
+
+void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, std::string_view xlabel,
+          std::string_view ylabel, bool integer_x) {
+  out << "<g class=\"axes\">";
+  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(f.y0()) << "\"/>";
+  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x0()) << "\" y2=\"" << px(f.y1()) << "\"/>";
+  for (double v : ticks(ys.lo, ys.hi)) {
+    const double y = ys(v);
+    out << "<line class=\"grid\" x1=\"" << px(f.x0()) << "\" y1=\"" << px(y) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(y) << "\"/>";
+    out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(y + 4) << "\" text-anchor=\"end\">" << short_num(v) << "</text>";
+  }
+  for (double v : ticks(xs.lo, xs.hi)) {
+    if (integer_x && v != std::floor(v)) continue;
+    const double x = xs(v);
+    out << "<text x=\"" << px(x) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">" << short_num(v) << "</text>";
+  }
+  out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6) << "\" text-anchor=\"middle\">"
+      << escape(xlabel) << "</text>";
+  out << "<text class=\"label\" transform=\"translate(14," << px((f.y0() + f.y1()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
+      << escape(ylabel) << "</text>";
+  out << "</g>";
+}
+
+std::string trial_title(const study_export& s, const trial_record& t) {
+  std::string text = "Trial " + std::to_string(t.number) + " (" + std::string(to_string(t.state)) + ")";
+  if (t.value) text += ": " + short_num(*t.value);
+  const auto params = s.study.space.format(t.params);
+  if (!params.empty()) text += "\n" + params;
+  if (!t.message.empty()) text += "\n" + t.message;
+  return escape(text);
+}
+
+void history_plot(std::ostream& out, const study_export& s) {
+  const frame f;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  std::uint64_t last = 0;
+  for (const auto& t : s.trials) {
+    last = std::max(last, t.number);
+    if (has_value(t)) { lo = std::min(lo, *t.value); hi = std::max(hi, *t.value); }
+  }
+  const auto [ylo, yhi] = padded_range(lo, hi);
+  const scale xs{-0.5, static_cast<double>(last) + 0.5, f.x0(), f.x1()};
+  const scale ys{ylo, yhi, f.y0(), f.y1()};
+  out << "<svg id=\"history\" class=\"plot\" viewBox=\"0 0 " << f.width << ' ' << f.height
+      << "\" role=\"img\" aria-label=\"Objective value by trial, with the best so far\">";
+  axes(out, f, xs, ys, "trial", "objective", true);
+  // Best so far, over complete trials, as a step line.
+  const bool maximize = s.study.dir == direction::maximize;
+  std::string best_path;
+  std::optional<double> best;
+  for (const auto& t : s.trials) {
+    if (t.state != trial_state::complete || !has_value(t)) continue;
+    const bool better = !best || (maximize ? *t.value > *best : *t.value < *best);
+    const double x = xs(static_cast<double>(t.number));
+    if (!best) best_path += "M" + px(x) + " " + px(ys(*t.value));
+    else best_path += " H" + px(x) + (better ? " V" + px(ys(*t.value)) : "");
+    if (better) best = *t.value;
+  }
+  if (best) {
+    best_path += " H" + px(f.x1());
+    out << "<path class=\"best\" d=\"" << best_path << "\"/>";
+  }
+  for (const auto& t : s.trials) {
+    const double x = xs(static_cast<double>(t.number));
+    const auto state = std::string(to_string(t.state));
+    if (has_value(t)) {
+      out << "<circle class=\"point state-" << state << "\" data-trial=\"" << t.number << "\" cx=\"" << px(x) << "\" cy=\""
+          << px(ys(*t.value)) << "\" r=\"4\"><title>" << trial_title(s, t) << "</title></circle>";
+    } else {
+      // No value (failed, diverged, running, ...): a cross on the axis, so that every trial shows.
+      const double y = f.y0();
+      out << "<path class=\"point no-value state-" << state << "\" data-trial=\"" << t.number << "\" d=\"M" << px(x - 4) << ' '
+          << px(y - 4) << " L" << px(x + 4) << ' ' << px(y + 4) << " M" << px(x - 4) << ' ' << px(y + 4) << " L" << px(x + 4) << ' '
+          << px(y - 4) << "\"><title>" << trial_title(s, t) << "</title></path>";
+    }
+  }
+  out << "</svg>";
+}
+
+void parallel_plot(std::ostream& out, const study_export& s) {
+  const auto& space = s.study.space;
+  std::vector<std::size_t> axes_params;
+  for (std::size_t i = 0; i < space.size(); ++i)
+    if (space.params[i].kind != param_kind::constant) axes_params.push_back(i);
+  const std::size_t n_axes = axes_params.size() + 1;  // + the objective
+  frame f;
+  f.width = std::max(960.0, 110.0 * static_cast<double>(n_axes));
+  f.height = 420;
+  f.top = 110;
+  f.bottom = 30;
+  const scale xs{0, static_cast<double>(n_axes > 1 ? n_axes - 1 : 1), f.x0() + 20, f.x1() - 40};
+
+  std::vector<const trial_record*> done;
+  for (const auto& t : s.trials)
+    if (t.state == trial_state::complete && has_value(t)) done.push_back(&t);
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto* t : done) { lo = std::min(lo, *t->value); hi = std::max(hi, *t->value); }
+  if (done.empty()) { lo = 0; hi = 1; }
+  // Rank colours: the best trial darkest, drawn last (on top).
+  std::vector<const trial_record*> order = done;
+  const bool maximize = s.study.dir == direction::maximize;
+  std::sort(order.begin(), order.end(), [maximize](const trial_record* a, const trial_record* b) {
+    return maximize ? *a->value < *b->value : *a->value > *b->value;
+  });
+
+  out << "<svg id=\"parallel\" class=\"plot\" viewBox=\"0 0 " << px(f.width) << ' ' << f.height
+      << "\" role=\"img\" aria-label=\"Parallel coordinates of the complete trials\">";
+  auto axis_scale = [&](std::size_t k) -> scale {
+    if (k == axes_params.size()) {
+      const auto [a, b] = padded_range(lo, hi);
+      return {a, b, f.y0(), f.y1()};
+    }
+    const auto [a, b] = axis_range(space.params[axes_params[k]]);
+    return {a, b, f.y0(), f.y1()};
+  };
+  for (std::size_t k = 0; k < n_axes; ++k) {
+    const double x = xs(static_cast<double>(k));
+    const bool objective = k == axes_params.size();
+    const std::string label = objective ? std::string("objective") : space.params[axes_params[k]].path;
+    out << "<g class=\"axis\"><line x1=\"" << px(x) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(x) << "\" y2=\"" << px(f.y1()) << "\"/>";
+    out << "<text class=\"label\" transform=\"translate(" << px(x) << ',' << px(f.y1() - 10) << ") rotate(-35)\">" << escape(label)
+        << "</text>";
+    const auto ys = axis_scale(k);
+    if (!objective && space.params[axes_params[k]].kind == param_kind::categorical) {
+      const auto& p = space.params[axes_params[k]];
+      for (std::size_t c = 0; c < p.choices.size(); ++c)
+        out << "<text x=\"" << px(x + 4) << "\" y=\"" << px(ys(static_cast<double>(c)) + 4) << "\">"
+            << escape(p.format(param_value{static_cast<std::int64_t>(c)})) << "</text>";
+    } else {
+      const bool log = !objective && space.params[axes_params[k]].log;
+      for (double v : {ys.lo, ys.hi})
+        out << "<text x=\"" << px(x + 4) << "\" y=\"" << px(ys(v) + 4) << "\">" << short_num(log ? std::pow(10, v) : v) << "</text>";
+    }
+    out << "</g>";
+  }
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const auto& t = *order[r];
+    std::string d;
+    bool pen = false;
+    for (std::size_t k = 0; k < n_axes; ++k) {
+      const bool objective = k == axes_params.size();
+      if (!objective && !t.params.is_active(axes_params[k])) { pen = false; continue; }
+      const double v = objective ? *t.value : axis_value(space.params[axes_params[k]], t.params.values[axes_params[k]]);
+      d += (pen ? " L" : (d.empty() ? "M" : " M")) + px(xs(static_cast<double>(k))) + " " + px(axis_scale(k)(v));
+      pen = true;
+    }
+    const double shade = order.size() > 1 ? 1.0 - static_cast<double>(r) / static_cast<double>(order.size() - 1) : 0.0;
+    out << "<path class=\"line\" data-trial=\"" << t.number << "\" stroke=\"" << rank_colour(shade) << "\" d=\"" << d
+        << "\"><title>" << trial_title(s, t) << "</title></path>";
+  }
+  out << "</svg>";
+}
+
+void importance_plot(std::ostream& out, const std::vector<importance_scope>& scopes) {
+  if (scopes.empty()) {
+    out << "<p class=\"note\">Too few complete trials to measure importance (a scope needs 4).</p>";
+    return;
+  }
+  for (const auto& scope : scopes) {
+    const double row = 22, label_w = 260, bar_w = 520;
+    const double h = 28 + row * static_cast<double>(std::max<std::size_t>(scope.entries.size(), 1));
+    out << "<figure class=\"importance\"><figcaption>" << escape(scope.label) << " (" << scope.trials
+        << " complete trials)</figcaption>";
+    out << "<svg class=\"plot importance-plot\" viewBox=\"0 0 " << px(label_w + bar_w + 80) << ' ' << px(h) << "\">";
+    double y = 10;
+    if (scope.entries.empty())
+      out << "<text x=\"0\" y=\"" << px(y + 12) << "\">no parameter varies here</text>";
+    for (const auto& e : scope.entries) {
+      out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">" << escape(e.path) << "</text>";
+      out << "<rect class=\"bar\" x=\"" << px(label_w) << "\" y=\"" << px(y + 3) << "\" width=\"" << px(std::max(1.0, e.share * bar_w))
+          << "\" height=\"" << px(row - 6) << "\"><title>" << escape(e.path) << ": " << short_num(e.share) << " of the variance ("
+          << e.trials << " trials)</title></rect>";
+      out << "<text x=\"" << px(label_w + e.share * bar_w + 6) << "\" y=\"" << px(y + 14) << "\">" << short_num(e.share) << "</text>";
+      y += row;
+    }
+    out << "</svg></figure>";
+  }
+}
+
+void curves_plot(std::ostream& out, const study_export& s) {
+  const frame f;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  double slo = lo, shi = -lo;
+  std::size_t with_curve = 0;
+  for (const auto& t : s.trials) {
+    bool any = false;
+    for (const auto& [step, v] : t.intermediate) {
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v); hi = std::max(hi, v);
+      slo = std::min(slo, static_cast<double>(step)); shi = std::max(shi, static_cast<double>(step));
+      any = true;
+    }
+    with_curve += any ? 1 : 0;
+  }
+  if (with_curve == 0) {
+    out << "<p class=\"note\">No trial reported intermediate values.</p>";
+    return;
+  }
+  const auto [ylo, yhi] = padded_range(lo, hi);
+  const auto [xlo, xhi] = padded_range(slo, shi);
+  const scale xs{xlo, xhi, f.x0(), f.x1()};
+  const scale ys{ylo, yhi, f.y0(), f.y1()};
+  out << "<svg id=\"curves\" class=\"plot\" viewBox=\"0 0 " << f.width << ' ' << f.height
+      << "\" role=\"img\" aria-label=\"Intermediate values by step\">";
+  axes(out, f, xs, ys, "step", "intermediate value", true);
+  for (const auto& t : s.trials) {
+    std::string d;
+    std::size_t points = 0;
+    for (const auto& [step, v] : t.intermediate) {
+      if (!std::isfinite(v)) continue;
+      d += (d.empty() ? "M" : " L") + px(xs(static_cast<double>(step))) + " " + px(ys(v));
+      ++points;
+    }
+    if (points == 0) continue;
+    if (points == 1) {  // stopped after its first report: a dot
+      const auto& [step, v] = *std::find_if(t.intermediate.begin(), t.intermediate.end(),
+                                            [](const auto& sv) { return std::isfinite(sv.second); });
+      out << "<circle class=\"curve dot state-" << to_string(t.state) << "\" data-trial=\"" << t.number << "\" cx=\""
+          << px(xs(static_cast<double>(step))) << "\" cy=\"" << px(ys(v)) << "\" r=\"3.5\"><title>" << trial_title(s, t)
+          << "</title></circle>";
+      continue;
+    }
+    out << "<path class=\"curve state-" << to_string(t.state) << "\" data-trial=\"" << t.number << "\" d=\"" << d << "\"><title>"
+        << trial_title(s, t) << "</title></path>";
+  }
+  out << "</svg>";
+}
+
+void trial_table(std::ostream& out, const study_export& s) {
+  const auto& space = s.study.space;
+  std::vector<std::string> metrics;
+  for (const auto& t : s.trials)
+    for (const auto& [name, v] : t.metrics)
+      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
+  std::sort(metrics.begin(), metrics.end());
+  out << "<div class=\"table-wrap\"><table id=\"trials\"><thead><tr><th data-type=\"num\">#</th><th>state</th><th data-type=\"num\">value</th>";
+  for (const auto& p : space.params)
+    out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">" << escape(p.path)
+        << "</th>";
+  for (const auto& m : metrics) out << "<th data-type=\"num\">" << escape(m) << "</th>";
+  out << "<th data-type=\"num\">seconds</th><th data-type=\"num\">peak MiB</th><th>message</th></tr></thead><tbody>";
+  for (const auto& t : s.trials) {
+    out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number << "</td><td>"
+        << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
+    for (std::size_t i = 0; i < space.size(); ++i)
+      out << "<td>" << (t.params.is_active(i) ? escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
+    for (const auto& m : metrics) {
+      const auto it = t.metrics.find(m);
+      out << "<td>" << (it == t.metrics.end() ? "" : short_num(it->second)) << "</td>";
+    }
+    out << "<td>" << short_num(t.duration_s) << "</td><td>"
+        << (t.peak_rss_bytes ? short_num(static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0)) : "") << "</td><td>"
+        << escape(t.message) << "</td></tr>";
+  }
+  out << "</tbody></table></div>";
+}
+
+constexpr const char* style = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#1b1f24;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dee4;padding-bottom:4px}
+.summary{color:#57606a}.summary b{color:#1b1f24}.note{color:#57606a;font-style:italic}
+svg.plot{width:100%;height:auto;background:#fff;font-size:11px}
+.axes line,.axis line{stroke:#57606a;stroke-width:1}.axes .grid{stroke:#eaeef2}.label{font-size:12px;fill:#1b1f24}
+.point{stroke:#fff;stroke-width:1}.point.state-complete{fill:#1f6feb}.point.state-pruned{fill:#d29922}
+.point.no-value{stroke:#cf222e;stroke-width:2;fill:none}.best{fill:none;stroke:#2da44e;stroke-width:2}
+.line{fill:none;stroke-width:1.5;opacity:.75}.curve{fill:none;stroke-width:1.5;opacity:.8;stroke-linecap:round}
+.curve{stroke:#8c959f}.curve.state-complete{stroke:#1f6feb}.curve.state-pruned{stroke:#d29922;stroke-dasharray:4 3}
+.curve.dot{stroke:none;fill:#8c959f}.curve.dot.state-complete{fill:#1f6feb}.curve.dot.state-pruned{fill:#d29922}
+.bar{fill:#8250df}.importance{margin:8px 0}.importance figcaption{font-weight:600}
+.hl{stroke:#cf222e!important;stroke-width:3!important;opacity:1!important}tr.hl td{background:#fff8c5}
+.table-wrap{overflow-x:auto}table{border-collapse:collapse;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid #eaeef2;text-align:left;white-space:nowrap}
+th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.state-failed td,tr.state-diverged td{color:#cf222e}tr.state-pruned td{color:#9a6700}
+.legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}
+)";
+
+constexpr const char* script = R"(
+(function(){
+  function marks(n){return document.querySelectorAll('[data-trial="'+n+'"]');}
+  document.querySelectorAll('[data-trial]').forEach(function(el){
+    el.addEventListener('mouseenter',function(){marks(el.dataset.trial).forEach(function(m){m.classList.add('hl');});});
+    el.addEventListener('mouseleave',function(){marks(el.dataset.trial).forEach(function(m){m.classList.remove('hl');});});
+  });
+  var table=document.getElementById('trials');
+  table.querySelectorAll('th').forEach(function(th,col){
+    var asc=true;
+    th.addEventListener('click',function(){
+      var rows=Array.prototype.slice.call(table.tBodies[0].rows);
+      var num=th.dataset.type==='num';
+      rows.sort(function(a,b){
+        var x=a.cells[col].textContent,y=b.cells[col].textContent;
+        if(num){x=x===''?Infinity:parseFloat(x);y=y===''?Infinity:parseFloat(y);return asc?x-y:y-x;}
+        return asc?x.localeCompare(y):y.localeCompare(x);
+      });
+      rows.forEach(function(r){table.tBodies[0].appendChild(r);});
+      asc=!asc;
+    });
+  });
+  var b=document.body.dataset;
+  b.historyPoints=document.querySelectorAll('#history .point').length;
+  b.parallelLines=document.querySelectorAll('#parallel .line').length;
+  b.curves=document.querySelectorAll('#curves .curve').length;
+  b.tableRows=table.tBodies[0].rows.length;
+  b.rendered='yes';
+})();
+)";
+
+}  // namespace
+
+void write_html_report(std::ostream& out, const study_export& s, const report_options& options) {
+  const auto& space = s.study.space;
+  for (const auto& t : s.trials) {
+    if (t.params.values.size() != space.size())
+      throw std::invalid_argument("typetune: report: trial " + std::to_string(t.number) + " does not fit the study's space");
+  }
+  const std::string title = options.title.empty() ? "Study " + s.study.name : options.title;
+  std::map<trial_state, std::size_t> by_state;
+  for (const auto& t : s.trials) ++by_state[t.state];
+  const trial_record* best = nullptr;
+  const bool maximize = s.study.dir == direction::maximize;
+  for (const auto& t : s.trials)
+    if (t.state == trial_state::complete && has_value(t) && (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
+      best = &t;
+
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+      << "<title>" << escape(title) << "</title><style>" << style << "</style></head><body>\n";
+  out << "<h1>" << escape(title) << "</h1><p class=\"summary\">" << s.trials.size() << " trials";
+  for (const auto& [state, n] : by_state) out << " · " << n << ' ' << to_string(state);
+  out << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space " << space.hash_text() << "</p>\n";
+  for (const auto& [k, v] : s.study.attributes) out << "<p class=\"summary\">" << escape(k) << ": <b>" << escape(v) << "</b></p>";
+  if (best)
+    out << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>" << short_num(*best->value) << "</b> · "
+        << escape(space.format(best->params)) << "</p>\n";
+  else
+    out << "<p class=\"summary\">No trial has completed.</p>\n";
+
+  out << "<h2>Optimisation history</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
+      << "<span><i style=\"background:#d29922\"></i>pruned</span><span><i style=\"background:#cf222e\"></i>no value "
+      << "(failed, diverged, running)</span><span><i style=\"background:#2da44e\"></i>best so far</span></p>";
+  history_plot(out, s);
+  out << "<h2>Parallel coordinates</h2><p class=\"note\">One line per complete trial, darker for better values; a line "
+         "breaks where a parameter is not active.</p>";
+  parallel_plot(out, s);
+  out << "<h2>Parameter importance</h2><p class=\"note\">Share of the objective's variance explained by each parameter "
+         "alone (correlation ratio, η²), in the whole space and within each branch option.</p>";
+  importance_plot(out, parameter_importance(s));
+  out << "<h2>Learning curves</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
+         "<span><i style=\"background:#d29922\"></i>pruned (dashed)</span></p>";
+  curves_plot(out, s);
+  out << "<h2>Trials</h2><p class=\"note\">Click a heading to sort; hover a row or a mark to find the trial everywhere.</p>";
+  trial_table(out, s);
+  out << "\n<script>" << script << "</script>\n</body></html>\n";
+}
+
+}  // namespace typetune

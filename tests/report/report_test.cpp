@@ -1,0 +1,113 @@
+// The HTML report, from a real (engine) study of the tutorial's MLP space with a pruner: one
+// mark per trial in the history, one line per complete trial in the parallel coordinates, a
+// curve per trial that reported, the table, and importance that finds the parameter that
+// matters.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <typetune/study.hpp>
+
+#include "mlp_space.hpp"
+#include "typetune/report/html_report.hpp"
+
+namespace tt = typetune;
+
+namespace {
+
+std::size_t count(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+// The section of the page from `id`'s opening tag to the next </svg> (or </table>).
+std::string section(const std::string& html, const std::string& id, const std::string& end = "</svg>") {
+  const auto at = html.find("id=\"" + id + "\"");
+  REQUIRE(at != std::string::npos);
+  return html.substr(at, html.find(end, at) - at);
+}
+
+// A study whose objective depends mostly on dense_bot, with learning curves, pruning and one
+// failure in every ten trials.
+tt::study_export mlp_study(std::uint64_t trials) {
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 7}, tt::median_pruner{});
+  (void)study.optimize(
+      [](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
+        if (t.number() % 10 == 9) throw std::runtime_error("out of patience");
+        const auto& p = t.params();
+        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 + 0.01 * static_cast<double>(p.hidden.size());
+        for (int step = 0; step < 4; ++step) {
+          t.report(step, final_loss + 0.5 / (step + 1));
+          if (t.should_prune()) return tt::pruned;
+        }
+        t.set_metric("train_loss", final_loss * 0.9);
+        return tt::result{"val_loss", final_loss};
+      },
+      tt::budget{.trials = trials, .workers = 1});
+  return study.export_study("mlp <test> & \"quotes\"");
+}
+
+}  // namespace
+
+TEST_CASE("the report shows every trial in the history, the table and the curves") {
+  const auto s = mlp_study(40);
+  std::size_t complete = 0, failed = 0, pruned = 0;
+  for (const auto& t : s.trials) {
+    complete += t.state == tt::trial_state::complete;
+    failed += t.state == tt::trial_state::failed;
+    pruned += t.state == tt::trial_state::pruned;
+  }
+  REQUIRE(s.trials.size() == 40);
+  REQUIRE(failed == 4);
+  std::ostringstream out;
+  tt::write_html_report(out, s);
+  const auto html = out.str();
+  CHECK(count(section(html, "history"), "class=\"point ") == 40);
+  CHECK(count(section(html, "history"), "class=\"point no-value state-failed\"") == failed);
+  CHECK(count(section(html, "parallel"), "class=\"line\"") == complete);
+  CHECK(count(section(html, "curves"), "class=\"curve state-pruned\"") == pruned);
+  CHECK(count(section(html, "curves"), "class=\"curve ") == complete + pruned);
+  CHECK(count(section(html, "trials", "</table>"), "<tr data-trial=") == 40);
+  // The study's name is escaped, and nothing is loaded from elsewhere.
+  CHECK_THAT(html, Catch::Contains("mlp &lt;test&gt; &amp; &quot;quotes&quot;"));
+  CHECK_THAT(html, !Catch::Contains("src=\"http") && !Catch::Contains("href=\"http") && !Catch::Contains("<link"));
+}
+
+TEST_CASE("importance puts the parameter that drives the objective first, per branch too") {
+  const auto s = mlp_study(60);
+  const auto scopes = tt::parameter_importance(s);
+  REQUIRE(!scopes.empty());
+  CHECK(scopes.front().label == "all trials");
+  REQUIRE(!scopes.front().entries.empty());
+  CHECK(scopes.front().entries.front().path == "dense_bot");
+  CHECK(scopes.front().entries.front().share > 0.8);
+  bool adam = false, sgd = false;
+  for (const auto& scope : scopes) {
+    for (std::size_t k = 1; k < scope.entries.size(); ++k) CHECK(scope.entries[k - 1].share >= scope.entries[k].share);
+    if (scope.label == "optimizer = adam" || scope.label == "optimizer = sgd") {
+      (scope.label == "optimizer = adam" ? adam : sgd) = true;
+      REQUIRE(!scope.entries.empty());
+      CHECK(scope.entries.front().path == "dense_bot");
+      for (const auto& e : scope.entries) CHECK(e.path.find(scope.label == "optimizer = adam" ? ".sgd." : ".adam.") == std::string::npos);
+    }
+  }
+  CHECK(adam);
+  CHECK(sgd);
+}
+
+TEST_CASE("a study with no complete trial still gives a page that says so") {
+  auto s = mlp_study(3);
+  for (auto& t : s.trials) {
+    t.state = tt::trial_state::failed;
+    t.value.reset();
+    t.intermediate.clear();
+  }
+  std::ostringstream out;
+  tt::write_html_report(out, s);
+  CHECK_THAT(out.str(), Catch::Contains("No trial has completed.") && Catch::Contains("Too few complete trials") &&
+                            Catch::Contains("No trial reported intermediate values."));
+  CHECK(count(section(out.str(), "history"), "class=\"point ") == 3);
+}
