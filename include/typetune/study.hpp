@@ -465,6 +465,7 @@ class study {
     study_export out;
     out.study.name = std::move(name);
     out.study.dir = core_->options().dir;
+    out.study.attributes["objective"] = core_->options().metric;
     out.study.space = core_->space();
     out.trials = core_->trials();
     return out;

@@ -149,6 +149,11 @@ std::string trial_title(const study_export& s, const trial_record& t) {
   return escape(text);
 }
 
+std::string objective_name(const study_export& s) {
+  const auto it = s.study.attributes.find("objective");
+  return it == s.study.attributes.end() || it->second.empty() ? std::string("objective") : it->second;
+}
+
 void history_plot(std::ostream& out, const study_export& s) {
   const frame f;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -162,7 +167,7 @@ void history_plot(std::ostream& out, const study_export& s) {
   const scale ys{ylo, yhi, f.y0(), f.y1()};
   out << "<svg id=\"history\" class=\"plot\" viewBox=\"0 0 " << f.width << ' ' << f.height
       << "\" role=\"img\" aria-label=\"Objective value by trial, with the best so far\">";
-  axes(out, f, xs, ys, "trial", "objective", true);
+  axes(out, f, xs, ys, "trial", objective_name(s), true);
   // Best so far, over complete trials, as a step line.
   const bool maximize = s.study.dir == direction::maximize;
   std::string best_path;
@@ -235,7 +240,7 @@ void parallel_plot(std::ostream& out, const study_export& s) {
   for (std::size_t k = 0; k < n_axes; ++k) {
     const double x = xs(static_cast<double>(k));
     const bool objective = k == axes_params.size();
-    const std::string label = objective ? std::string("objective") : space.params[axes_params[k]].path;
+    const std::string label = objective ? objective_name(s) : space.params[axes_params[k]].path;
     out << "<g class=\"axis\"><line x1=\"" << px(x) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(x) << "\" y2=\"" << px(f.y1()) << "\"/>";
     out << "<text class=\"label\" transform=\"translate(" << px(x) << ',' << px(f.y1() - 10) << ") rotate(-35)\">" << escape(label)
         << "</text>";

@@ -68,7 +68,7 @@ TEST_CASE("the report shows every trial in the history, the table and the curves
   CHECK(count(section(html, "history"), "class=\"point ") == 40);
   CHECK(count(section(html, "history"), "class=\"point no-value state-failed\"") == failed);
   CHECK(count(section(html, "parallel"), "class=\"line\"") == complete);
-  CHECK(count(section(html, "curves"), "class=\"curve state-pruned\"") == pruned);
+  CHECK(count(section(html, "curves"), "class=\"curve (dot )?state-pruned\"") == pruned);
   CHECK(count(section(html, "curves"), "class=\"curve ") == complete + pruned);
   CHECK(count(section(html, "trials", "</table>"), "<tr data-trial=") == 40);
   // The study's name is escaped, and nothing is loaded from elsewhere.
