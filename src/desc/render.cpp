@@ -173,7 +173,9 @@ std::string to_markdown(const space_desc& desc, std::string_view title) {
   out << "# " << title << "\n\n";
   out << "<!-- Written by typetune_add_space_docs from the space's type: change the space, not this page. -->\n\n";
   out << "| | |\n|---|---|\n";
-  out << "| parameters | " << desc.size() << " (repeat items and branch options expanded) |\n";
+  bool conditional = false;
+  for (const auto& p : desc.params) conditional = conditional || p.active_if.has_value();
+  out << "| parameters | " << desc.size() << (conditional ? " (repeat items and branch options expanded)" : "") << " |\n";
   out << "| grid size | " << grid_text(desc) << " |\n";
   out << "| space hash | `" << desc.hash_text() << "` |\n";
 
