@@ -1,4 +1,6 @@
-# The spaces-only CI job, end to end: installs the built typetune into WORK_DIR/prefix, then
+# The spaces-only CI job, end to end: installs typetune into WORK_DIR/prefix as the job in
+# docs/ci/check-spaces.yml does (TYPETUNE_SPACE_ONLY, with Eigen, nlohmann-json, Threads and
+# Torch disabled: nothing but Boost) or, with -DINSTALL_FROM=build, the whole built project; then
 # configures tests/consumer/spaces against it with find_package(typetune COMPONENTS space) and
 # Eigen, nlohmann-json, Threads and Torch disabled, and checks that
 #   1. the team's space headers build (typetune_check_spaces), with no LibTorch or Eigen include
@@ -7,12 +9,13 @@
 #      and Boost.Hana, and no LibTorch, Eigen or typetune runtime header;
 #   3. the same project with a misspelt builder field (`momentm`) fails to build, and the
 #      compiler's diagnostics (not a quoted source line) name the field.
-#   cmake -DPROJECT_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=... [-DCONFIG=Release]
+#   cmake -DPROJECT_SOURCE_DIR=... -DPROJECT_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=...
+#         [-DINSTALL_FROM=space-only|build] [-DCONFIG=Release]
 #         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] [-DCXX_FLAGS=...] [-DSELFCHECK=ON]
 #         -P run_spaces_consumer.cmake
 cmake_minimum_required(VERSION 3.25)
 
-foreach(required PROJECT_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR)
+foreach(required PROJECT_SOURCE_DIR PROJECT_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR)
   if(NOT ${required})
     message(FATAL_ERROR "spaces consumer: -D${required}=... is required")
   endif()
@@ -40,7 +43,25 @@ function(must what)
   endif()
 endfunction()
 
-must("install typetune into ${prefix}" ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+set(without_runtime -DCMAKE_DISABLE_FIND_PACKAGE_Eigen3=ON -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON
+    -DCMAKE_DISABLE_FIND_PACKAGE_Threads=ON -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON)
+if(INSTALL_FROM STREQUAL "build")
+  must("install the built typetune into ${prefix}"
+       ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+else()
+  set(space_only ${WORK_DIR}/typetune-space-only)
+  set(args -S ${PROJECT_SOURCE_DIR} -B ${space_only} -DTYPETUNE_SPACE_ONLY=ON ${without_runtime})
+  if(GENERATOR)
+    list(APPEND args -G ${GENERATOR})
+  endif()
+  must("configure typetune with TYPETUNE_SPACE_ONLY (Boost alone)" ${CMAKE_COMMAND} ${args})
+  must("install the space-only typetune into ${prefix}" ${CMAKE_COMMAND} --install ${space_only} --prefix ${prefix})
+  file(GLOB runtime_targets ${prefix}/*/cmake/typetune/typetune-engine-targets.cmake
+       ${prefix}/*/cmake/typetune/typetune-desc-targets.cmake)
+  if(runtime_targets)
+    message(FATAL_ERROR "spaces consumer: FAILED: the space-only install has runtime targets: ${runtime_targets}")
+  endif()
+endif()
 if(NOT EXISTS ${prefix}/lib/cmake/typetune/typetune-functions.cmake AND
    NOT EXISTS ${prefix}/lib64/cmake/typetune/typetune-functions.cmake)
   file(GLOB_RECURSE _functions ${prefix}/*/typetune-functions.cmake)
@@ -54,8 +75,7 @@ function(configure build)
       "-DCMAKE_BUILD_TYPE=${CONFIG}" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
       -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
       # Boost alone: the runtime layers' dependencies may not even be looked for.
-      -DCMAKE_DISABLE_FIND_PACKAGE_Eigen3=ON -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON
-      -DCMAKE_DISABLE_FIND_PACKAGE_Threads=ON -DCMAKE_DISABLE_FIND_PACKAGE_Torch=ON ${ARGN})
+      ${without_runtime} ${ARGN})
   if(GENERATOR)
     list(APPEND args -G ${GENERATOR})
   endif()

@@ -34,14 +34,16 @@ inline constexpr auto mlp_space = tt::space(
     tt::branch<"optimizer">(tt::option<"adam", adam>(tt::real<"learning_rate">(1e-4, 1e-2, tt::log)),
                             tt::option<"sgd", sgd>(tt::real<"learning_rate">(1e-3, 1e-1, tt::log),
                                                    tt::real<"momentum">(0.5, 0.99))));
-
-class model;  // a torch::nn::Sequential wrapper, in the training code
-model build_mlp(const mlp_params& p);
 }  // namespace team
 
 TYPETUNE_REFLECT(team::adam, learning_rate);
 TYPETUNE_REFLECT(team::sgd, learning_rate, momentm);
 TYPETUNE_REFLECT(team::dense_layer, units, dropout);
 TYPETUNE_REFLECT(team::mlp_params, dense_bot, hidden, optimizer);
+
+namespace team {
+class model;  // defined in the training code, which links LibTorch
+model build_mlp(const mlp_params& p);
+}  // namespace team
 
 static_assert(typetune::fits(team::mlp_space, team::build_mlp));
