@@ -157,9 +157,9 @@ if(read_forbidden)
   list(JOIN read_forbidden "\n  " read_forbidden)
   message(FATAL_ERROR "spaces consumer: FAILED: checking the spaces read\n  ${read_forbidden}")
 endif()
-string(REGEX MATCHALL "\n[ \t]+/[^\n]*" headers "${deps}")
+string(REGEX MATCHALL "[ \t\n]/[^ \t\r\n\\]+" headers "${deps}")
 list(LENGTH headers header_count)
-message(STATUS "spaces consumer: the checks read ${header_count} files, none of LibTorch, Eigen or typetune's runtime")
+message(STATUS "spaces consumer: the check units read ${header_count} headers in all, none of LibTorch, Eigen or typetune's runtime")
 
 # 3. A misspelt builder field fails the build, and the diagnostics name it.
 set(typo_build ${WORK_DIR}/build-typo)
