@@ -46,3 +46,5 @@ TYPETUNE_REFLECT(fashion_cnn::adam, learning_rate);
 TYPETUNE_REFLECT(fashion_cnn::sgd, learning_rate, momentum);
 TYPETUNE_REFLECT(fashion_cnn::conv_block, filters, padding, dropout);
 TYPETUNE_REFLECT(fashion_cnn::cnn_params, conv, dense_units, optimizer);
+
+static_assert(typetune::fits<fashion_cnn::cnn_params>(fashion_cnn::space));

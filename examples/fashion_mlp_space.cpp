@@ -34,11 +34,13 @@ std::string build(const mlp_params& p) {
 }
 // [builder]
 
-static_assert(tt::fits(space, build));
-static_assert(space.size() == 8);  // declared parameters, all scopes
+// [check]
+static_assert(tt::fits(space, build));  // also implied by every use of the space with build
+static_assert(space.size() == 8);       // declared parameters, all scopes
 static_assert(tt::is_finite_v<decltype(space)>);
 // 7 dense_bot x (1 layer: 3x3 + 2 layers: 9x9) x (adam: 3 + sgd: 3)
 static_assert(tt::grid_size(space) == 7 * (9 + 81) * (3 + 3));
+// [check]
 }  // namespace
 
 int main() {

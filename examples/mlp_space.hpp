@@ -43,7 +43,12 @@ inline constexpr auto space = tt::space(
 
 }  // namespace fashion_mlp
 
-TYPETUNE_REFLECT(fashion_mlp::adam, learning_rate);
+// [reflect]
+TYPETUNE_REFLECT(fashion_mlp::adam, learning_rate);  // at global scope; Hana-adapted structs work too
 TYPETUNE_REFLECT(fashion_mlp::sgd, learning_rate, momentum);
 TYPETUNE_REFLECT(fashion_mlp::dense_layer, units, dropout);
 TYPETUNE_REFLECT(fashion_mlp::mlp_params, dense_bot, hidden, optimizer);
+// [reflect]
+
+// The header checks its own space, so that typetune_check_spaces can hold it in CI alone.
+static_assert(typetune::fits<fashion_mlp::mlp_params>(fashion_mlp::space));

@@ -21,3 +21,5 @@ inline constexpr auto space = tt::space(
 }  // namespace housing_regression
 
 TYPETUNE_REFLECT(housing_regression::regression_params, hidden_layers, layer_size, learning_rate);
+
+static_assert(typetune::fits<housing_regression::regression_params>(housing_regression::space));

@@ -29,3 +29,5 @@ inline constexpr auto space = tt::space(
 }  // namespace sequence_rnn
 
 TYPETUNE_REFLECT(sequence_rnn::rnn_params, layers, units, learning_rate, decay, dropout, batch_size, epochs);
+
+static_assert(typetune::fits<sequence_rnn::rnn_params>(sequence_rnn::space));

@@ -61,6 +61,7 @@ double regression_mse(const housing_regression::regression_params& p) {
 template <class Space, class Params, class Sampler>
 int search(const char* title, const Space& space, double (*objective)(const Params&), Sampler sampler,
            std::uint64_t trials, const char* sampler_name, bool log_each_trial = false) {
+  // [study]
   auto study = log_each_trial ? tt::study(space, tt::minimize{"val_loss"}, sampler, tt::log_trials{std::cout})
                               : tt::study(space, tt::minimize{"val_loss"}, sampler);
   std::cout << "== " << title << " ==\n" << study.description().to_text();
@@ -71,6 +72,7 @@ int search(const char* title, const Space& space, double (*objective)(const Para
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto best = study.best();
   const Params params = best.params;  // typed, not a map of strings
+  // [study]
   std::cout << sampler_name << ": " << summary.trials_started << " trials" << (summary.exhausted ? " (space exhausted)" : "")
             << " in " << seconds * 1000 << " ms; best val_loss " << best.value << " at trial " << best.number << ":\n  "
             << study.description().format(best.params.raw()) << "\n\n";

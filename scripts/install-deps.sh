@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(
   g++ cmake ninja-build make
   libboost-dev            # Hana (space DSL), Random (Sobol), Math (normal pdf/cdf)
+  graphviz                # dot: the SVG graphs of the spaces in docs/spaces
   catch2                  # v2, the test framework
   libbenchmark-dev        # Google benchmark
   libeigen3-dev           # GP linear algebra
