@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The `typetune` command line on a real study export (tests/cli/data/demo_study.jsonl: 40 trials
+# of the tutorial MLP space, with pruned and failed ones): what each command prints, and that
+# bad arguments, a missing file, a file that is not typetune's and a newer format each give a
+# clear error and a non-zero exit, and leave existing output untouched.
+#   cli_test.sh <typetune command> <work dir>
+set -uo pipefail
+cli=$1 work=$2
+data="$(dirname "$0")/data/demo_study.jsonl"
+rm -rf "$work" && mkdir -p "$work"
+fails=0
+pass() { echo "ok: $1"; }
+fail() { echo "FAIL: $1" >&2; fails=$((fails + 1)); }
+
+trials=$(($(grep -c . "$data") - 1))
+complete=$(grep -c '"state":"complete"' "$data")
+
+out=$("$cli" show "$data") && [[ $out == *"40 trials"* && $out == *"best: trial 0 value 0.21"* && $out == *"hidden[1].units"* ]] \
+  && pass "show: counts, best trial and space" || fail "show printed: $out"
+
+rows=$("$cli" trials "$data" --state complete | tail -n +2 | wc -l)
+[ "$rows" -eq "$complete" ] && pass "trials --state complete: $rows rows" || fail "trials --state complete gave $rows rows, want $complete"
+header=$("$cli" trials "$data" --limit 1 | head -1)
+[[ $header == "#  state"*"dense_bot"*"optimizer.sgd.learning_rate"*"seconds"*"peak MiB"* ]] \
+  && pass "trials: one column per parameter" || fail "trials header: $header"
+
+"$cli" best "$data" >"$work/best.txt" && grep -q "^trial 0 value 0.21" "$work/best.txt" && grep -q "  optimizer = sgd" "$work/best.txt" \
+  && pass "best" || fail "best printed: $(cat "$work/best.txt")"
+
+"$cli" export "$data" --format csv -o "$work/trials.csv" && [ "$(($(wc -l <"$work/trials.csv") - 1))" -eq "$trials" ] \
+  && head -1 "$work/trials.csv" | grep -q "^number,state,value,dense_bot," && pass "export csv: $trials rows" || fail "export csv"
+"$cli" export "$data" -o "$work/copy.jsonl" && cmp -s "$data" "$work/copy.jsonl" \
+  && pass "export jsonl reproduces the file byte for byte" || fail "export jsonl differs from its input"
+"$cli" report "$data" -o "$work/report.html" 2>/dev/null && grep -q 'id="history"' "$work/report.html" \
+  && pass "report" || fail "report"
+
+# Errors: exit status, message, and nothing written over.
+expect_error() {  # <description> <regex of stderr> <command...>
+  local what=$1 pattern=$2
+  shift 2
+  echo "precious" >"$work/existing.csv"
+  "$@" >"$work/stdout" 2>"$work/stderr"
+  local rc=$?
+  if [ $rc -eq 0 ]; then fail "$what: exit status 0"; return; fi
+  if ! grep -Eq "$pattern" "$work/stderr"; then fail "$what: stderr was: $(cat "$work/stderr")"; return; fi
+  if [ "$(cat "$work/existing.csv")" != "precious" ] || [ -e "$work/existing.csv.part" ]; then fail "$what: modified the output"; return; fi
+  pass "$what (exit $rc)"
+}
+expect_error "missing file" "cannot open '$work/none.jsonl'" "$cli" export "$work/none.jsonl" --format csv -o "$work/existing.csv"
+printf 'number,state,value\n0,complete,1\n' >"$work/not_ours.csv"
+expect_error "a file that is not typetune's" "not a readable typetune study: line 1" "$cli" export "$work/not_ours.csv" --format csv -o "$work/existing.csv"
+sed '1s/"version":1/"version":99/' "$data" >"$work/newer.jsonl"
+expect_error "a newer format" "version 99 is newer than this typetune reads" "$cli" export "$work/newer.jsonl" -o "$work/existing.csv"
+sed '3s/"dense_bot":200/"dense_bot":"lots"/' "$data" >"$work/corrupt.jsonl"
+expect_error "a corrupt row" "line 3: .*trial 1: parameter 'dense_bot' must be an integer" "$cli" export "$work/corrupt.jsonl" -o "$work/existing.csv"
+head -c 2000 "$data" >"$work/truncated.jsonl"
+expect_error "a truncated space" "line 1: .*not valid JSON" "$cli" show "$work/truncated.jsonl"
+expect_error "an unknown format" "format: .*not in \{jsonl, ?csv\}|jsonl.*csv" "$cli" export "$data" --format xml -o "$work/existing.csv"
+expect_error "a missing argument" "study is required|required" "$cli" trials
+expect_error "an unknown state" "unknown state 'done'" "$cli" trials "$data" --state done
+expect_error "no command" "A subcommand is required|subcommand" "$cli"
+
+[ $fails -eq 0 ] && echo "all command-line checks passed" || echo "$fails command-line checks failed" >&2
+exit $((fails > 0))
