@@ -249,6 +249,11 @@ class encoder {
   }
 };
 
+// Stands for a value in code that is compiled only after a compile error has been raised
+// (never defined: nothing reaches it, and it asks nothing of T).
+template <class T>
+T after_compile_error();
+
 template <class Space>
 [[noreturn]] void rethrow_with_path(const Space& space, const bad_value& e) {
   const space_desc desc = describe(space);
@@ -262,33 +267,43 @@ template <class Space>
 // params_of<space>; it is checked against the space at compile time.
 template <class Params, class... Nodes>
 [[nodiscard]] Params decode(const space_t<Nodes...>& space, const assignment& a) {
-  static_assert(fits<Params>(space_t<Nodes...>{}));
-  const std::size_t expected = detail::flat_size_all(space.nodes);
-  if (a.values.size() != expected)
-    throw assignment_error("typetune: assignment has " + std::to_string(a.values.size()) +
-                           " values but the space has " + std::to_string(expected) + " parameters");
-  Params out{};
-  detail::decoder d(a);
-  try {
-    d.scope(space.nodes, out);
-  } catch (const detail::bad_value& e) {
-    detail::rethrow_with_path(space, e);
+  // A struct that does not fit is one error here (none, after a failed fits()), and nothing of
+  // the decoder is compiled for it.
+  if constexpr (!error::is_ok<check_t<space_t<Nodes...>, Params>>) {
+    static_cast<void>(error::raise_unless_ok<check_t<space_t<Nodes...>, Params>>());
+    return detail::after_compile_error<Params>();
+  } else {
+    const std::size_t expected = detail::flat_size_all(space.nodes);
+    if (a.values.size() != expected)
+      throw assignment_error("typetune: assignment has " + std::to_string(a.values.size()) +
+                             " values but the space has " + std::to_string(expected) + " parameters");
+    Params out{};
+    detail::decoder d(a);
+    try {
+      d.scope(space.nodes, out);
+    } catch (const detail::bad_value& e) {
+      detail::rethrow_with_path(space, e);
+    }
+    return out;
   }
-  return out;
 }
 
 // The assignment that gives `params` (the inverse of decode).
 template <class Params, class... Nodes>
 [[nodiscard]] assignment encode(const space_t<Nodes...>& space, const Params& params) {
-  static_assert(fits<Params>(space_t<Nodes...>{}));
-  detail::encoder e;
-  e.out.values.reserve(detail::flat_size_all(space.nodes));
-  try {
-    e.scope(space.nodes, params);
-  } catch (const detail::bad_value& err) {
-    detail::rethrow_with_path(space, err);
+  if constexpr (!error::is_ok<check_t<space_t<Nodes...>, Params>>) {
+    static_cast<void>(error::raise_unless_ok<check_t<space_t<Nodes...>, Params>>());
+    return {};
+  } else {
+    detail::encoder e;
+    e.out.values.reserve(detail::flat_size_all(space.nodes));
+    try {
+      e.scope(space.nodes, params);
+    } catch (const detail::bad_value& err) {
+      detail::rethrow_with_path(space, err);
+    }
+    return std::move(e.out);
   }
-  return std::move(e.out);
 }
 
 }  // namespace typetune

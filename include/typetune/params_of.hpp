@@ -10,7 +10,7 @@
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/branch.hpp"
 #include "typetune/space/choice.hpp"
 #include "typetune/space/constant.hpp"
@@ -50,6 +50,19 @@ struct record_value<branch_node<N, Options...>> { using type = std::variant<type
 template <fixed_string N, class S, class... Children>
 struct record_value<option_node<N, S, Children...>> { using type = alternative<N, record<Children...>>; };
 
+// What get<"unknown">() and get_if<"unknown">() give once the error is raised: something that
+// converts to any value and answers get<>() again, so that the user's surrounding code adds no
+// second error.
+struct unknown_name {
+  template <class T>
+  constexpr operator T() const {  // NOLINT: implicit by design
+    return T{};
+  }
+  template <fixed_string>
+  [[nodiscard]] constexpr const unknown_name& get() const { return *this; }
+};
+inline constexpr unknown_name after_unknown_name{};
+
 template <fixed_string Name, class... Nodes>
 consteval std::size_t index_of_name() {
   constexpr std::string_view names[] = {Nodes::name.view()..., std::string_view{}};
@@ -64,27 +77,29 @@ class record {
  public:
   boost::hana::tuple<typename detail::record_value<Nodes>::type...> values;
 
+  // The value of the parameter called Name. An unknown name is one error, naming the scope's
+  // parameters (raised here rather than in a helper: each level adds a line to g++'s output).
   template <fixed_string Name>
   [[nodiscard]] constexpr const auto& get() const {
-    return boost::hana::at_c<checked_index<Name>()>(values);
+    constexpr std::size_t i = detail::index_of_name<Name, Nodes...>();
+    if constexpr (i == sizeof...(Nodes)) {
+      static_cast<void>(error::raise_unless_ok<error::unknown_parameter_name<Name, error::scope_with<Nodes::name...>>>());
+      return detail::after_unknown_name;
+    } else {
+      return boost::hana::at_c<i>(values);
+    }
   }
   template <fixed_string Name>
   [[nodiscard]] constexpr auto& get() {
-    return boost::hana::at_c<checked_index<Name>()>(values);
-  }
-  friend bool operator==(const record& a, const record& b) { return a.values == b.values; }
-
- private:
-  template <fixed_string Name>
-  static consteval std::size_t checked_index() {
     constexpr std::size_t i = detail::index_of_name<Name, Nodes...>();
     if constexpr (i == sizeof...(Nodes)) {
-      error::raise_unless_ok<error::unknown_parameter_name<Name>>();
-      return 0;
+      static_cast<void>(error::raise_unless_ok<error::unknown_parameter_name<Name, error::scope_with<Nodes::name...>>>());
+      return detail::after_unknown_name;
     } else {
-      return i;
+      return boost::hana::at_c<i>(values);
     }
   }
+  friend bool operator==(const record& a, const record& b) { return a.values == b.values; }
 };
 
 namespace detail {
@@ -112,8 +127,8 @@ template <fixed_string Name, class... Alternatives>
 [[nodiscard]] constexpr const auto* get_if(const std::variant<Alternatives...>& branch) {
   constexpr std::size_t i = detail::alternative_index<Name, Alternatives...>();
   if constexpr (i == sizeof...(Alternatives)) {
-    error::raise_unless_ok<error::unknown_parameter_name<Name>>();
-    return static_cast<const void*>(nullptr);
+    static_cast<void>(error::raise_unless_ok<error::unknown_option_name<Name, error::scope_with<Alternatives::name...>>>());
+    return &detail::after_unknown_name;
   } else {
     const auto* alt = std::get_if<i>(&branch);
     return alt == nullptr ? nullptr : &alt->params;

@@ -330,7 +330,7 @@ class study {
         opts.seed = option.seed;
         chosen = make_random_sampler();
       } else if constexpr (std::is_same_v<T, grid>) {
-        static_assert(require_grid(Space{}));  // names the first continuous parameter
+        static_cast<void>(error::raise_unless_ok<grid_check_t<Space>>());  // names the first continuous parameter
         chosen = make_grid_sampler();
       } else if constexpr (std::is_same_v<T, sobol>) {
         opts.seed = option.seed;
@@ -397,6 +397,7 @@ class study {
   run_summary optimize(Objective&& objective, const budget& b = {}) {
     using F = std::remove_cvref_t<Objective>;
     constexpr auto kind = detail::classify_objective<F, Params>();
+    using params_t = typename detail::objective_params<F, Params, kind.form>::type;
     if constexpr (kind.form == detail::objective_form::none) {
       static_assert(kind.form != detail::objective_form::none,
                     "typetune: an objective takes one argument, tt::trial<P>& or const P& (P: a struct "
@@ -407,11 +408,16 @@ class study {
       static_assert(kind.returns_outcome,
                     "typetune: an objective returns a double, tt::result{...} or tt::pruned");
       return {};
-    } else {
-      using params_t = typename detail::objective_params<F, Params, kind.form>::type;
+    } else if constexpr (!std::is_void_v<Params> && !std::is_same_v<params_t, Params>) {
       static_assert(std::is_void_v<Params> || std::is_same_v<params_t, Params>,
                     "typetune: the objective takes another struct than the study's tt::params<P>");
-      static_assert(fits<params_t>(Space{}));
+      return {};
+    } else if constexpr (!error::is_ok<check_t<Space, params_t>>) {
+      // A struct that does not fit is one error here (none, after a failed fits()); compiling
+      // the trial loop for it would only add errors from inside the decoder.
+      static_cast<void>(error::raise_unless_ok<check_t<Space, params_t>>());
+      return {};
+    } else {
       constexpr bool by_trial = kind.form == detail::objective_form::trial;
       const Space& space = space_;
       auto wrapped = [&space, &objective](trial_context& context) -> outcome {

@@ -2,11 +2,11 @@
 // Includes no LibTorch and no compiled engine.
 #pragma once
 
-#include "typetune/check/diagnostics.hpp"
 #include "typetune/check/fits.hpp"
 #include "typetune/check/grid.hpp"
 #include "typetune/decode.hpp"
 #include "typetune/describe.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/fixed_string.hpp"
 #include "typetune/params_of.hpp"
 #include "typetune/reflect.hpp"

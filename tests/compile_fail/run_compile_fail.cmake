@@ -1,6 +1,9 @@
 # Runs one compile-fail case: the case must NOT compile, and every `// EXPECT: <regex>` line
 # in its header must match a single line among the first LINES lines of the compiler's output
-# (stdout and stderr together). Anything else is a failure, so the harness can fail.
+# (stdout and stderr together). Two optional header lines tighten that:
+#   // ONE-ERROR       exactly one line of the output is an error (`file:line:col: error: ...`)
+#   // MAX-LINES: <n>  the whole output has at most n lines (and the EXPECT lines are read there)
+# Anything else is a failure, so the harness can fail.
 #
 #   cmake -DCOMPILER=g++ -DSTD_FLAG=-std=c++20 -DINCLUDE_DIRS="a|b" -DSOURCE=case.cpp
 #         [-DLINES=25] -P run_compile_fail.cmake
@@ -37,6 +40,16 @@ endforeach()
 if(NOT expects)
   harness_fail(no-expectation "compile_fail harness: ${SOURCE} has no `// EXPECT: <regex>` line")
 endif()
+file(STRINGS "${SOURCE}" one_error_lines REGEX "^// ONE-ERROR *$")
+file(STRINGS "${SOURCE}" max_lines_lines REGEX "^// MAX-LINES: *[0-9]+ *$")
+set(max_lines "")
+if(max_lines_lines)
+  list(GET max_lines_lines 0 max_lines)
+  string(REGEX REPLACE "^// MAX-LINES: *([0-9]+) *$" "\\1" max_lines "${max_lines}")
+  if(max_lines LESS LINES)
+    set(LINES ${max_lines})
+  endif()
+endif()
 
 set(include_flags "")
 if(INCLUDE_DIRS)
@@ -58,6 +71,39 @@ execute_process(
 
 if(rc EQUAL 0)
   harness_fail(compiled "compile_fail: FAILED: ${SOURCE} compiled without error, but it must not compile")
+endif()
+
+# The whole output, line by line, for the budget and the count of errors. A line is an error
+# when g++ says so after its location ("x.cpp:8:23: error: "), not when a type in it is
+# spelt typetune::error::...
+# (Walked with string(FIND): a CMake list would not split inside an unbalanced `[`.)
+set(line_count 0)
+set(error_count 0)
+set(error_lines "")
+set(rest "${output}")
+while(NOT rest STREQUAL "")
+  string(FIND "${rest}" "\n" newline)
+  if(newline EQUAL -1)
+    set(line "${rest}")
+    set(rest "")
+  else()
+    string(SUBSTRING "${rest}" 0 ${newline} line)
+    math(EXPR after "${newline} + 1")
+    string(SUBSTRING "${rest}" ${after} -1 rest)
+  endif()
+  math(EXPR line_count "${line_count} + 1")
+  if(line MATCHES "(^|: )(fatal )?error: ")
+    math(EXPR error_count "${error_count} + 1")
+    string(APPEND error_lines "\n  ${line}")
+  endif()
+endwhile()
+if(one_error_lines AND NOT error_count EQUAL 1)
+  harness_fail(too-many-errors
+               "compile_fail: FAILED: ${SOURCE} must fail with ONE error, but g++ reported ${error_count}:${error_lines}\n--- output ---\n${output}---")
+endif()
+if(NOT max_lines STREQUAL "" AND line_count GREATER max_lines)
+  harness_fail(too-long
+               "compile_fail: FAILED: ${SOURCE} must fail within ${max_lines} lines of output, but g++ wrote ${line_count}:\n--- output ---\n${output}---")
 endif()
 
 # Walk the first LINES lines; each regex must match one of them on its own.
@@ -105,4 +151,11 @@ if(unmatched)
 endif()
 
 list(LENGTH expects n)
-message(STATUS "compile_fail: ok: ${SOURCE} fails to compile, and its first ${LINES} lines match ${n} expected pattern(s)")
+set(budget "")
+if(one_error_lines)
+  string(APPEND budget ", with one error")
+endif()
+if(NOT max_lines STREQUAL "")
+  string(APPEND budget " in ${line_count} of at most ${max_lines} lines")
+endif()
+message(STATUS "compile_fail: ok: ${SOURCE} fails to compile${budget}, and its first ${LINES} lines match ${n} expected pattern(s)")

@@ -8,7 +8,10 @@
 #include <utility>
 #include <variant>
 
-#include "typetune/check/diagnostics.hpp"
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/detail/reflect.hpp"
 #include "typetune/space/branch.hpp"
 #include "typetune/space/choice.hpp"
@@ -96,7 +99,8 @@ struct node_check<real_param<N, T, Q>, Field, Struct> {
 template <fixed_string N, class T, std::size_t K, class Field, class Struct>
 struct node_check<choice_param<N, T, K>, Field, Struct> {
   static consteval auto error() {
-    if constexpr (holds_values_of<Field, T>) return error::ok{};
+    // An empty choice was reported as the space was built: it says nothing about the field.
+    if constexpr (K == 0 || holds_values_of<Field, T>) return error::ok{};
     else return error::field_type_does_not_fit<N, Struct, Field>{};
   }
 };
@@ -110,7 +114,8 @@ struct node_check<constant_param<N, T>, Field, Struct> {
 template <fixed_string N, class... Items, class Field, class Struct>
 struct node_check<repeat_node<N, Items...>, Field, Struct> {
   static consteval auto error() {
-    if constexpr (!vector_item<Field>::is_vector) return error::repeat_field_is_not_a_vector<N, Struct, Field>{};
+    if constexpr (sizeof...(Items) == 0) return error::ok{};  // reported as the space was built
+    else if constexpr (!vector_item<Field>::is_vector) return error::repeat_field_is_not_a_vector<N, Struct, Field>{};
     else return scope_error<typename vector_item<Field>::type, Items...>();
   }
 };
@@ -121,7 +126,9 @@ struct node_check<branch_node<N, Options...>, Field, Struct> {
     return first_error_t<decltype(option_check<Options, typename variant_alternatives<Field>::template at<I>>::error())...>{};
   }
   static consteval auto error() {
-    if constexpr (!variant_alternatives<Field>::is_variant) {
+    if constexpr (sizeof...(Options) == 0) {
+      return error::ok{};  // reported as the space was built
+    } else if constexpr (!variant_alternatives<Field>::is_variant) {
       return error::branch_field_is_not_a_variant_of_its_options<N, Struct, Field>{};
     } else if constexpr (variant_alternatives<Field>::size != sizeof...(Options)) {
       return error::branch_field_is_not_a_variant_of_its_options<N, Struct, Field>{};
@@ -194,6 +201,107 @@ struct first_argument<R (C::*)(A, Rest...) const> : first_argument<R(A, Rest...)
 template <class R, class C, class A, class... Rest>
 struct first_argument<R (C::*)(A, Rest...)> : first_argument<R(A, Rest...)> {};
 
+// Values against fields: a range or a choice whose values the field cannot hold (int_(0, 300)
+// into a signed char, a real bound beyond a float). Types cannot say this, so it is found by
+// walking the space's value in fits()'s constant evaluation, and raised as bounds are. Each
+// scope is one call of scope_values<Struct, Nodes>::check, which raises for its own parameters
+// and calls the same for its repeats' items and its branches' options directly: every call
+// still running when the error is raised adds a line to g++'s "in 'constexpr' expansion"
+// chain, so the walk nests as few as it can.
+template <class Struct, class Nodes, class Indices = void>
+struct scope_values;
+
+template <class T>
+inline constexpr bool is_alternative = false;
+template <fixed_string Name, class Record>
+inline constexpr bool is_alternative<alternative<Name, Record>> = true;
+
+template <class Field, class Value>
+constexpr bool field_holds_value(const Value& v) {
+  if constexpr (family_of<Value>() == value_family::integer) return holds_integer<Field>(v);
+  else if constexpr (family_of<Value>() == value_family::real) return holds_real<Field>(static_cast<double>(v));
+  else return true;
+}
+
+// Whether Field holds every value of a plain parameter (repeats and branches: their scopes are
+// checked on their own).
+template <class Field, class Node>
+constexpr bool field_holds_values(const Node& node) {
+  if constexpr (Node::category == node_category::integer) {
+    return holds_integer<Field>(node.low) && holds_integer<Field>(node.high);
+  } else if constexpr (Node::category == node_category::real) {
+    return holds_real<Field>(node.low) && holds_real<Field>(node.high);
+  } else if constexpr (Node::category == node_category::choice) {
+    bool holds = true;
+    for (const auto& v : node.values) holds = holds && field_holds_value<Field>(v);
+    return holds;
+  } else if constexpr (Node::category == node_category::constant) {
+    return field_holds_value<Field>(node.value);
+  } else {
+    return true;
+  }
+}
+
+// A repeat's items with the struct each item decodes into; nothing for other nodes.
+template <class Field, class Node>
+struct items_of {
+  using item = void;
+  static constexpr boost::hana::tuple<> of(const Node&) { return {}; }
+};
+template <class Field, fixed_string N, class... Items>
+struct items_of<Field, repeat_node<N, Items...>> {
+  using item = typename vector_item<Field>::type;
+  static constexpr boost::hana::tuple<Items...> of(const repeat_node<N, Items...>& node) { return node.items; }
+};
+
+// A branch's options with the variant they decode into; nothing for other nodes.
+template <class Field, class Node, class Indices = void>
+struct options_of {
+  static constexpr boost::hana::tuple<> of(const Node&) { return {}; }
+  static consteval void check(const boost::hana::tuple<>&) {}
+};
+template <class Field, fixed_string N, class... Options>
+struct options_of<Field, branch_node<N, Options...>, void>
+    : options_of<Field, branch_node<N, Options...>, std::index_sequence_for<Options...>> {};
+template <class Field, fixed_string N, class... Options, std::size_t... K>
+struct options_of<Field, branch_node<N, Options...>, std::index_sequence<K...>> {
+  static constexpr boost::hana::tuple<Options...> of(const branch_node<N, Options...>& node) { return node.options; }
+  static consteval void check(const boost::hana::tuple<Options...>& options) {
+    (scope_values<typename variant_alternatives<Field>::template at<K>, decltype(Options::children)>::check(
+         boost::hana::at_c<K>(options).children),
+     ...);
+  }
+};
+
+template <class Struct, class Node>
+using field_of_t = field_t<Struct, field_index<Struct>(Node::name.view())>;
+
+template <class Struct, class... Nodes>
+struct scope_values<Struct, boost::hana::tuple<Nodes...>, void>
+    : scope_values<Struct, boost::hana::tuple<Nodes...>, std::index_sequence_for<Nodes...>> {};
+
+template <class Struct, class... Nodes, std::size_t... I>
+struct scope_values<Struct, boost::hana::tuple<Nodes...>, std::index_sequence<I...>> {
+  static consteval void check(const boost::hana::tuple<Nodes...>& nodes) {
+    // A params_of record holds each parameter in its own value type, checked as it was built;
+    // an option without parameters has an empty alternative.
+    if constexpr (sizeof...(Nodes) > 0 && !std::is_same_v<Struct, record<Nodes...>> && !is_alternative<Struct> &&
+                  !std::is_empty_v<Struct>) {
+      ((field_holds_values<field_of_t<Struct, Nodes>>(boost::hana::at_c<I>(nodes))
+            ? void()
+            : error::bounds_do_not_fit_field_type<Nodes::name, Struct, field_of_t<Struct, Nodes>>::raise()),
+       ...);
+      (scope_values<typename items_of<field_of_t<Struct, Nodes>, Nodes>::item,
+                    decltype(items_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes)))>::
+           check(items_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes))),
+       ...);
+      (options_of<field_of_t<Struct, Nodes>, Nodes>::check(
+           options_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes))),
+       ...);
+    }
+  }
+};
+
 }  // namespace detail
 
 // Which mistake a parameter type has against a space: error::ok or an error type that names it.
@@ -205,17 +313,25 @@ template <class Builder>
 using builder_params_t = typename detail::first_argument<std::remove_cvref_t<Builder>>::type;
 
 // static_assert(tt::fits<mlp_params>(mlp_space)): fails to compile, naming the parameter and
-// the field, unless the struct fits the space.
+// the field, unless the struct fits the space: its types, and then the values its bounds and
+// choices hold against its fields' types. (Both overloads raise directly rather than through
+// a shared helper: each level adds a line to g++'s "required from" chain.)
 template <class Params, class Space>
-consteval bool fits(const Space&) {
-  return error::raise_unless_ok<check_t<Space, Params>>();
+consteval bool fits(const Space& space) {
+  using mistake = check_t<Space, Params>;
+  if constexpr (!error::is_ok<mistake>) return error::raise_unless_ok<mistake>();
+  else detail::scope_values<Params, decltype(space.nodes)>::check(space.nodes);
+  return true;
 }
 
 // static_assert(tt::fits(mlp_space, build)): the same, with the struct deduced from the
 // builder's first argument.
 template <class Space, class Builder>
-consteval bool fits(const Space&, const Builder&) {
-  return error::raise_unless_ok<check_t<Space, builder_params_t<Builder>>>();
+consteval bool fits(const Space& space, const Builder&) {
+  using mistake = check_t<Space, builder_params_t<Builder>>;
+  if constexpr (!error::is_ok<mistake>) return error::raise_unless_ok<mistake>();
+  else detail::scope_values<builder_params_t<Builder>, decltype(space.nodes)>::check(space.nodes);
+  return true;
 }
 
 }  // namespace typetune

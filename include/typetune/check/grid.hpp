@@ -8,7 +8,7 @@
 
 #include <boost/hana/unpack.hpp>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/branch.hpp"
 #include "typetune/space/choice.hpp"
 #include "typetune/space/constant.hpp"

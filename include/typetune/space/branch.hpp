@@ -5,7 +5,7 @@
 
 #include <boost/hana/tuple.hpp>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/node.hpp"
 
 namespace typetune {

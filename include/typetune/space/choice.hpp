@@ -6,7 +6,8 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/detail/utf8.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/node.hpp"
 
 namespace typetune {
@@ -50,6 +51,10 @@ consteval auto choice(V... values) {
     for (std::size_t i = 0; i < sizeof...(V); ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (p.values[i] == p.values[j]) error::duplicate_choice_value<Name>::raise();
+    if constexpr (detail::family_of<T>() == detail::value_family::string) {
+      for (const auto& v : p.values)
+        if (!detail::is_utf8(v)) error::choice_string_is_not_utf8<Name>::raise();
+    }
     return p;
   }
 }

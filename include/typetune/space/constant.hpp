@@ -2,6 +2,8 @@
 // searched: tt::constant<"epochs">(10).
 #pragma once
 
+#include "typetune/detail/utf8.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/node.hpp"
 
 namespace typetune {
@@ -19,7 +21,11 @@ consteval auto constant(V value) {
   using T = detail::stored_value_t<V>;
   static_assert(detail::family_of<T>() != detail::value_family::other,
                 "typetune: a constant holds an int, a real, a string, a boolean or an enum");
-  return constant_param<Name, T>{static_cast<T>(value)};
+  const constant_param<Name, T> p{static_cast<T>(value)};
+  if constexpr (detail::family_of<T>() == detail::value_family::string) {
+    if (!detail::is_utf8(p.value)) error::choice_string_is_not_utf8<Name>::raise();
+  }
+  return p;
 }
 
 }  // namespace typetune

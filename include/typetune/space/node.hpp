@@ -5,11 +5,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/fixed_string.hpp"
 
 namespace typetune {
@@ -45,6 +46,25 @@ template <class T>
 using stored_value_t = std::conditional_t<std::is_convertible_v<std::decay_t<T>, std::string_view> &&
                                               !std::is_arithmetic_v<std::decay_t<T>>,
                                           std::string_view, std::decay_t<T>>;
+
+// Whether an integer field of type Field holds v (char fields included, which std::in_range
+// does not take).
+template <class Field, class V>
+constexpr bool holds_integer(V v) {
+  using wide_field = std::conditional_t<std::is_signed_v<Field>, long long, unsigned long long>;
+  using wide_value = std::conditional_t<std::is_signed_v<V>, long long, unsigned long long>;
+  return std::cmp_greater_equal(static_cast<wide_value>(v), static_cast<wide_field>(std::numeric_limits<Field>::min())) &&
+         std::cmp_less_equal(static_cast<wide_value>(v), static_cast<wide_field>(std::numeric_limits<Field>::max()));
+}
+
+// Whether a floating-point type T holds v finite and, unless v is zero, as a normal number
+// (not flushed towards zero).
+template <class T>
+constexpr bool holds_real(double v) {
+  const double magnitude = v < 0 ? -v : v;
+  return magnitude <= static_cast<double>(std::numeric_limits<T>::max()) &&
+         (v == 0 || magnitude >= static_cast<double>(std::numeric_limits<T>::min()));
+}
 
 // Index of the first duplicate among names, or names.size() when all differ.
 template <std::size_t N>

@@ -4,7 +4,7 @@
 
 #include <type_traits>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/node.hpp"
 #include "typetune/space/options.hpp"
 
@@ -49,6 +49,8 @@ consteval auto real(double low, double high, Options... options) {
   const detail::scale_options o = detail::read_options(options...);
   real_param<Name, T, (detail::is_step<Options> || ...)> p{.low = low, .high = high, .step = o.step, .log = o.log};
   if (!(low <= high)) error::low_is_greater_than_high<Name>::raise();
+  if (!detail::holds_real<T>(low) || !detail::holds_real<T>(high))
+    error::bounds_do_not_fit_value_type<Name>::raise();
   if (p.log && low <= 0) error::log_scale_needs_low_above_zero<Name>::raise();
   if constexpr (decltype(p)::quantized) {
     if (!(p.step > 0)) error::step_must_be_positive<Name>::raise();

@@ -7,7 +7,7 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 
-#include "typetune/check/diagnostics.hpp"
+#include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/branch.hpp"
 #include "typetune/space/node.hpp"
 #include "typetune/space/repeat.hpp"

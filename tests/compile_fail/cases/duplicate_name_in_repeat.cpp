@@ -1,6 +1,8 @@
 // Two parameters named `dropout` inside one repeat's item scope.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::duplicate_name_in_scope<typetune::fixed_string<8>\{"dropout"\}> >'
-// EXPECT: error: static assertion failed: typetune: two parameters in one scope have the same name
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::duplicate_name_in_scope<typetune::fixed_string<8>\{"dropout"\}>::raise<>'
+// EXPECT: error: static assertion failed: typetune: two parameters in one scope have the same name: rename one
 #include <typetune/space/choice.hpp>
 #include <typetune/space/int_param.hpp>
 #include <typetune/space/real_param.hpp>

@@ -1,6 +1,8 @@
 // A choice with no values.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::empty_choice<typetune::fixed_string<11>\{"activation"\}> >'
-// EXPECT: error: static assertion failed: typetune: a choice needs at least one value
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::empty_choice<typetune::fixed_string<11>\{"activation"\}>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a choice needs at least one value: tt::choice<"name">\(a, b, ...\)
 #include <typetune/space/choice.hpp>
 #include <typetune/space/space.hpp>
 

@@ -1,6 +1,8 @@
 // A builder field with no parameter in the space: the misspelt field `momentm`.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, sgd_params> >'
-// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, sgd_params>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space: add the parameter, or fix the field's name
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

@@ -1,7 +1,9 @@
 // A misspelt field inside a branch alternative: sgd's `momentm` has no parameter in the sgd
 // option, found through the builder's signature (tt::fits(space, builder)).
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, sgd> >'
-// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, sgd>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space: add the parameter, or fix the field's name
 #include <variant>
 #include <vector>
 

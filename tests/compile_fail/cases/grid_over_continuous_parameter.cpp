@@ -1,6 +1,8 @@
 // Grid search over a space with a continuous real (no step): names the parameter.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::grid_over_continuous_parameter<typetune::fixed_string<14>\{"learning_rate"\}> >'
-// EXPECT: error: static assertion failed: typetune: grid search needs a finite space, and this real parameter is continuous
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::grid_over_continuous_parameter<typetune::fixed_string<14>\{"learning_rate"\}>::raise<>'
+// EXPECT: error: static assertion failed: typetune: grid search needs a finite space, and this real parameter is continuous: give it a tt::step\{x\}, or use another sampler
 #include <typetune/check/grid.hpp>
 
 namespace tt = typetune;

@@ -1,6 +1,8 @@
 // An int_ range whose builder field is a double: the type does not fit.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_type_does_not_fit<typetune::fixed_string<6>\{"units"\}, layer_params, double> >'
-// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_type_does_not_fit<typetune::fixed_string<6>\{"units"\}, layer_params, double>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values: int_ needs an integer field, real a floating-point one
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

@@ -1,5 +1,7 @@
 // An objective with two parameters (the trial and something else) is not a form optimize()
 // knows: the message lists the accepted ones.
+// ONE-ERROR
+// MAX-LINES: 12
 // EXPECT: error: static assertion failed: typetune: an objective takes one argument, tt::trial<P>& or const P&
 #include <typetune/study.hpp>
 

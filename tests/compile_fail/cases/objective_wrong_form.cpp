@@ -1,5 +1,7 @@
 // An objective that takes neither tt::trial<P>& nor const P& (here an int): optimize() says
 // which forms it accepts.
+// ONE-ERROR
+// MAX-LINES: 12
 // EXPECT: error: static assertion failed: typetune: an objective takes one argument, tt::trial<P>& or const P&
 #include <typetune/study.hpp>
 

@@ -1,6 +1,8 @@
 // A study's objective whose trial struct does not fit the space: optimize() names the field.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, wrong_sgd> >'
-// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, wrong_sgd>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space: add the parameter, or fix the field's name
 #include <typetune/study.hpp>
 
 namespace tt = typetune;

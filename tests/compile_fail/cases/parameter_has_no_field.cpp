@@ -1,6 +1,8 @@
 // A space parameter that no builder field consumes: `momentum` has no field in sgd_params.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::parameter_has_no_field<typetune::fixed_string<9>\{"momentum"\}, sgd_params> >'
-// EXPECT: error: static assertion failed: typetune: a space parameter is consumed by no builder field
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::parameter_has_no_field<typetune::fixed_string<9>\{"momentum"\}, sgd_params>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a space parameter is consumed by no builder field: add the field \(and name it in TYPETUNE_REFLECT\), or remove the parameter
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

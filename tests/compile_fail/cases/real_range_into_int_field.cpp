@@ -1,6 +1,8 @@
 // A real range whose builder field is an int: the type does not fit.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_type_does_not_fit<typetune::fixed_string<8>\{"dropout"\}, layer_params, int> >'
-// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_type_does_not_fit<typetune::fixed_string<8>\{"dropout"\}, layer_params, int>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values: int_ needs an integer field, real a floating-point one
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

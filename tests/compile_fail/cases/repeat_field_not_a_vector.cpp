@@ -1,6 +1,8 @@
 // A repeat whose builder field is a single struct, not a std::vector of them.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::repeat_field_is_not_a_vector<typetune::fixed_string<7>\{"hidden"\}, mlp_params, dense_layer> >'
-// EXPECT: error: static assertion failed: typetune: a repeat's field must be a std::vector of a reflected struct
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::repeat_field_is_not_a_vector<typetune::fixed_string<7>\{"hidden"\}, mlp_params, dense_layer>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a repeat's field must be a std::vector of a reflected struct, one field per item parameter
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

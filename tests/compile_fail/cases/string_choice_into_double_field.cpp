@@ -1,7 +1,9 @@
 // A choice of strings whose builder field is a double; checked through the builder's
 // signature (tt::fits(space, builder)).
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::field_type_does_not_fit<typetune::fixed_string<8>\{"padding"\}, conv_params, double> >'
-// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::field_type_does_not_fit<typetune::fixed_string<8>\{"padding"\}, conv_params, double>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a builder field's type does not fit its parameter's values: int_ needs an integer field, real a floating-point one
 #include <boost/hana/adapt_struct.hpp>
 #include <typetune/check/fits.hpp>
 

@@ -1,6 +1,8 @@
 // Asking a study for a grid over a space with a continuous real names that parameter.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::grid_over_continuous_parameter<typetune::fixed_string<9>\{"momentum"\}> >'
-// EXPECT: error: static assertion failed: typetune: grid search needs a finite space
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::grid_over_continuous_parameter<typetune::fixed_string<9>\{"momentum"\}>::raise<>'
+// EXPECT: error: static assertion failed: typetune: grid search needs a finite space, and this real parameter is continuous: give it a tt::step\{x\}, or use another sampler
 #include <typetune/study.hpp>
 
 namespace tt = typetune;

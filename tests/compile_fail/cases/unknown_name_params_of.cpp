@@ -1,6 +1,8 @@
 // The struct-free typed view: an unknown (misspelt) name does not compile.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::unknown_parameter_name<typetune::fixed_string<11>\{"dense_bott"\}> >'
-// EXPECT: error: static assertion failed: typetune: no parameter of this name in this scope
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::unknown_parameter_name<typetune::fixed_string<11>\{"dense_bott"\}, typetune::error::scope_with<typetune::fixed_string<10>\{"dense_bot"\}, typetune::fixed_string<8>\{"dropout"\}> >::raise<>'
+// EXPECT: error: static assertion failed: typetune: no parameter of this name in the scope searched \(scope_with<...> lists its names\): fix the name
 #include <typetune/params_of.hpp>
 
 namespace tt = typetune;

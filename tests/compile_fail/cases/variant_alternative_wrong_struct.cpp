@@ -1,6 +1,8 @@
 // option<"sgd", sgd> matched against a variant whose second alternative is another struct.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::variant_alternative_does_not_match_option<typetune::fixed_string<4>\{"sgd"\}, nesterov, sgd> >'
-// EXPECT: error: static assertion failed: typetune: a std::variant alternative is not the struct its branch option names
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::variant_alternative_does_not_match_option<typetune::fixed_string<4>\{"sgd"\}, nesterov, sgd>::raise<>'
+// EXPECT: error: static assertion failed: typetune: a std::variant alternative is not the struct its branch option names: list the alternatives in the options' order
 #include <variant>
 
 #include <boost/hana/adapt_struct.hpp>

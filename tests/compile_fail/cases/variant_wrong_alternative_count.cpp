@@ -1,6 +1,8 @@
 // A branch with three options whose builder field is a variant of two alternatives.
-// EXPECT: In instantiation of 'struct typetune::error::reject<typetune::error::branch_field_is_not_a_variant_of_its_options<typetune::fixed_string<10>\{"optimizer"\}, train_params, std::variant<adam, sgd> > >'
-// EXPECT: error: static assertion failed: typetune: a branch's field must be a std::variant with one alternative per option
+// ONE-ERROR
+// MAX-LINES: 12
+// EXPECT: In instantiation of 'struct typetune::error::branch_field_is_not_a_variant_of_its_options<typetune::fixed_string<10>\{"optimizer"\}, train_params, std::variant<adam, sgd> >::raise<>'
+// EXPECT: error: static assertion failed: typetune: a branch's field must be a std::variant with one alternative per option, in the options' order
 #include <variant>
 
 #include <boost/hana/adapt_struct.hpp>
