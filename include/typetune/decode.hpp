@@ -3,9 +3,12 @@
 // path, anything that does not fit the space: never undefined behaviour on bad input.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -57,6 +60,35 @@ inline std::string shortest(double v) {
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+}
+
+// A field that holds fewer digits than the double a real is sampled as (a float).
+template <class Field>
+inline constexpr bool narrower_than_double = std::numeric_limits<Field>::digits < std::numeric_limits<double>::digits;
+
+// A sampled real as a Field: the nearest Field, moved inside [low, high] when rounding took it
+// out (float(0.7) < 0.7), so that encoding the field again is admitted.
+template <class Field>
+Field narrow_within(double v, double low, double high) {
+  Field f = static_cast<Field>(v);
+  if constexpr (narrower_than_double<Field>) {
+    if (static_cast<double>(f) < low) f = std::nextafter(f, std::numeric_limits<Field>::infinity());
+    else if (static_cast<double>(f) > high) f = std::nextafter(f, -std::numeric_limits<Field>::infinity());
+  }
+  return f;
+}
+
+// The double a real field's value encodes to. A quantized real decoded into a float is not on
+// the grid as a double: it encodes to the grid value it was decoded from, so that a float
+// field survives decode and encode exactly.
+template <class Node, class Field>
+double on_grid_of(const Node& n, const Field& value) {
+  const auto v = static_cast<double>(value);
+  if constexpr (Node::quantized && narrower_than_double<Field>) {
+    const double grid = std::min(n.high, n.low + std::round((v - n.low) / n.step) * n.step);
+    if (narrow_within<Field>(grid, n.low, n.high) == value) return grid;
+  }
+  return v;
 }
 
 template <class T>
@@ -125,7 +157,7 @@ class decoder {
       const auto& v = take_active();
       if (!std::holds_alternative<double>(v)) throw bad_value{cursor_ - 1, "has an integer where a real is expected"};
       if (!n.admits(std::get<double>(v))) throw bad_value{cursor_ - 1, "value " + shortest(std::get<double>(v)) + " is outside the space"};
-      out = static_cast<Field>(std::get<double>(v));
+      out = narrow_within<Field>(std::get<double>(v), n.low, n.high);
     } else if constexpr (Node::category == node_category::choice) {
       const auto i = take_int();
       if (i < 0 || static_cast<std::size_t>(i) >= Node::size)
@@ -205,9 +237,9 @@ class encoder {
         throw bad_value{here(), "value " + std::to_string(value) + " is outside the space"};
       out.values.emplace_back(static_cast<std::int64_t>(value));
     } else if constexpr (Node::category == node_category::real) {
-      if (!n.admits(static_cast<double>(value)))
-        throw bad_value{here(), "value " + shortest(static_cast<double>(value)) + " is outside the space"};
-      out.values.emplace_back(static_cast<double>(value));
+      const double v = on_grid_of(n, value);
+      if (!n.admits(v)) throw bad_value{here(), "value " + shortest(v) + " is outside the space"};
+      out.values.emplace_back(v);
     } else if constexpr (Node::category == node_category::choice) {
       std::size_t i = 0;
       while (i < Node::size && !(convert_value<Field>(n.values[i], here()) == value)) ++i;
