@@ -123,6 +123,41 @@ static_assert(std::is_same_v<value_t<"activation", tt::params_of<wide_space>>, a
 static_assert(std::is_same_v<value_t<"bn", tt::params_of<wide_space>>, bool>);
 static_assert(std::is_same_v<value_t<"dropout", tt::params_of<wide_space>>, float>);
 
+// Values that fit: the bounds a field's type holds, int64 ranges up to +-2^53 (the largest
+// integers the runtime description's doubles hold), floats within float's range, UTF-8 strings.
+inline constexpr std::int64_t two_to_the_53 = std::int64_t{1} << 53;
+struct narrow {
+  signed char width;
+  unsigned char depth;
+  float scale;
+  std::int64_t seed;
+  short filters;
+  std::string padding;
+};
+}  // namespace static_facts
+BOOST_HANA_ADAPT_STRUCT(static_facts::narrow, width, depth, scale, seed, filters, padding);
+namespace static_facts {
+inline constexpr auto narrow_space = tt::space(tt::int_<"width">(-128, 127),
+                                               tt::int_<"depth", unsigned char>(0, 255),
+                                               tt::real<"scale", float>(1e-30, 1e30, tt::log),
+                                               tt::int_<"seed", std::int64_t>(-two_to_the_53, two_to_the_53),
+                                               tt::choice<"filters">(16, 32, 32767),
+                                               tt::choice<"padding">("valid", "s\u00e4me", "\u6f22", "\U0001F600"));
+static_assert(tt::fits<narrow>(narrow_space));
+static_assert(tt::detail::holds_integer<signed char>(std::int64_t{127}));
+static_assert(!tt::detail::holds_integer<signed char>(std::int64_t{128}));
+static_assert(!tt::detail::holds_integer<unsigned char>(std::int64_t{-1}));
+static_assert(tt::detail::holds_integer<char>(std::int64_t{65}));
+static_assert(!tt::detail::holds_integer<std::uint64_t>(std::int64_t{-1}));
+static_assert(tt::detail::holds_real<float>(3e38) && !tt::detail::holds_real<float>(4e38));
+static_assert(tt::detail::holds_real<float>(0.0) && !tt::detail::holds_real<float>(1e-300));
+static_assert(tt::detail::is_utf8("ascii") && tt::detail::is_utf8("s\u00e4me") && tt::detail::is_utf8("\U0010FFFF"));
+static_assert(!tt::detail::is_utf8("s\xe4me"));         // Latin-1
+static_assert(!tt::detail::is_utf8("\xc0\xaf"));        // overlong '/'
+static_assert(!tt::detail::is_utf8("\xed\xa0\x80"));    // a UTF-16 surrogate
+static_assert(!tt::detail::is_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+static_assert(!tt::detail::is_utf8("\xe6\xbc"));        // cut short
+
 }  // namespace static_facts
 
 TEST_CASE("static: compile-time facts agree with the runtime description") {

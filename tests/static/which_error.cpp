@@ -157,6 +157,15 @@ inline constexpr auto same_name_two_scopes = tt::space(
     tt::choice<"dropout">(0.0, 0.5), tt::repeat<"hidden">(tt::count(1, 2), tt::choice<"dropout">(0.0, 0.1)));
 static_assert(same_name_two_scopes.size() == 3);
 
+// A mistake reported as the space was built is not reported again by the struct check: an
+// empty choice says nothing about its field's type (no field_type_does_not_fit as well).
+struct dropout_double { double dropout; };
+}  // namespace which_error
+BOOST_HANA_ADAPT_STRUCT(which_error::dropout_double, dropout);
+namespace which_error {
+using empty_choice_node = tt::choice_param<"dropout", int, 0>;
+static_assert(std::is_same_v<tt::check_t<tt::space_t<empty_choice_node>, dropout_double>, err::ok>);
+
 }  // namespace which_error
 
 TEST_CASE("static: which-error checks leave the build intact, and the fitting struct decodes") {
