@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -242,39 +243,95 @@ constexpr bool field_holds_values(const Node& node) {
   }
 }
 
-// A repeat's items with the struct each item decodes into; nothing for other nodes.
+// A repeat's items with the struct each item decodes into.
 template <class Field, class Node>
-struct items_of {
-  using item = void;
-  static constexpr boost::hana::tuple<> of(const Node&) { return {}; }
-};
+struct items_of;
 template <class Field, fixed_string N, class... Items>
 struct items_of<Field, repeat_node<N, Items...>> {
   using item = typename vector_item<Field>::type;
-  static constexpr boost::hana::tuple<Items...> of(const repeat_node<N, Items...>& node) { return node.items; }
+  using items = boost::hana::tuple<Items...>;
+  template <std::size_t I, class Nodes>
+  static constexpr const items& of(const Nodes& nodes) { return boost::hana::at_c<I>(nodes).items; }
 };
 
-// A branch's options with the variant they decode into; nothing for other nodes.
+// A branch's options with the variant they decode into.
 template <class Field, class Node, class Indices = void>
-struct options_of {
-  static constexpr boost::hana::tuple<> of(const Node&) { return {}; }
-  static consteval void check(const boost::hana::tuple<>&) {}
-};
+struct options_of;
 template <class Field, fixed_string N, class... Options>
 struct options_of<Field, branch_node<N, Options...>, void>
     : options_of<Field, branch_node<N, Options...>, std::index_sequence_for<Options...>> {};
 template <class Field, fixed_string N, class... Options, std::size_t... K>
 struct options_of<Field, branch_node<N, Options...>, std::index_sequence<K...>> {
-  static constexpr boost::hana::tuple<Options...> of(const branch_node<N, Options...>& node) { return node.options; }
-  static consteval void check(const boost::hana::tuple<Options...>& options) {
+  using options = boost::hana::tuple<Options...>;
+  template <std::size_t I, class Nodes>
+  static constexpr const options& of(const Nodes& nodes) { return boost::hana::at_c<I>(nodes).options; }
+  static consteval void check(const options& all) {
     (scope_values<typename variant_alternatives<Field>::template at<K>, decltype(Options::children)>::check(
-         boost::hana::at_c<K>(options).children),
+         boost::hana::at_c<K>(all).children),
      ...);
   }
 };
 
+// What the walk names instead for the other nodes: no items, no options.
+struct no_scopes {
+  using item = void;
+  using items = boost::hana::tuple<>;
+  using options = boost::hana::tuple<>;
+  static constexpr boost::hana::tuple<> none{};
+  template <std::size_t I, class Nodes>
+  static constexpr const boost::hana::tuple<>& of(const Nodes&) { return none; }
+  static consteval void check(const boost::hana::tuple<>&) {}
+};
+
 template <class Struct, class Node>
 using field_of_t = field_t<Struct, field_index<Struct>(Node::name.view())>;
+
+// Whether every value of T is one Field holds. Then a parameter of value type T needs no check
+// against the field (its bounds were checked against T as it was built), and costs the walk
+// nothing: most fields are as wide as their parameters' types.
+template <class Field, class T>
+consteval bool holds_every_value_of() {
+  if constexpr (family_of<T>() == value_family::integer && family_of<Field>() == value_family::integer) {
+    return holds_integer<Field>(std::numeric_limits<T>::min()) && holds_integer<Field>(std::numeric_limits<T>::max());
+  } else if constexpr (family_of<T>() == value_family::real && family_of<Field>() == value_family::real) {
+    return static_cast<long double>(std::numeric_limits<Field>::max()) >= std::numeric_limits<T>::max() &&
+           static_cast<long double>(std::numeric_limits<Field>::min()) <= std::numeric_limits<T>::min();
+  } else {
+    return true;
+  }
+}
+template <class Field, class Node>
+consteval bool needs_value_check() {
+  if constexpr (requires { typename Node::value_type; }) return !holds_every_value_of<Field, typename Node::value_type>();
+  else return false;
+}
+
+// The check of one parameter's values, instantiated only for the parameters that need one; and
+// what the walk names instead of an error where there is nothing to raise.
+template <bool Needed>
+struct value_check {
+  template <class Field, class Node>
+  static constexpr bool holds(const Node&) { return true; }
+};
+template <>
+struct value_check<true> {
+  template <class Field, class Node>
+  static constexpr bool holds(const Node& node) { return field_holds_values<Field>(node); }
+};
+struct no_mistake {
+  static constexpr void raise() {}
+};
+template <bool Needed, fixed_string Parameter, class Struct, class Field>
+using bounds_mistake_t =
+    std::conditional_t<Needed, error::bounds_do_not_fit_field_type<Parameter, Struct, Field>, no_mistake>;
+
+// Nested scopes, named only for repeats and branches.
+template <class Field, class Node>
+using repeat_items_t = std::conditional_t<Node::category == node_category::repeat, items_of<Field, Node>, no_scopes>;
+template <class Field, class Node>
+using branch_options_t = std::conditional_t<Node::category == node_category::branch, options_of<Field, Node>, no_scopes>;
+template <class Node>
+inline constexpr bool has_scopes = Node::category == node_category::repeat || Node::category == node_category::branch;
 
 template <class Struct, class... Nodes>
 struct scope_values<Struct, boost::hana::tuple<Nodes...>, void>
@@ -287,17 +344,23 @@ struct scope_values<Struct, boost::hana::tuple<Nodes...>, std::index_sequence<I.
     // an option without parameters has an empty alternative.
     if constexpr (sizeof...(Nodes) > 0 && !std::is_same_v<Struct, record<Nodes...>> && !is_alternative<Struct> &&
                   !std::is_empty_v<Struct>) {
-      ((field_holds_values<field_of_t<Struct, Nodes>>(boost::hana::at_c<I>(nodes))
-            ? void()
-            : error::bounds_do_not_fit_field_type<Nodes::name, Struct, field_of_t<Struct, Nodes>>::raise()),
-       ...);
-      (scope_values<typename items_of<field_of_t<Struct, Nodes>, Nodes>::item,
-                    decltype(items_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes)))>::
-           check(items_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes))),
-       ...);
-      (options_of<field_of_t<Struct, Nodes>, Nodes>::check(
-           options_of<field_of_t<Struct, Nodes>, Nodes>::of(boost::hana::at_c<I>(nodes))),
-       ...);
+      constexpr bool needed[] = {needs_value_check<field_of_t<Struct, Nodes>, Nodes>()...};
+      if constexpr ((needed[I] || ...)) {
+        // (The raise on one line: g++ quotes every line of the failing call.)
+        ((value_check<needed[I]>::template holds<field_of_t<Struct, Nodes>>(boost::hana::at_c<I>(nodes))
+              ? void()
+              : bounds_mistake_t<needed[I], Nodes::name, Struct, field_of_t<Struct, Nodes>>::raise()),
+         ...);
+      }
+      if constexpr ((has_scopes<Nodes> || ...)) {
+        (scope_values<typename repeat_items_t<field_of_t<Struct, Nodes>, Nodes>::item,
+                      typename repeat_items_t<field_of_t<Struct, Nodes>, Nodes>::items>::
+             check(repeat_items_t<field_of_t<Struct, Nodes>, Nodes>::template of<I>(nodes)),
+         ...);
+        (branch_options_t<field_of_t<Struct, Nodes>, Nodes>::check(
+             branch_options_t<field_of_t<Struct, Nodes>, Nodes>::template of<I>(nodes)),
+         ...);
+      }
     }
   }
 };
