@@ -26,9 +26,13 @@ namespace typetune::detail {
 template <class... T>
 struct type_list {};
 
-// TYPETUNE_REFLECT's side: names and member pointers, read without any overload resolution.
+// TYPETUNE_REFLECT's side: a function found by argument-dependent lookup in the struct's
+// namespace (or the global one), whose return type holds the member pointers.
 template <class S>
-concept has_own_reflection = requires { typename ::typetune::reflect<S>::members; };
+concept has_own_reflection = requires { typetune_reflection(reflection_tag<S>{}); };
+
+template <class S>
+inline constexpr auto own_table = typetune_reflection(reflection_tag<S>{});
 
 template <auto Member>
 struct member_holder {
@@ -39,7 +43,7 @@ struct member_type;
 template <class C, class T>
 struct member_type<T C::*> { using type = T; };
 
-template <class S, class Members = typename ::typetune::reflect<S>::members>
+template <class S, class Members = typename decltype(own_table<S>)::members>
 struct own_reflection;
 template <class S, auto... M>
 struct own_reflection<S, member_list<M...>> {
@@ -48,7 +52,7 @@ struct own_reflection<S, member_list<M...>> {
   using field = std::remove_cvref_t<typename member_type<std::remove_cv_t<decltype(nth_t<I, member_holder<M>...>::value)>>::type>;
   template <std::size_t I>
   static constexpr auto pointer = nth_t<I, member_holder<M>...>::value;
-  static constexpr const std::string_view* names = ::typetune::reflect<S>::names;
+  static constexpr const std::string_view* names = own_table<S>.names;
 };
 
 // Hana's side: one unpack of the accessors per struct (at_c/first/second per field would cost

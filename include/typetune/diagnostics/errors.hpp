@@ -39,6 +39,15 @@ template <fixed_string Parameter>
 struct duplicate_choice_value {
   static void raise(what_to_do<"list each value of a choice once"> = {});
 };
+template <fixed_string Parameter>
+struct condition_without_values {
+  static void raise(what_to_do<"name at least one of the parent's values (or options) in when(...)"> = {});
+};
+template <fixed_string Parameter>
+struct condition_value_not_a_choice {
+  static void raise(what_to_do<"name values of the parent in when(...): one of its listed values, or an option's "
+                               "name"> = {});
+};
 template <fixed_string Repeat>
 struct repeat_count_must_be_at_least_zero {
   static void raise(what_to_do<"give a count of zero or more: tt::count(low, high) with 0 <= low <= high"> = {});
@@ -129,6 +138,15 @@ struct field_type_does_not_fit {
                   "field, real a floating-point one, a choice or constant a field of its values' kind");
   };
 };
+template <fixed_string Parameter, class Struct, class Field>
+struct conditional_field_is_not_optional {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised,
+                  "typetune: a parameter that exists only for some values of its parent (when(...)) needs a "
+                  "std::optional field beside the parent's field");
+  };
+};
 template <fixed_string Branch, class Struct, class Field>
 struct branch_field_is_not_a_variant_of_its_options {
   template <bool Raised = false>
@@ -161,8 +179,8 @@ struct not_a_reflected_struct {
   template <bool Raised = false>
   struct raise {
     static_assert(Raised,
-                  "typetune: a parameter struct must be reflected: add TYPETUNE_REFLECT(Struct, field...) at "
-                  "global scope after the struct (or BOOST_HANA_ADAPT_STRUCT)");
+                  "typetune: a parameter struct must be reflected: add TYPETUNE_REFLECT(Struct, field...) after "
+                  "the struct, in the struct's own namespace or at global scope (or BOOST_HANA_ADAPT_STRUCT)");
   };
 };
 template <fixed_string Parameter>

@@ -2,7 +2,7 @@
 // ONE-ERROR
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::not_a_reflected_struct<layer_params>::raise<>'
-// EXPECT: error: static assertion failed: typetune: a parameter struct must be reflected: add TYPETUNE_REFLECT\(Struct, field...\) at global scope after the struct
+// EXPECT: error: static assertion failed: typetune: a parameter struct must be reflected: add TYPETUNE_REFLECT\(Struct, field...\) after the struct, in the struct.s own namespace or at global scope
 #include <typetune/typetune.hpp>
 
 namespace tt = typetune;
