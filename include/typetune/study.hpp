@@ -42,10 +42,12 @@ struct maximize {
   std::string metric = "value";
 };
 
-// Samplers. The seed is the study's one source of randomness.
-struct random {
+// Samplers. The seed is the study's one source of randomness. random_search is also spelled
+// tt::random; unqualified after `using namespace typetune;`, that name meets POSIX random().
+struct random_search {
   std::uint64_t seed = 0;
 };
+using random = random_search;
 struct grid {};
 struct sobol {
   std::uint64_t seed = 0;
@@ -326,7 +328,7 @@ class study {
       } else if constexpr (std::is_same_v<T, maximize>) {
         opts.dir = direction::maximize;
         opts.metric = option.metric;
-      } else if constexpr (std::is_same_v<T, random>) {
+      } else if constexpr (std::is_same_v<T, random_search>) {
         opts.seed = option.seed;
         chosen = make_random_sampler();
       } else if constexpr (std::is_same_v<T, grid>) {
@@ -371,7 +373,7 @@ class study {
                       "typetune: tt::params<P> names another struct than the study's Params");
       } else {
         static_assert(error::always_false<T>,
-                      "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random, grid, "
+                      "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random_search, grid, "
                       "sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
                       "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures and "
                       "tt::handle_interrupts");
