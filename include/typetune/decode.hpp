@@ -44,6 +44,8 @@ constexpr std::size_t flat_size(const Node& node) {
     return boost::hana::unpack(node.options, [](const auto&... option) {
       return (std::size_t{1} + ... + flat_size_all(option.children));
     });
+  } else if constexpr (Node::category == node_category::conditional) {
+    return flat_size(node.parent) + flat_size_all(node.children);
   } else {
     return 1;
   }
@@ -129,7 +131,24 @@ class decoder {
  private:
   template <class Node, std::size_t Position, class Target>
   void node(const Node& n, Target& target) {
-    if constexpr (is_record_v<Target>) {
+    if constexpr (Node::category == node_category::conditional) {
+      // The parent's field, then each child's optional field beside it.
+      const std::size_t at = cursor_;
+      fill(n.parent, field<field_index<Target>(Node::name.view())>(target));
+      const auto chosen = static_cast<std::size_t>(std::get<std::int64_t>(a_.values[at]));
+      const bool active = n.active_for[chosen];
+      boost::hana::unpack(n.children, [&](const auto&... child) {
+        auto one = [&](const auto& c) {
+          auto& slot = field<field_index<Target>(std::remove_cvref_t<decltype(c)>::name.view())>(target);
+          if (active) fill(c, slot.emplace());
+          else {
+            slot.reset();
+            skip(flat_size(c));
+          }
+        };
+        (one(child), ...);
+      });
+    } else if constexpr (is_record_v<Target>) {
       fill(n, boost::hana::at_c<Position>(target.values));
     } else {
       fill(n, field<field_index<Target>(Node::name.view())>(target));
@@ -224,8 +243,26 @@ class encoder {
  private:
   template <class Node, std::size_t Position, class Source>
   void node(const Node& n, const Source& source) {
-    if constexpr (is_record_v<Source>) put(n, boost::hana::at_c<Position>(source.values));
-    else put(n, field<field_index<Source>(Node::name.view())>(source));
+    if constexpr (Node::category == node_category::conditional) {
+      const std::size_t at = here();
+      put(n.parent, field<field_index<Source>(Node::name.view())>(source));
+      const bool active = n.active_for[static_cast<std::size_t>(std::get<std::int64_t>(out.values[at]))];
+      boost::hana::unpack(n.children, [&](const auto&... child) {
+        auto one = [&](const auto& c) {
+          const auto& slot = field<field_index<Source>(std::remove_cvref_t<decltype(c)>::name.view())>(source);
+          if (active != slot.has_value())
+            throw bad_value{here(), active ? "is active (its parent's value has it) but its field is empty"
+                                           : "is not active (its parent's value has none) but its field holds a value"};
+          if (active) put(c, *slot);
+          else pad(flat_size(c));
+        };
+        (one(child), ...);
+      });
+    } else if constexpr (is_record_v<Source>) {
+      put(n, boost::hana::at_c<Position>(source.values));
+    } else {
+      put(n, field<field_index<Source>(Node::name.view())>(source));
+    }
   }
 
   std::size_t here() const { return out.values.size(); }

@@ -55,6 +55,16 @@ void lower_all(const boost::hana::tuple<Nodes...>& nodes, const lowering_scope& 
 
 template <class Node>
 void lower(const Node& node, const lowering_scope& scope, space_desc& out) {
+  if constexpr (Node::category == node_category::conditional) {
+    // The parent, then its children in the same scope, each active for the marked values.
+    const std::size_t parent = out.params.size();
+    lower(node.parent, scope, out);
+    std::vector<std::int64_t> values;
+    for (std::size_t k = 0; k < Node::size; ++k)
+      if (node.active_for[k]) values.push_back(static_cast<std::int64_t>(k));
+    lower_all(node.children, lowering_scope{scope.prefix, scope.depth + 1, condition{parent, std::move(values)}}, out);
+    return;
+  }
   param_desc p;
   p.name = std::string(Node::name.view());
   p.path = scope.prefix + p.name;

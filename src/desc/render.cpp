@@ -14,9 +14,7 @@ namespace {
 
 // One condition as the text table shows it: "optimizer == sgd", "hidden >= 2".
 std::string condition_text(const space_desc& desc, const condition& c) {
-  const auto& parent = desc.params.at(c.parent);
-  if (c.kind == condition::rule::equals) return parent.path + " == " + parent.format(param_value{c.value});
-  return parent.path + " >= " + std::to_string(c.value);
+  return typetune::condition_text(desc.params.at(c.parent), c);
 }
 
 // Markdown table cells: a pipe would end the cell (inside code spans too, in GitHub's tables).
@@ -222,7 +220,13 @@ std::string to_dot(const space_desc& desc, std::string_view title) {
     const std::string id = std::string("p") + std::to_string(i);
     const char* style = p.role == param_role::plain ? "rounded" : "\"rounded,bold\"";
     out << "  " << id << " [label=" << dot_quoted(p.name + "\n" + dot_domain(p)) << ", style=" << style << "];\n";
-    if (p.active_if) out << "  " << scope_node(p.active_if->parent, p.active_if->value) << " -> " << id << ";\n";
+    if (p.active_if && p.active_if->kind == condition::rule::one_of) {
+      // Under several values of its parent: one edge from the parent, labelled with the set.
+      const auto& parent = desc.params[p.active_if->parent];
+      const std::string text = typetune::condition_text(parent, *p.active_if);
+      out << "  p" << p.active_if->parent << " -> " << id << " [label=" << dot_quoted(text.substr(parent.path.size() + 1))
+          << "];\n";
+    } else if (p.active_if) out << "  " << scope_node(p.active_if->parent, p.active_if->value) << " -> " << id << ";\n";
     else out << "  space -> " << id << ";\n";
     // The scopes this parameter opens: one per option of a branch, one per item of a repeat.
     if (p.role == param_role::branch) {

@@ -41,6 +41,17 @@ bool on_step(double v, double low, double step) {
 
 // Shortest text that reads back to the same double: the hash and the docs must not depend on
 // the stream's precision or locale.
+std::string condition_text(const param_desc& parent, const condition& c) {
+  switch (c.kind) {
+    case condition::rule::equals: return parent.path + " == " + parent.format(param_value{c.value});
+    case condition::rule::at_least: return parent.path + " >= " + std::to_string(c.value);
+    case condition::rule::one_of: break;
+  }
+  std::string out = parent.path + " in {";
+  for (std::size_t k = 0; k < c.values.size(); ++k) out += (k ? ", " : "") + parent.format(param_value{c.values[k]});
+  return out + "}";
+}
+
 std::string format_real(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -197,8 +208,14 @@ std::uint64_t space_desc::hash() const {
     for (const auto& c : p.choices) { mix(std::to_string(c.index())); mix(format_choice(c)); }
     if (p.active_if) {
       mix(std::to_string(p.active_if->parent));
-      mix(p.active_if->kind == condition::rule::equals ? "==" : ">=");
-      mix(std::to_string(p.active_if->value));
+      if (p.active_if->kind == condition::rule::one_of) {
+        mix("in");
+        mix(std::to_string(p.active_if->values.size()));
+        for (const auto k : p.active_if->values) mix(std::to_string(k));
+      } else {
+        mix(p.active_if->kind == condition::rule::equals ? "==" : ">=");
+        mix(std::to_string(p.active_if->value));
+      }
     } else {
       mix("always");
     }
@@ -210,9 +227,7 @@ std::uint64_t space_desc::hash() const {
 namespace {
 std::string describe_condition(const space_desc& s, const condition& c) {
   const auto& parent = s.params[c.parent];
-  if (c.kind == condition::rule::equals)
-    return parent.path + " == " + parent.format(param_value{c.value});
-  return parent.path + " >= " + std::to_string(c.value);
+  return condition_text(parent, c);
 }
 
 std::string describe_domain(const param_desc& p) {

@@ -166,9 +166,20 @@ void space_desc::check() const {
         if (c.value < 0 || static_cast<std::size_t>(c.value) >= parent.choices.size())
           fail(where, "its condition names option #" + std::to_string(c.value) + " of '" + parent.path + "', which has " +
                           std::to_string(parent.choices.size()));
-      } else {
+      } else if (c.kind == condition::rule::at_least) {
         if (parent.role != param_role::count) fail(where, "the parent '" + parent.path + "' of an 'at_least' condition is not a repeat count");
         if (c.value < 1) fail(where, "an 'at_least' condition needs a count of at least 1");
+      } else {
+        if (parent.kind != param_kind::categorical || parent.role == param_role::count)
+          fail(where, "the parent '" + parent.path + "' of a 'one_of' condition is not a branch or a choice");
+        if (c.values.empty()) fail(where, "a 'one_of' condition needs at least one of its parent's values");
+        for (std::size_t k = 0; k < c.values.size(); ++k) {
+          if (c.values[k] < 0 || static_cast<std::size_t>(c.values[k]) >= parent.choices.size())
+            fail(where, "its condition names value #" + std::to_string(c.values[k]) + " of '" + parent.path +
+                            "', which has " + std::to_string(parent.choices.size()));
+          if (k > 0 && c.values[k] <= c.values[k - 1])
+            fail(where, "a 'one_of' condition lists its parent's values once each, in the parent's order");
+        }
       }
       if (p.depth == 0) fail(where, "a conditional parameter cannot have depth 0");
     }
@@ -210,8 +221,13 @@ std::string space_desc::to_json(int indent) const {
       if (p.active_if->kind == condition::rule::equals)
         j["active_if"] = {{"parent", parent.path}, {"rule", "equals"},
                           {"value", value_to_json(parent, param_value{p.active_if->value})}};
-      else
+      else if (p.active_if->kind == condition::rule::at_least)
         j["active_if"] = {{"parent", parent.path}, {"rule", "at_least"}, {"value", p.active_if->value}};
+      else {
+        json values = json::array();
+        for (const auto k : p.active_if->values) values.push_back(value_to_json(parent, param_value{k}));
+        j["active_if"] = {{"parent", parent.path}, {"rule", "one_of"}, {"values", std::move(values)}};
+      }
     }
     list.push_back(std::move(j));
   }
@@ -315,7 +331,7 @@ space_desc space_desc::from_json(std::string_view text) {
       if (!parent) fail(where, "the condition's parent '" + parent_path.get<std::string>() + "' is not an earlier parameter");
       condition cond;
       cond.parent = *parent;
-      static constexpr const char* rules[] = {"equals", "at_least"};
+      static constexpr const char* rules[] = {"equals", "at_least", "one_of"};
       const auto& rule = field(c, "rule", where + ", active_if");
       if (rule == rules[0]) {
         cond.kind = condition::rule::equals;
@@ -327,8 +343,19 @@ space_desc space_desc::from_json(std::string_view text) {
       } else if (rule == rules[1]) {
         cond.kind = condition::rule::at_least;
         cond.value = static_cast<std::int64_t>(integer_field(c, "value", where + ", active_if"));
+      } else if (rule == rules[2]) {
+        cond.kind = condition::rule::one_of;
+        const auto& parent_desc = out.params[*parent];
+        const auto& values = field(c, "values", where + ", active_if");
+        if (!values.is_array()) fail(where, "the condition's 'values' must be an array");
+        for (const auto& value : values) {
+          const auto v = choice_from_json(parent_desc.type, value);
+          const auto k = v ? index_of_choice(parent_desc, *v) : std::nullopt;
+          if (!k) fail(where, "the condition's value " + value.dump() + " is not a value of '" + parent_desc.path + "'");
+          cond.values.push_back(static_cast<std::int64_t>(*k));
+        }
       } else {
-        fail(where, "the condition's rule " + rule.dump() + " is not 'equals' or 'at_least'");
+        fail(where, "the condition's rule " + rule.dump() + " is not 'equals', 'at_least' or 'one_of'");
       }
       p.active_if = cond;
     }

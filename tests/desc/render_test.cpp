@@ -10,6 +10,7 @@
 #include "cnn_space.hpp"
 #include "mlp_space.hpp"
 #include "typetune/desc/render.hpp"
+#include "../support/conditional_space.hpp"
 #include "typetune/describe.hpp"
 #include "../unit/nested_spaces.hpp"
 
@@ -128,4 +129,16 @@ TEST_CASE("write_space_docs writes the page, the JSON and the graph, and leaves 
   tt::write_space_docs(d, dir / "nested" / "dir", "fashion_mlp", "Another title");
   CHECK(std::filesystem::last_write_time(md) != old_time);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a one_of condition reads as the set of the parent's values, in text, Markdown and Graphviz") {
+  const auto d = tt::describe(conditional_space::space);
+  CHECK(tt::active_when(d, *d.find("learning_rate")) == "optimizer in {adam, sgd}");
+  CHECK(tt::active_when(d, *d.find("dropout_rate")) == "use_dropout in {true}");
+  CHECK_THAT(d.to_text(), Catch::Contains("optimizer in {adam, sgd}"));
+  CHECK_THAT(tt::to_markdown(d, "conditional"), Catch::Contains("optimizer in {adam, sgd}"));
+  const auto optimizer = *d.find("optimizer");
+  CHECK_THAT(tt::to_dot(d, "conditional"),
+             Catch::Contains("p" + std::to_string(optimizer) + " -> p" + std::to_string(*d.find("learning_rate")) +
+                             " [label=\"in {adam, sgd}\"]"));
 }

@@ -13,6 +13,7 @@
 #include "rnn_space.hpp"
 #include "typetune/desc/space_desc.hpp"
 #include "typetune/describe.hpp"
+#include "../support/conditional_space.hpp"
 
 namespace tt = typetune;
 using nlohmann::json;
@@ -153,4 +154,35 @@ TEST_CASE("check() holds a hand-built description to the same rules") {
   CHECK_NOTHROW(d.check());
   d.params[0].active_if = tt::condition{0, tt::condition::rule::equals, 0};
   CHECK_THROWS_WITH(d.check(), Catch::Contains("parent must come before it"));
+}
+
+TEST_CASE("one_of conditions: JSON both ways, the hash, the rules check() keeps") {
+  using Catch::Contains;
+  const auto d = tt::describe(conditional_space::space);
+  check_round_trip(d);
+  const auto doc = json::parse(d.to_json());
+  bool saw_shared = false;
+  for (const auto& p : doc["params"]) {
+    if (p["path"] != "learning_rate") continue;
+    saw_shared = true;
+    CHECK(p["active_if"] == json{{"parent", "optimizer"}, {"rule", "one_of"}, {"values", {"adam", "sgd"}}});
+  }
+  CHECK(saw_shared);
+
+  auto edited = [&](auto edit) {
+    auto copy = d;
+    edit(*copy.params[*copy.find("learning_rate")].active_if);
+    return copy;
+  };
+  CHECK(edited([](tt::condition& c) { c.values = {0}; }).hash() != d.hash());
+  CHECK_THROWS_WITH(edited([](tt::condition& c) { c.values = {}; }).check(),
+                    Contains("parameter 'learning_rate'") && Contains("at least one"));
+  CHECK_THROWS_WITH(edited([](tt::condition& c) { c.values = {1, 0}; }).check(), Contains("once each, in the parent's order"));
+  CHECK_THROWS_WITH(edited([](tt::condition& c) { c.values = {0, 3}; }).check(), Contains("names value #3 of 'optimizer'"));
+  CHECK_THROWS_WITH(edited([](tt::condition& c) { c.parent = 0; }).check(), Contains("is not a branch or a choice"));
+
+  auto bad = doc;
+  for (auto& p : bad["params"])
+    if (p["path"] == "learning_rate") p["active_if"]["values"] = {"adam", "nadam"};
+  CHECK_THROWS_WITH(tt::space_desc::from_json(bad.dump()), Contains("\"nadam\" is not a value of 'optimizer'"));
 }

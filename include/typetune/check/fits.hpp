@@ -2,6 +2,7 @@
 // parameter consumed, every type fitting, every branch a variant of its options.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include "typetune/space/real_param.hpp"
 #include "typetune/space/repeat.hpp"
 #include "typetune/space/space.hpp"
+#include "typetune/space/when.hpp"
 
 namespace typetune {
 
@@ -139,6 +141,32 @@ struct node_check<branch_node<N, Options...>, Field, Struct> {
   }
 };
 
+template <class T>
+struct optional_value { static constexpr bool is_optional = false; };
+template <class T>
+  requires requires(T& o, const T& c) {
+    typename T::value_type;
+    o.emplace();
+    o.reset();
+    c.has_value();
+    *c;
+  }
+struct optional_value<T> { static constexpr bool is_optional = true; using type = typename T::value_type; };
+
+// A child of when(...): a std::optional field whose value fits the child.
+template <class Child, class Struct, class Field = field_t<Struct, field_index<Struct>(Child::name.view())>>
+consteval auto conditional_child_error() {
+  if constexpr (!optional_value<Field>::is_optional) return error::conditional_field_is_not_optional<Child::name, Struct, Field>{};
+  else return node_check<Child, typename optional_value<Field>::type, Struct>::error();
+}
+template <class Parent, class... Children, class Field, class Struct>
+struct node_check<when_node<Parent, Children...>, Field, Struct> {
+  static consteval auto error() {
+    return first_error_t<decltype(node_check<Parent, Field, Struct>::error()),
+                         decltype(conditional_child_error<Children, Struct>())...>{};
+  }
+};
+
 template <class Struct, class Node>
 consteval auto node_type_error() {
   return node_check<Node, field_t<Struct, field_index<Struct>(Node::name.view())>, Struct>::error();
@@ -154,21 +182,48 @@ consteval std::size_t first_unmatched(const std::string_view* from, const std::s
   return FieldCount;
 }
 
+// The names a scope's fields answer to: each node's, and the children of its when(...).
+template <class Node>
+struct names_of_node {
+  static constexpr std::size_t count = 1;
+  static constexpr std::string_view at[] = {Node::name.view()};
+};
+template <class Parent, class... Children>
+struct names_of_node<when_node<Parent, Children...>> {
+  static constexpr std::size_t count = 1 + sizeof...(Children);
+  static constexpr std::string_view at[] = {Parent::name.view(), Children::name.view()...};
+};
 template <class... Nodes>
-inline constexpr std::string_view node_names_of[] = {Nodes::name.view()..., std::string_view{}};
+struct scope_names {
+  static constexpr std::size_t count = (std::size_t{0} + ... + names_of_node<Nodes>::count);
+  static constexpr auto all = [] {
+    std::array<std::string_view, count + 1> out{};
+    std::size_t i = 0;
+    ([&] {
+       for (const auto name : names_of_node<Nodes>::at) out[i++] = name;
+     }(),
+     ...);
+    return out;
+  }();
+};
+template <class... Nodes>
+inline constexpr const std::string_view* node_names_of = scope_names<Nodes...>::all.data();
+template <class... Nodes>
+inline constexpr std::size_t node_names_count = scope_names<Nodes...>::count;
 
 template <class Struct, class... Nodes>
 consteval auto struct_scope_error() {
-  constexpr const auto& node_names = node_names_of<Nodes...>;
+  constexpr const std::string_view* node_names = node_names_of<Nodes...>;
+  constexpr std::size_t names = node_names_count<Nodes...>;
   constexpr std::size_t fields = field_count<Struct>;
   // Misspelt and missing fields first (they name what the user wrote), then parameters nothing
   // consumes, then type mismatches.
-  constexpr std::size_t unmatched_field = first_unmatched<fields, sizeof...(Nodes)>(field_names<Struct>, node_names);
-  constexpr std::size_t unconsumed = first_unmatched<sizeof...(Nodes), fields>(node_names, field_names<Struct>);
+  constexpr std::size_t unmatched_field = first_unmatched<fields, names>(field_names<Struct>, node_names);
+  constexpr std::size_t unconsumed = first_unmatched<names, fields>(node_names, field_names<Struct>);
   if constexpr (unmatched_field < fields) {
     return error::field_has_no_parameter<field_name<Struct, unmatched_field>, Struct>{};
-  } else if constexpr (unconsumed < sizeof...(Nodes)) {
-    return error::parameter_has_no_field<nth_t<unconsumed, Nodes...>::name, Struct>{};
+  } else if constexpr (unconsumed < names) {
+    return error::parameter_has_no_field<to_fixed_string<node_names[unconsumed].size()>(node_names[unconsumed]), Struct>{};
   } else {
     return first_error_t<decltype(node_type_error<Struct, Nodes>())...>{};
   }

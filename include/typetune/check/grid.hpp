@@ -16,6 +16,7 @@
 #include "typetune/space/real_param.hpp"
 #include "typetune/space/repeat.hpp"
 #include "typetune/space/space.hpp"
+#include "typetune/space/when.hpp"
 
 namespace typetune {
 namespace detail {
@@ -35,6 +36,10 @@ struct continuous_error<option_node<N, S, Children...>> {
 template <fixed_string N, class... Options>
 struct continuous_error<branch_node<N, Options...>> {
   using type = first_error_t<typename continuous_error<Options>::type...>;
+};
+template <class Parent, class... Children>
+struct continuous_error<when_node<Parent, Children...>> {
+  using type = first_error_t<typename continuous_error<Parent>::type, typename continuous_error<Children>::type...>;
 };
 template <class... Nodes>
 struct continuous_error<space_t<Nodes...>> {
@@ -80,12 +85,28 @@ constexpr std::uint64_t configurations(const Node& node) {
       power = mul_saturating(power, item);
     }
     return total;
-  } else {
+  } else if constexpr (Node::category == node_category::branch) {
     return boost::hana::unpack(node.options, [](const auto&... option) {
       std::uint64_t total = 0;
       ((total = add_saturating(total, product_of(option.children))), ...);
       return total;
     });
+  } else {
+    // Each value of the parent: its own subtree (a branch option's), times the children's
+    // configurations where they are active.
+    const std::uint64_t children = product_of(node.children);
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < Node::size; ++k) {
+      std::uint64_t own = 1;
+      if constexpr (Node::parent_type::category == node_category::branch) {
+        boost::hana::unpack(node.parent.options, [&](const auto&... option) {
+          std::size_t i = 0;
+          ((own = (i++ == k ? product_of(option.children) : own)), ...);
+        });
+      }
+      total = add_saturating(total, node.active_for[k] ? mul_saturating(own, children) : own);
+    }
+    return total;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -46,14 +47,29 @@ struct condition {
   enum class rule : std::uint8_t {
     equals,    // parent (a branch) chose option `value`
     at_least,  // parent (a repeat count) is >= `value`
+    one_of,    // parent (a branch or a choice) took one of the option indices in `values`
   };
   std::size_t parent = 0;
   rule kind = rule::equals;
-  std::int64_t value = 0;
+  std::int64_t value = 0;            // equals, at_least
+  std::vector<std::int64_t> values;  // one_of: ascending, distinct
+
+  condition() = default;
+  constexpr condition(std::size_t parent_index, rule k, std::int64_t v) : parent(parent_index), kind(k), value(v) {}
+  // one_of: active when the parent (a categorical) takes one of the indices `of`.
+  condition(std::size_t parent_index, std::vector<std::int64_t> of)
+      : parent(parent_index), kind(rule::one_of), values(std::move(of)) {}
 
   // The activation rule, written once: whether a child is active when its parent holds v.
   [[nodiscard]] constexpr bool holds(std::int64_t v) const noexcept {
-    return kind == rule::equals ? v == value : v >= value;
+    switch (kind) {
+      case rule::equals: return v == value;
+      case rule::at_least: return v >= value;
+      case rule::one_of: break;
+    }
+    for (const auto w : values)
+      if (w == v) return true;
+    return false;
   }
 
   friend bool operator==(const condition&, const condition&) = default;
@@ -116,6 +132,9 @@ class description_error : public std::invalid_argument {
 [[nodiscard]] std::string_view to_string(param_kind k);
 [[nodiscard]] std::string_view to_string(param_role r);
 [[nodiscard]] std::string_view to_string(value_type t);
+// A condition as people read it, given its parent: "optimizer == sgd", "hidden >= 2",
+// "optimizer in {adam, sgd}".
+[[nodiscard]] std::string condition_text(const param_desc& parent, const condition& c);
 // The shortest text that reads back to the same double ("0.001", "1e-05", "inf").
 [[nodiscard]] std::string format_real(double v);
 

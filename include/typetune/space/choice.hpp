@@ -4,11 +4,13 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <type_traits>
 
 #include "typetune/detail/utf8.hpp"
 #include "typetune/diagnostics/errors.hpp"
 #include "typetune/space/node.hpp"
+#include "typetune/space/when.hpp"
 
 namespace typetune {
 
@@ -27,6 +29,21 @@ struct choice_param {
     for (std::size_t i = 0; i < N; ++i)
       if (values[i] == v) return i;
     return N;
+  }
+  // Children active when the choice takes one of `values`: .when({true}, tt::real<"rate">(...)).
+  template <class... Children>
+  [[nodiscard]] consteval auto when(std::initializer_list<T> values, Children... children) const {
+    std::array<bool, N> active{};
+    for (const auto& v : values) {
+      const std::size_t i = index_of(v);
+      if (i == N) error::condition_value_not_a_choice<Name>::raise();
+      else active[i] = true;
+    }
+    return detail::make_when(*this, active, children...);
+  }
+  template <class... Children>
+  [[nodiscard]] consteval auto when(T value, Children... children) const {
+    return when({value}, children...);
   }
   [[nodiscard]] consteval choice_param with_default(T v) const {
     const std::size_t i = index_of(v);

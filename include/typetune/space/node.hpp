@@ -15,7 +15,8 @@
 
 namespace typetune {
 
-enum class node_category : std::uint8_t { integer, real, choice, constant, repeat, branch };
+// conditional: a choice or branch with children active for some of its values (space/when.hpp).
+enum class node_category : std::uint8_t { integer, real, choice, constant, repeat, branch, conditional };
 
 template <class T>
 concept space_node = requires {

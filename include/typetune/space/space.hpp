@@ -11,6 +11,7 @@
 #include "typetune/space/branch.hpp"
 #include "typetune/space/node.hpp"
 #include "typetune/space/repeat.hpp"
+#include "typetune/space/when.hpp"
 
 namespace typetune {
 
@@ -26,6 +27,10 @@ consteval std::size_t declared_count() {
       return (std::size_t{1} + ... + boost::hana::unpack(decltype(options.children){}, [](auto... children) {
                 return (std::size_t{0} + ... + declared_count<decltype(children)>());
               }));
+    });
+  } else if constexpr (Node::category == node_category::conditional) {
+    return boost::hana::unpack(decltype(Node{}.children){}, [](auto... children) {
+      return (declared_count<typename Node::parent_type>() + ... + declared_count<decltype(children)>());
     });
   } else {
     return 1;
