@@ -65,6 +65,6 @@ TEST_CASE("fmt::format prints parameters as operator<< does, and takes a width")
   const auto v = tt::decode<tt::params_of<fashion_mlp::space>>(fashion_mlp::space, mlp_sgd());
   CHECK(fmt::format("best: {}", v) == std::string("best: ") + mlp_sgd_text);
   const print_test::inner::settings s{false, print_test::inner::activation::relu, "x", 1.5F};
-  CHECK(fmt::format("[{:>40}]", s) == "[    batch_norm=false, act=0, name=x, rate=1.5]");
+  CHECK(fmt::format("[{:>50}]", s) == "[         batch_norm=false, act=0, name=x, rate=1.5]");
 }
 #endif
