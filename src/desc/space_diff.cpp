@@ -127,7 +127,7 @@ void compare(const space_desc& before, const param_desc& o, const space_desc& af
       // Widened on the same step grid: every old value is still legal.
       const bool widened = n.low <= o.low && n.high >= o.high && on_grid(o.low, n.low, n.step);
       add(space_change_kind::range, widened,
-          "range " + show_range(o) + " -> " + show_range(n) + (widened ? " (widened)" : " (old values may fall outside)"));
+          "range " + show_range(o) + " -> " + show_range(n) + (widened ? " (widened)" : " (stored values may fall outside)"));
     }
   } else if (o.choices != n.choices) {
     std::vector<std::string> added;

@@ -496,8 +496,8 @@ class sqlite_storage final : public trial_storage {
       t = trial_from_json(record, *s.space);
     } catch (const export_error& e) {
       std::string problem = without_prefix(e.what());
-      const std::string own = "trial " + std::to_string(number) + ": ";
-      if (problem.starts_with(own)) problem.erase(0, own.size());
+      for (const std::string& own : {"trial " + std::to_string(number) + ": ", std::string("trial: ")})
+        if (problem.starts_with(own)) problem.erase(0, own.size());
       fail_row(what, "its record does not read back: " + problem);
     }
     if (t.number != number) fail_row(what, "its record says trial " + std::to_string(t.number));
