@@ -2,6 +2,7 @@
 // transaction per call, trial rows read back through the study export's checks.
 #include "typetune/storage/sqlite_storage.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <system_error>
@@ -519,6 +520,7 @@ class sqlite_storage final : public trial_storage {
     auto st = db_.prepare(sqlite::sql::trials_since);
     st.bind_all(as_int(s.record.id), as_int(since));
     while (st.step()) out.push_back(read_trial(st, 2, s));
+    std::sort(out.begin(), out.end(), [](const trial_record& a, const trial_record& b) { return a.number < b.number; });
     return out;
   }
 
