@@ -2,6 +2,7 @@
 // keeps the same contract as the shared backends (versions, leases, re-queueing), so the engine
 // has one code path.
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -37,7 +38,8 @@ class memory_storage final : public trial_storage {
     s.record.id = next_id_++;
     s.record.info = info;
     s.record.space_hash = info.space.hash_text();
-    s.record.created_time = 0;
+    s.record.created_time =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto id = s.record.id;
     studies_.emplace(id, std::move(s));
     return snapshot(studies_.at(id));
