@@ -2,6 +2,8 @@
 // that are not typetune's, URLs, stale trials and leases.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <random>
 #include <set>
 #include <string>
 
@@ -273,6 +275,54 @@ TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the
     testing::raw_sql(db, "UPDATE studies SET attributes = '{\"seed\": 5}'");
     CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': attribute 'seed' must be a string"));
   }
+}
+
+TEST_CASE("fuzzed records and space descriptions are rejected as corrupt, never misread") {
+  temp_dir dir;
+  const auto db = dir / "fuzz.db";
+  make_study(db);
+  const auto storage = open_sqlite_storage(db);
+  const auto id = storage->find_study("mlp")->id;
+  const auto space = storage->find_study("mlp")->info.space;
+  const auto original = storage->read_trials(id, 0).trials.at(1);
+  const auto line = trial_to_json(original, space);
+  const auto space_json = space.to_json(-1);
+  std::mt19937_64 rng(std::getenv("TYPETUNE_FUZZ_SEED") ? std::strtoull(std::getenv("TYPETUNE_FUZZ_SEED"), nullptr, 10) : 2024);
+  int rejected = 0;
+  const int rounds = std::getenv("TYPETUNE_FUZZ_ROUNDS") ? std::atoi(std::getenv("TYPETUNE_FUZZ_ROUNDS")) : 300;
+  for (int round = 0; round < rounds; ++round) {
+    const bool in_space = round % 3 == 2;
+    auto text = in_space ? space_json : line;
+    const auto at = std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng);
+    switch (round % 4) {
+      case 0: text[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng)); break;
+      case 1: text.resize(at); break;
+      case 2: text.erase(at, 1); break;
+      default: {
+        constexpr std::string_view json_bytes = "{}[]\",:0-9e";
+        text.insert(at, 1, json_bytes[at % json_bytes.size()]);
+        break;
+      }
+    }
+    if (in_space) {
+      testing::raw_set_text(db, "UPDATE studies SET space_json = ?1", text);
+    } else {
+      testing::raw_set_text(db, "UPDATE trials SET record = ?1 WHERE number = 1", text);
+    }
+    try {
+      const auto fresh = open_sqlite_storage(db);
+      const auto trials = fresh->read_trials(fresh->find_study("mlp")->id, 0).trials;
+      // Read back: the mutation kept a legal record (a digit that stays in range, a space).
+      CHECK(trials.size() == 6);
+    } catch (const storage_error& e) {
+      CHECK(e.code() == storage_errc::corrupt);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("study 'mlp'"));
+      ++rejected;
+    }
+    testing::raw_set_text(db, "UPDATE studies SET space_json = ?1", space_json);
+    testing::raw_set_text(db, "UPDATE trials SET record = ?1 WHERE number = 1", line);
+  }
+  CHECK(rejected > rounds / 2);
 }
 
 TEST_CASE("files that are not typetune's, and newer schemas, are refused and left unchanged") {

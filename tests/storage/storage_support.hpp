@@ -62,6 +62,21 @@ inline void raw_sql(const std::filesystem::path& path, const std::string& sql) {
   if (rc != SQLITE_OK) throw std::runtime_error("SQL failed: " + text + ": " + sql);
 }
 
+// Sets one text column of one row to `text`, bound as a parameter (any bytes).
+inline void raw_set_text(const std::filesystem::path& path, const std::string& update_sql, const std::string& text) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("cannot open " + path.string());
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, update_sql.c_str(), -1, &st, nullptr);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error("SQL failed: " + update_sql);
+}
+
 // A child process running `program` with `args`; killed (SIGKILL) and reaped if still running
 // when this goes out of scope.
 class child_process {

@@ -450,6 +450,9 @@ class sqlite_storage final : public trial_storage {
       } catch (const description_error& e) {
         spaces_.erase(r.id);
         fail_row(what, "its stored space description does not read back: " + without_prefix(e.what()));
+      } catch (const std::exception& e) {
+        spaces_.erase(r.id);
+        fail_row(what, std::string("its stored space description does not read back: ") + e.what());
       }
       if (space.hash_text() != r.space_hash) {
         spaces_.erase(r.id);
@@ -500,6 +503,8 @@ class sqlite_storage final : public trial_storage {
       for (const std::string& own : {"trial " + std::to_string(number) + ": ", std::string("trial: ")})
         if (problem.starts_with(own)) problem.erase(0, own.size());
       fail_row(what, "its record does not read back: " + problem);
+    } catch (const std::exception& e) {  // anything the checks above did not name
+      fail_row(what, std::string("its record does not read back: ") + e.what());
     }
     if (t.number != number) fail_row(what, "its record says trial " + std::to_string(t.number));
     if (t.state != *state) {
