@@ -24,6 +24,16 @@ struct memory_study {
   study_record record;
   std::vector<stored_trial> trials;  // indexed by number
   std::uint64_t version = 0;
+  std::map<std::uint64_t, std::uint64_t> by_version;  // each trial's version -> its number
+  std::size_t waiting = 0;                            // trials in state waiting
+
+  // Gives trial `number` the study's next version.
+  void touch(std::uint64_t number) {
+    auto& t = trials[number];
+    if (t.version != 0) by_version.erase(t.version);
+    t.version = ++version;
+    by_version.emplace(t.version, number);
+  }
 };
 
 class memory_storage final : public trial_storage {
@@ -80,10 +90,9 @@ class memory_storage final : public trial_storage {
                                                               " does not fit the new space: " + e.what());
       }
     }
-    ++s.version;
     for (std::size_t i = 0; i < s.trials.size(); ++i) {
       s.trials[i].record.params = std::move(moved[i]);
-      s.trials[i].version = s.version;
+      s.touch(i);
     }
     s.record.info.space = space;
     s.record.space_hash = space.hash_text();
@@ -94,21 +103,24 @@ class memory_storage final : public trial_storage {
     std::lock_guard lock(mutex_);
     auto& s = get(study);
     created_trial out;
-    const auto waiting = std::find_if(s.trials.begin(), s.trials.end(),
-                                      [](const stored_trial& t) { return t.record.state == trial_state::waiting; });
+    const auto waiting = s.waiting == 0 ? s.trials.end()
+                                        : std::find_if(s.trials.begin(), s.trials.end(), [](const stored_trial& t) {
+                                            return t.record.state == trial_state::waiting;
+                                          });
     if (waiting != s.trials.end()) {
       auto& t = *waiting;
       t.record.state = trial_state::running;
       t.record.worker = worker;
       t.record.start_time = now;
       t.heartbeat = now;
-      t.version = ++s.version;
+      --s.waiting;
+      s.touch(t.record.number);
       out.trial = t.record;
       out.lease = {t.record.number, t.attempt};
       out.was_waiting = true;
     } else {
-      const auto before = changed(s, since);
-      auto proposed = propose(proposal_slot{s.trials.size(), s.record.proposals, before});
+      out.changes = changed(s, since);
+      auto proposed = propose(proposal_slot{s.trials.size(), s.record.proposals, out.changes});
       if (proposed) {
         stored_trial t;
         t.record.number = s.trials.size();
@@ -118,12 +130,16 @@ class memory_storage final : public trial_storage {
         t.record.start_time = now;
         t.record.worker = worker;
         t.heartbeat = now;
-        t.version = ++s.version;
         s.record.proposals += proposed->proposals_used;
         out.trial = t.record;
         out.lease = {t.record.number, 0};
+        out.changes.trials.push_back(t.record);
         s.trials.push_back(std::move(t));
+        s.touch(s.trials.size() - 1);
+        out.changes.version = s.version;
       }
+      out.proposals = s.record.proposals;
+      return out;
     }
     out.changes = changed(s, since);
     out.proposals = s.record.proposals;
@@ -190,8 +206,9 @@ class memory_storage final : public trial_storage {
         r.metrics.clear();
         r.value.reset();
         r.worker.clear();
+        ++s.waiting;
       }
-      t->version = ++s.version;
+      s.touch(r.number);
       out.push_back({r.number, r.state});
     }
     return out;
@@ -222,8 +239,9 @@ class memory_storage final : public trial_storage {
   static trial_delta changed(const memory_study& s, std::uint64_t since) {
     trial_delta d;
     d.version = s.version;
-    for (const auto& t : s.trials)
-      if (t.version > since) d.trials.push_back(t.record);
+    for (auto it = s.by_version.upper_bound(since); it != s.by_version.end(); ++it)
+      d.trials.push_back(s.trials[it->second].record);
+    std::sort(d.trials.begin(), d.trials.end(), [](const trial_record& a, const trial_record& b) { return a.number < b.number; });
     return d;
   }
 
@@ -241,7 +259,7 @@ class memory_storage final : public trial_storage {
     auto* t = leased(s, lease);
     if (t == nullptr) return false;
     change(t->record);
-    t->version = ++s.version;
+    s.touch(lease.number);
     return true;
   }
 

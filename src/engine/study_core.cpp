@@ -59,32 +59,29 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The process's peak resident set size in bytes: VmHWM from /proc/self/status, else getrusage.
+// The process's peak resident set size in bytes (getrusage: the larger of the kernel's high-water
+// mark, which reset_peak_rss() lowers, and the RSS of the image this process was exec'd from).
+// One system call: a trial's own bookkeeping stays well under a microsecond.
 std::uint64_t peak_rss_bytes() {
-  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
-    char line[256];
-    unsigned long long kib = 0;
-    bool found = false;
-    while (std::fgets(line, sizeof line, f) != nullptr) {
-      if (std::sscanf(line, "VmHWM: %llu kB", &kib) == 1) {
-        found = true;
-        break;
-      }
-    }
-    std::fclose(f);
-    if (found) return static_cast<std::uint64_t>(kib) * 1024;
-  }
   rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) == 0) return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
-  return 0;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
 }
 
-// Resets the process's peak RSS to its current RSS (Linux >= 4.0); harmless where unsupported.
+// Resets the process's high-water mark to its current RSS (Linux >= 4.0, /proc/self/clear_refs);
+// harmless where unsupported. The file stays open, reopened after a fork.
 void reset_peak_rss() {
-  const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  static std::mutex mutex;
+  static int fd = -1;
+  static pid_t owner = 0;
+  std::lock_guard lock(mutex);
+  if (owner != ::getpid()) {
+    if (fd >= 0) ::close(fd);
+    fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    owner = ::getpid();
+  }
   if (fd < 0) return;
   [[maybe_unused]] const auto written = ::write(fd, "5", 1);
-  ::close(fd);
 }
 
 // Whether `worker` ("host:pid") names a process on this host that no longer exists. A reused
@@ -288,8 +285,10 @@ std::optional<trial_ticket> study_core::ask() {
     requeue_stale_locked();
   }
   bool from_queue = false;
+  bool proposed = false;
   const auto propose = [&](const proposal_slot& slot) -> std::optional<new_trial> {
     apply_locked(slot.changes);
+    proposed = true;
     new_trial t;
     if (!queue_.empty()) {
       t.params = queue_.front();  // validated by enqueue(); popped once the trial is stored
@@ -309,7 +308,12 @@ std::optional<trial_ticket> study_core::ask() {
     return t;
   };
   auto created = storage_->create_trial(study_id_, version_, worker_, unix_now(), propose);
-  apply_locked(created.changes);
+  if (proposed && created.trial) {
+    // The proposer already applied what changed before it; only the new trial is left.
+    apply_locked(trial_delta{{*created.trial}, created.changes.version});
+  } else {
+    apply_locked(created.changes);
+  }
   proposals_ = created.proposals;
   if (!created.trial) return std::nullopt;
   if (from_queue && !created.was_waiting) queue_.pop_front();

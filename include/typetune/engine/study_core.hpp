@@ -111,10 +111,11 @@ struct evaluation {
 };
 
 // Each trial records its seed, start time, worker ("host:pid", this_worker()) and peak memory:
-// peak_rss_bytes is the process's peak resident set size (VmHWM) read when the trial ends. The
-// peak is reset (/proc/self/clear_refs) when a trial starts while no other trial of this study
-// runs in the process, so with one trial at a time it is that trial's own peak; with several
-// worker threads it covers whatever ran beside it.
+// peak_rss_bytes is the process's peak resident set size (getrusage's ru_maxrss) read when the
+// trial ends. The kernel's high-water mark is reset (/proc/self/clear_refs) when a trial starts
+// while no other trial of this study runs in the process, so with one trial at a time it is
+// that trial's own peak (never below the RSS of the image the process was exec'd from); with
+// several worker threads it covers whatever ran beside it.
 class study_core {
  public:
   // A null storage means a private in-memory one; a null pruner never prunes. Opens (or
