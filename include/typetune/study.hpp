@@ -31,6 +31,8 @@
 #include "typetune/desc/study_export.hpp"
 #include "typetune/engine/study_core.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
+#include "typetune/engine/trial_storage.hpp"
+#include "typetune/storage/open_storage.hpp"
 
 namespace typetune {
 
@@ -123,6 +125,35 @@ struct stop_after_failures {
   std::size_t count = 5;
 };
 
+// Where the study is kept. tt::storage{"sqlite:///abs/path/studies.db"} opens a URL (see
+// storage/open_storage.hpp; the program then links typetune::storage); tt::storage{.backend = s}
+// shares a store already open. Without it the study lives in memory. A stored study continues
+// where it stopped: its trials are kept and feed the sampler, and the same program started
+// several times shares it (no trial number or grid point handed out twice).
+struct storage {
+  std::string url;
+  std::shared_ptr<trial_storage> backend = nullptr;
+};
+
+// The study's name in its storage ("default" without it).
+struct study_name {
+  std::string name;
+};
+
+// Re-opening a stored study whose space changed compatibly (a range widened, a choice value
+// added, a parameter added with a default) continues it with the new space; without this
+// option any change is refused, with a message naming it.
+struct allow_space_changes {};
+
+// With a shared storage: how often running trials report that their worker is alive, after
+// how long without a report a running trial is re-queued (same parameters and seed), and how
+// many re-queues a trial gets before it is failed.
+struct heartbeat {
+  std::chrono::duration<double> interval{10.0};
+  std::chrono::duration<double> stale_after{60.0};
+  std::uint32_t max_retries = 3;
+};
+
 // What an objective returns: tt::result{val_loss}, tt::result{"val_loss", v}, or tt::pruned.
 using result = outcome;
 inline const outcome pruned = outcome::pruned();
@@ -135,6 +166,8 @@ class trial {
   trial(trial_context& context, Params params) : context_(context), params_(std::move(params)) {}
   [[nodiscard]] const Params& params() const noexcept { return params_; }
   [[nodiscard]] std::uint64_t number() const noexcept { return context_.number(); }
+  // The trial's own seed: the same when a re-queued trial runs again (see trial_context).
+  [[nodiscard]] std::uint64_t seed() const noexcept { return context_.seed(); }
   [[nodiscard]] const assignment& raw() const noexcept { return context_.params(); }
   [[nodiscard]] std::optional<std::int64_t> resource() const noexcept { return context_.resource(); }
   [[nodiscard]] std::int64_t resumed_from() const noexcept { return context_.resumed_from(); }
@@ -320,6 +353,7 @@ class study {
     study_options opts;
     std::unique_ptr<sampler> chosen;
     std::unique_ptr<pruner> chosen_pruner;
+    std::shared_ptr<trial_storage> backend;
     auto apply = [&]<class O>(O&& option) {
       using T = std::remove_cvref_t<O>;
       if constexpr (std::is_same_v<T, minimize>) {
@@ -368,6 +402,16 @@ class study {
                                         option.n_configs);
       } else if constexpr (std::is_same_v<T, handle_interrupts>) {
         handle_interrupts_ = true;
+      } else if constexpr (std::is_same_v<T, storage>) {
+        backend = option.backend ? option.backend : open_storage(option.url);
+      } else if constexpr (std::is_same_v<T, study_name>) {
+        opts.study_name = option.name;
+      } else if constexpr (std::is_same_v<T, allow_space_changes>) {
+        opts.allow_space_changes = true;
+      } else if constexpr (std::is_same_v<T, heartbeat>) {
+        opts.heartbeat_interval = option.interval;
+        opts.stale_after = option.stale_after;
+        opts.max_retries = option.max_retries;
       } else if constexpr (!std::is_void_v<typename detail::params_tag<T>::type>) {
         static_assert(std::is_same_v<typename detail::params_tag<T>::type, Params>,
                       "typetune: tt::params<P> names another struct than the study's Params");
@@ -375,8 +419,9 @@ class study {
         static_assert(error::always_false<T>,
                       "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random_search, grid, "
                       "sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
-                      "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures and "
-                      "tt::handle_interrupts");
+                      "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures, "
+                      "tt::handle_interrupts, and for a stored study tt::storage, tt::study_name, "
+                      "tt::allow_space_changes and tt::heartbeat");
       }
     };
     (apply(std::forward<Options>(options)), ...);
@@ -387,7 +432,8 @@ class study {
         *out << "[typetune] " << describe_trial(shown, t, metric) << '\n' << std::flush;
       };
     }
-    core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen), std::move(opts), std::move(chosen_pruner));
+    core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen), std::move(opts), std::move(chosen_pruner),
+                                         std::move(backend));
   }
 
   // Runs the objective within the budget. The objective takes tt::trial<P>& (parameters,

@@ -241,7 +241,7 @@ space_desc space_desc::from_json(std::string_view text) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
     fail("document", std::string("not valid JSON (") + e.what() + ")");
   }
   if (!doc.is_object()) fail("document", "not a JSON object");

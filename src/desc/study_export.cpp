@@ -129,7 +129,7 @@ trial_record trial_from_json(std::string_view line, const space_desc& space) {
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
     fail("trial", std::string("not valid JSON (") + e.what() + ")");
   }
   if (!j.is_object()) fail("trial", "not a JSON object");
@@ -213,7 +213,7 @@ study_info study_header_from_json(std::string_view line) {
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large
     fail("header", std::string("not valid JSON (") + e.what() + ")");
   }
   if (!j.is_object() || j.value("format", std::string()) != "typetune-study")

@@ -14,13 +14,15 @@ std::string_view to_string(trial_state s) {
     case trial_state::diverged: return "diverged";
     case trial_state::out_of_memory: return "out_of_memory";
     case trial_state::interrupted: return "interrupted";
+    case trial_state::waiting: return "waiting";
   }
   return "unknown";
 }
 
 std::optional<trial_state> trial_state_from(std::string_view text) {
   for (auto s : {trial_state::running, trial_state::complete, trial_state::pruned, trial_state::failed,
-                 trial_state::diverged, trial_state::out_of_memory, trial_state::interrupted})
+                 trial_state::diverged, trial_state::out_of_memory, trial_state::interrupted,
+                 trial_state::waiting})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }

@@ -10,7 +10,16 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "typetune/desc/space_diff.hpp"
 #include "typetune/engine/errors.hpp"
+#include "typetune/engine/random_stream.hpp"
 
 namespace typetune {
 
@@ -44,17 +53,224 @@ bool trial_context::out_of_time() const noexcept {
   return deadline_ && std::chrono::steady_clock::now() >= *deadline_;
 }
 
+namespace {
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The process's peak resident set size in bytes (getrusage: the larger of the kernel's high-water
+// mark, which reset_peak_rss() lowers, and the RSS of the image this process was exec'd from).
+// One system call: a trial's own bookkeeping stays well under a microsecond.
+std::uint64_t peak_rss_bytes() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
+}
+
+// Resets the process's high-water mark to its current RSS (Linux >= 4.0, /proc/self/clear_refs);
+// harmless where unsupported. The file stays open, reopened after a fork.
+void reset_peak_rss() {
+  static std::mutex mutex;
+  static int fd = -1;
+  static pid_t owner = 0;
+  std::lock_guard lock(mutex);
+  if (owner != ::getpid()) {
+    if (fd >= 0) ::close(fd);
+    fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    owner = ::getpid();
+  }
+  if (fd < 0) return;
+  [[maybe_unused]] const auto written = ::write(fd, "5", 1);
+}
+
+// Whether `worker` ("host:pid") names a process on this host that no longer exists. A reused
+// pid reads as alive: the heartbeat's grace period still catches that worker.
+bool worker_is_gone(const std::string& worker, const std::string& self) {
+  const auto colon = worker.rfind(':');
+  const auto self_colon = self.rfind(':');
+  if (colon == std::string::npos || self_colon == std::string::npos) return false;
+  if (worker.compare(0, colon, self, 0, self_colon) != 0 || colon != self_colon) return false;
+  long long pid = 0;
+  const auto digits = worker.substr(colon + 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  try {
+    pid = std::stoll(digits);
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", s);
+  return text;
+}
+
+}  // namespace
+
+std::uint64_t trial_seed(std::uint64_t study_seed, std::uint64_t number) noexcept {
+  random_stream rng(study_seed, number, stream_ids::trial_seed);
+  return rng();
+}
+
 study_core::study_core(space_desc space, std::unique_ptr<sampler> sampler, study_options options,
-                       std::unique_ptr<pruner> pruner, std::unique_ptr<trial_store> store)
+                       std::unique_ptr<pruner> pruner, std::shared_ptr<trial_storage> storage)
     : space_(std::move(space)),
       options_(std::move(options)),
       sampler_(std::move(sampler)),
       pruner_(std::move(pruner)),
-      store_(store ? std::move(store) : make_memory_store()) {
+      storage_(storage ? std::move(storage) : make_memory_storage()),
+      worker_(this_worker()) {
   if (!sampler_) throw std::invalid_argument("typetune: a study needs a sampler");
+  if (options_.study_name.empty()) throw std::invalid_argument("typetune: a study needs a name (study_options::study_name)");
+  open_study();
 }
 
-study_core::~study_core() = default;
+study_core::~study_core() {
+  if (heartbeat_.joinable()) {
+    heartbeat_.request_stop();
+    heartbeat_wake_.notify_all();
+    heartbeat_.join();
+  }
+  // Trials asked and never told: give them back so that another worker runs them now rather
+  // than after the heartbeat's grace period.
+  std::vector<stale_trial> abandoned;
+  for (const auto& [number, own] : running_) {
+    if (!own.lost) {
+      abandoned.push_back({{number, own.attempt}, "abandoned by worker " + worker_ + " (its study ended before the trial did)"});
+    }
+  }
+  if (!abandoned.empty() && storage_->shared()) {
+    try {
+      (void)storage_->requeue(study_id_, abandoned, options_.max_retries);
+    } catch (...) {
+      // The heartbeat's grace period takes them back instead.
+    }
+  }
+}
+
+void study_core::open_study() {
+  study_info wanted;
+  wanted.name = options_.study_name;
+  wanted.dir = options_.dir;
+  wanted.space = space_;
+  wanted.attributes = {{"metric", options_.metric},
+                       {"seed", std::to_string(options_.seed)},
+                       {"sampler", std::string(sampler_->name())}};
+  auto stored = storage_->open_study(wanted);
+  const std::string where = "typetune: study '" + options_.study_name + "' in " + storage_->url();
+  const std::string ways_out = "; run it under another name (tt::study_name) or delete the stored study";
+  if (stored.info.dir != options_.dir) {
+    throw storage_error(storage_errc::study_mismatch, where + " was created to " + std::string(to_string(stored.info.dir)) +
+                                                          ", but this program would " +
+                                                          std::string(to_string(options_.dir)) + ways_out);
+  }
+  const auto& attrs = stored.info.attributes;
+  if (const auto it = attrs.find("metric"); it != attrs.end() && it->second != options_.metric) {
+    throw storage_error(storage_errc::study_mismatch, where + " measures '" + it->second + "', but this program measures '" +
+                                                          options_.metric + "'" + ways_out);
+  }
+  if (const auto it = attrs.find("seed"); it != attrs.end() && it->second != std::to_string(options_.seed)) {
+    throw storage_error(storage_errc::study_mismatch,
+                        where + " was created with seed " + it->second + ", but this program uses seed " +
+                            std::to_string(options_.seed) +
+                            " (samplers derive every proposal from the seed: mixing seeds repeats or skips "
+                            "configurations)" + ways_out);
+  }
+  if (!(stored.info.space == space_)) {
+    const auto diff = diff_spaces(stored.info.space, space_);
+    if (diff.empty() || (options_.allow_space_changes && diff.compatible())) {
+      storage_->change_space(stored.id, space_);
+    } else if (options_.allow_space_changes) {
+      throw storage_error(storage_errc::study_mismatch,
+                          where + " has another space, and not every change keeps its stored trials valid:\n" +
+                              diff.to_text() +
+                              "allow_space_changes accepts only widened ranges, added choice values and parameters "
+                              "added with a default" + ways_out);
+    } else {
+      throw storage_error(storage_errc::study_mismatch,
+                          where + " was created with another space:\n" + diff.to_text() +
+                              (diff.compatible() ? "every change keeps the stored trials valid: pass "
+                                                   "tt::allow_space_changes{} (study_options::allow_space_changes) to "
+                                                   "continue with the new space"
+                                                 : "run it under another name (tt::study_name) or delete the stored "
+                                                   "study"));
+    }
+  }
+  study_id_ = stored.id;
+  proposals_ = stored.proposals;
+  std::lock_guard lock(mutex_);
+  requeue_stale_locked();
+  refresh_locked();
+}
+
+void study_core::refresh_locked() const { apply_locked(storage_->read_trials(study_id_, version_)); }
+
+void study_core::apply_locked(const trial_delta& delta) const {
+  for (const auto& t : delta.trials) {
+    if (t.number < cache_.size()) {
+      cache_[t.number] = t;
+    } else if (t.number == cache_.size()) {
+      cache_.push_back(t);
+    } else {
+      throw storage_error(storage_errc::corrupt, "typetune: study '" + options_.study_name + "' in " + storage_->url() +
+                                                     ": trial numbers jump from " + std::to_string(cache_.size()) +
+                                                     " to " + std::to_string(t.number) + " (trials were deleted)");
+    }
+  }
+  version_ = std::max(version_, delta.version);
+}
+
+std::size_t study_core::requeue_stale() {
+  std::lock_guard lock(mutex_);
+  return requeue_stale_locked();
+}
+
+std::size_t study_core::requeue_stale_locked() {
+  last_stale_scan_ = std::chrono::steady_clock::now();
+  if (!storage_->shared()) return 0;
+  const double now = unix_now();
+  std::vector<stale_trial> stale;
+  for (const auto& r : storage_->running_trials(study_id_)) {
+    if (const auto own = running_.find(r.lease.number); own != running_.end() && own->second.attempt == r.lease.attempt) {
+      continue;
+    }
+    const double silent = now - r.heartbeat;
+    if (worker_is_gone(r.worker, worker_)) {
+      stale.push_back({r.lease, "worker " + r.worker + " is no longer running"});
+    } else if (silent > options_.stale_after.count()) {
+      stale.push_back({r.lease, "worker " + r.worker + " sent no heartbeat for " + seconds_text(silent) + " s (limit " +
+                                    seconds_text(options_.stale_after.count()) + " s)"});
+    }
+  }
+  if (stale.empty()) return 0;
+  return storage_->requeue(study_id_, stale, options_.max_retries).size();
+}
+
+void study_core::heartbeat_loop(std::stop_token stop) {
+  const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.heartbeat_interval);
+  std::unique_lock wait_lock(heartbeat_mutex_);
+  while (!stop.stop_requested()) {
+    heartbeat_wake_.wait_for(wait_lock, stop, interval, [] { return false; });
+    if (stop.stop_requested()) return;
+    std::vector<trial_lease> leases;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [number, own] : running_)
+        if (!own.lost) leases.push_back({number, own.attempt});
+    }
+    if (leases.empty()) continue;
+    try {
+      storage_->heartbeat(study_id_, leases, unix_now());
+    } catch (const std::exception&) {
+      // A busy or briefly unreachable database: the next beat tries again, and the grace period
+      // is several beats long.
+    }
+  }
+}
 
 std::optional<trial_ticket> study_core::ask() {
   std::lock_guard lock(mutex_);
@@ -65,27 +281,48 @@ std::optional<trial_ticket> study_core::ask() {
         " consecutive failed trials (last: " + last_failure_ +
         "); fix the objective or raise study_options::max_consecutive_failures");
   }
-  const auto number = store_->next_number();
-  std::optional<assignment> params;
-  if (!queue_.empty()) {
-    params = std::move(queue_.front());  // validated by enqueue()
-    queue_.pop_front();
-  } else {
-    // The sampler runs under the lock: it reads the trial list, and model-based samplers keep
-    // caches that must not be updated by two threads at once.
-    const study_view view{space_, store_->all(), options_.dir, options_.seed};
-    params = sampler_->sample(view, proposals_);
-    if (!params) return std::nullopt;
-    space_.validate(*params);  // a sampler bug must not reach the objective or the records
-    ++proposals_;
+  if (storage_->shared() && std::chrono::steady_clock::now() - last_stale_scan_ >= options_.heartbeat_interval) {
+    requeue_stale_locked();
   }
-  trial_record record;
-  record.number = number;
-  record.state = trial_state::running;
-  record.params = *params;
-  store_->add(std::move(record));
-  started_[number] = std::chrono::steady_clock::now();
-  return trial_ticket{number, std::move(*params)};
+  bool from_queue = false;
+  bool proposed = false;
+  const auto propose = [&](const proposal_slot& slot) -> std::optional<new_trial> {
+    apply_locked(slot.changes);
+    proposed = true;
+    new_trial t;
+    if (!queue_.empty()) {
+      t.params = queue_.front();  // validated by enqueue(); popped once the trial is stored
+      t.proposals_used = 0;
+      from_queue = true;
+    } else {
+      // The sampler runs under the lock: it reads the trial list, and model-based samplers keep
+      // caches that must not be updated by two threads at once.
+      const study_view view{space_, cache_, options_.dir, options_.seed};
+      auto params = sampler_->sample(view, slot.proposal);
+      if (!params) return std::nullopt;
+      space_.validate(*params);  // a sampler bug must not reach the objective or the records
+      t.params = std::move(*params);
+      t.proposals_used = 1;
+    }
+    t.seed = trial_seed(options_.seed, slot.number);
+    return t;
+  };
+  auto created = storage_->create_trial(study_id_, version_, worker_, unix_now(), propose);
+  if (proposed && created.trial) {
+    // The proposer already applied what changed before it; only the new trial is left.
+    apply_locked(trial_delta{{*created.trial}, created.changes.version});
+  } else {
+    apply_locked(created.changes);
+  }
+  proposals_ = created.proposals;
+  if (!created.trial) return std::nullopt;
+  if (from_queue && !created.was_waiting) queue_.pop_front();
+  if (running_.empty()) reset_peak_rss();
+  running_[created.lease.number] = own_trial{created.lease.attempt, std::chrono::steady_clock::now(), false};
+  if (storage_->shared() && !heartbeat_.joinable()) {
+    heartbeat_ = std::jthread([this](std::stop_token stop) { heartbeat_loop(std::move(stop)); });
+  }
+  return trial_ticket{created.trial->number, std::move(created.trial->params), created.trial->seed};
 }
 
 void study_core::enqueue(assignment params) {
@@ -99,6 +336,20 @@ std::size_t study_core::enqueued() const {
   return queue_.size();
 }
 
+study_core::own_trial& study_core::running_trial(std::uint64_t number) {
+  const auto it = running_.find(number);
+  if (it != running_.end()) return it->second;
+  if (number >= cache_.size()) refresh_locked();
+  if (number >= cache_.size()) throw std::out_of_range("typetune: no trial " + std::to_string(number));
+  const auto& t = cache_[number];
+  if (t.state == trial_state::running) {
+    throw std::invalid_argument("typetune: trial " + std::to_string(number) + " is running in another worker (" +
+                                t.worker + "), not in this one");
+  }
+  throw std::invalid_argument("typetune: trial " + std::to_string(number) + " is " + std::string(to_string(t.state)) +
+                              ", not running");
+}
+
 void study_core::set_metric(std::uint64_t number, std::string name, double value) {
   if (name.empty()) throw std::invalid_argument("typetune: set_metric() needs a name");
   if (name == options_.metric) {
@@ -107,33 +358,38 @@ void study_core::set_metric(std::uint64_t number, std::string name, double value
                                 "and give set_metric() other names");
   }
   std::lock_guard lock(mutex_);
-  running_trial(number);
-  store_->set_metric(number, std::move(name), value);
-}
-
-const trial_record& study_core::running_trial(std::uint64_t number) const {
-  const auto& t = store_->get(number);
-  if (t.state != trial_state::running) {
-    throw std::invalid_argument("typetune: trial " + std::to_string(number) + " is " +
-                                std::string(to_string(t.state)) + ", not running");
+  auto& own = running_trial(number);
+  if (own.lost) return;
+  if (!storage_->set_metric(study_id_, {number, own.attempt}, name, value)) {
+    own.lost = true;
+    return;
   }
-  return t;
+  cache_[number].metrics[std::move(name)] = value;
 }
 
 void study_core::report(std::uint64_t number, std::int64_t step, double value) {
   std::lock_guard lock(mutex_);
-  running_trial(number);
-  store_->report(number, step, value);
+  auto& own = running_trial(number);
+  if (own.lost) return;
+  if (!storage_->report(study_id_, {number, own.attempt}, step, value)) {
+    own.lost = true;
+    return;
+  }
+  cache_[number].intermediate[step] = value;
 }
 
 bool study_core::should_prune(std::uint64_t number) {
   std::lock_guard lock(mutex_);
-  const auto& t = running_trial(number);
-  if (!pruner_ || t.intermediate.empty()) return false;
-  const study_view view{space_, store_->all(), options_.dir, options_.seed};
-  return pruner_->should_prune(view, t);
+  const auto& own = running_trial(number);
+  if (own.lost) return true;  // another worker runs it again: stop spending on this copy
+  if (!pruner_ || cache_[number].intermediate.empty()) return false;
+  // Decisions read the shared snapshot: with many workers, ASHA's rungs hold every worker's
+  // trials that reached them.
+  refresh_locked();
+  if (cache_[number].state != trial_state::running) return true;
+  const study_view view{space_, cache_, options_.dir, options_.seed};
+  return pruner_->should_prune(view, cache_[number]);
 }
-
 void study_core::tell(std::uint64_t number, std::string_view metric, double value) {
   if (metric != options_.metric) {
     throw std::invalid_argument("typetune: this study measures '" + options_.metric +
@@ -163,7 +419,7 @@ void study_core::finish(std::uint64_t number, const evaluation& result) {
 }
 
 void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
-  const auto& t = running_trial(number);
+  auto& own = running_trial(number);
   if (result.state == trial_state::running) {
     throw std::invalid_argument("typetune: a trial cannot finish as running");
   }
@@ -177,15 +433,24 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
     }
     return;
   }
+  auto& t = cache_[number];
   std::optional<double> value = result.value;
   if ((result.state == trial_state::pruned || result.state == trial_state::interrupted) && !value &&
       !t.intermediate.empty()) {
     value = t.intermediate.rbegin()->second;  // what it had reached when it was stopped
   }
-  double duration = 0;
-  if (const auto it = started_.find(number); it != started_.end()) {
-    duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
-    started_.erase(it);
+  trial_result ended;
+  ended.state = result.state;
+  ended.value = value;
+  ended.message = result.message;
+  ended.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - own.started).count();
+  ended.peak_rss_bytes = peak_rss_bytes();
+  const trial_lease lease{number, own.attempt};
+  const bool was_lost = own.lost;
+  running_.erase(number);
+  if (was_lost || !storage_->finish(study_id_, lease, ended)) {
+    ++lost_;  // re-queued by another worker, which runs it again: this result is not kept
+    return;
   }
   if (result.state == trial_state::failed || result.state == trial_state::out_of_memory) {
     ++consecutive_failures_;
@@ -194,8 +459,12 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
   } else if (result.state == trial_state::complete || result.state == trial_state::pruned) {
     consecutive_failures_ = 0;
   }
-  store_->finish(number, result.state, value, result.message, duration);
-  if (options_.on_trial_end) options_.on_trial_end(store_->get(number));
+  t.state = ended.state;
+  t.value = ended.value;
+  t.message = ended.message;
+  t.duration_s = ended.duration_s;
+  t.peak_rss_bytes = ended.peak_rss_bytes;
+  if (options_.on_trial_end) options_.on_trial_end(t);
 }
 
 std::string describe_trial(const space_desc& space, const trial_record& t, std::string_view metric) {
@@ -228,7 +497,7 @@ evaluation study_core::evaluate(const trial_ticket& ticket, const objective& f,
     deadline = std::chrono::steady_clock::now() +
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(*time_limit);
   }
-  trial_context context(*this, ticket.number, ticket.params, resource, resumed_from, deadline);
+  trial_context context(*this, ticket.number, ticket.params, ticket.seed, resource, resumed_from, deadline);
   outcome result(0.0);
   try {
     result = f(context);
@@ -333,7 +602,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
   if (!summary.exhausted) {
     // The budget may have ended exactly at a finite sampler's last proposal.
     std::lock_guard lock(mutex_);
-    const study_view view{space_, store_->all(), options_.dir, options_.seed};
+    const study_view view{space_, cache_, options_.dir, options_.seed};
     const auto capacity = sampler_->capacity(view);
     summary.exhausted = queue_.empty() && capacity && proposals_ >= *capacity;
   }
@@ -346,7 +615,8 @@ std::vector<failure_group> study_core::summarize_failures(std::span<const std::u
   std::vector<failure_group> groups;
   std::lock_guard lock(mutex_);
   for (const auto number : numbers) {
-    const auto& t = store_->get(number);
+    if (number >= cache_.size()) continue;
+    const auto& t = cache_[number];
     if (t.state != trial_state::failed && t.state != trial_state::out_of_memory &&
         t.state != trial_state::diverged) {
       continue;
@@ -381,8 +651,9 @@ std::string run_summary::failures_text() const {
 
 std::optional<trial_record> study_core::best_trial() const {
   std::lock_guard lock(mutex_);
+  refresh_locked();
   const trial_record* best = nullptr;
-  for (const auto& t : store_->all()) {
+  for (const auto& t : cache_) {
     if (t.state != trial_state::complete || !t.value) continue;
     const bool better = !best || (options_.dir == direction::minimize ? *t.value < *best->value
                                                                       : *t.value > *best->value);
@@ -394,13 +665,20 @@ std::optional<trial_record> study_core::best_trial() const {
 
 std::vector<trial_record> study_core::trials() const {
   std::lock_guard lock(mutex_);
-  const auto all = store_->all();
-  return {all.begin(), all.end()};
+  refresh_locked();
+  return cache_;
 }
 
 trial_record study_core::trial(std::uint64_t number) const {
   std::lock_guard lock(mutex_);
-  return store_->get(number);
+  refresh_locked();
+  if (number >= cache_.size()) throw std::out_of_range("typetune: no trial " + std::to_string(number));
+  return cache_[number];
+}
+
+std::uint64_t study_core::lost_trials() const {
+  std::lock_guard lock(mutex_);
+  return lost_;
 }
 
 std::size_t study_core::consecutive_failures() const {

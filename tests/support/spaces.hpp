@@ -85,7 +85,7 @@ inline space_desc mlp_space(bool finite = false) {
   ps.push_back(under(int_param("hidden[1].units", "units", 50, 100, 25), 1, rule::at_least, 2));  // 4
   ps.push_back(under(choice_param("hidden[1].dropout", "dropout", {0.0, 0.1, 0.2}), 1, rule::at_least, 2));
   auto optimizer = choice_param("optimizer", "optimizer", {std::string("adam"), std::string("sgd")},
-                                value_type::enumeration);                            // 6
+                                value_type::string);                            // 6
   optimizer.role = param_role::branch;
   ps.push_back(optimizer);
   const auto learning_rate = [&](std::string path) {
@@ -108,12 +108,12 @@ inline space_desc nested_space() {
   auto& ps = s.params;
   ps.push_back(int_param("batch", "batch", 16, 128, 1, true));  // 0: 113 values
   auto model = choice_param("model", "model", {std::string("linear"), std::string("tree")},
-                            value_type::enumeration);          // 1
+                            value_type::string);          // 1
   model.role = param_role::branch;
   ps.push_back(model);
   ps.push_back(under(constant_param("model.linear.bias", "bias", std::int64_t{1}), 1, rule::equals, 0));  // 2
   auto kind = under(choice_param("model.tree.kind", "kind", {std::string("gbm"), std::string("forest")},
-                                 value_type::enumeration), 1, rule::equals, 1);              // 3
+                                 value_type::string), 1, rule::equals, 1);              // 3
   kind.role = param_role::branch;
   ps.push_back(kind);
   ps.push_back(under(int_param("model.tree.kind.gbm.depth", "depth", 2, 8, 2), 3, rule::equals, 0, 2));  // 4

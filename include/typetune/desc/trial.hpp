@@ -20,6 +20,7 @@ enum class trial_state : std::uint8_t {
   diverged,       // the objective returned NaN or an infinity
   out_of_memory,  // its own state, so that a later run can retry it with less
   interrupted,    // stopped by a stop request (Ctrl-C) before it could finish
+  waiting,        // re-queued after its worker stopped: runs again with the same parameters and seed
 };
 
 [[nodiscard]] std::string_view to_string(trial_state s);

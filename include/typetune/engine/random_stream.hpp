@@ -14,6 +14,7 @@ namespace stream_ids {
 inline constexpr std::uint32_t random_sampler = 0;
 inline constexpr std::uint32_t permutation_key = 1;  // study-level: the without-replacement order
 inline constexpr std::uint32_t sobol_scramble = 2;   // study-level: the Sobol scrambling
+inline constexpr std::uint32_t trial_seed = 3;       // per-trial: the seed an objective is handed
 inline constexpr std::uint32_t tpe = 16;             // reserved for model-based samplers
 inline constexpr std::uint32_t gp = 32;
 inline constexpr std::uint32_t user = 1024;          // first id free for users' own draws

@@ -1,9 +1,11 @@
 // The non-template study: ask/tell with trial numbers, the optimize() driver with worker
-// threads and a time limit, trial states, the consecutive-failure stop and the best trial.
+// threads and a time limit, trial states, the consecutive-failure stop and the best trial, kept
+// in a trial_storage that other processes may share (resume, heartbeats, stale trials).
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <cstdint>
@@ -12,8 +14,10 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -21,7 +25,7 @@
 #include "typetune/engine/sampler.hpp"
 #include "typetune/desc/trial.hpp"
 #include "typetune/engine/trial_context.hpp"
-#include "typetune/engine/trial_store.hpp"
+#include "typetune/engine/trial_storage.hpp"
 #include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
@@ -37,6 +41,19 @@ struct study_options {
   // Called once per trial as it is recorded (any final state), under the study's lock: keep it
   // short (a log line, a progress bar), and do not call back into the study from it.
   std::function<void(const trial_record&)> on_trial_end = {};
+
+  // Persistence (the storage is the constructor's last argument). A study is found by name; a
+  // stored study must have been made with the same direction, metric and seed, and the same
+  // space unless allow_space_changes accepts a compatible change (space_diff.hpp).
+  std::string study_name = "default";
+  bool allow_space_changes = false;
+  // With a shared storage, each running trial's worker writes a heartbeat this often; a
+  // running trial whose heartbeat is older than stale_after (or whose worker process on this
+  // host is gone) is re-queued with the same parameters and seed, and failed once it has been
+  // re-queued max_retries times.
+  std::chrono::duration<double> heartbeat_interval{10.0};
+  std::chrono::duration<double> stale_after{60.0};
+  std::uint32_t max_retries = 3;
 };
 
 // One line for a finished trial: "trial 12 complete val_loss=0.3123 val_acc=0.91 in 0.41 s:
@@ -73,11 +90,17 @@ struct run_summary {
   [[nodiscard]] std::string failures_text() const;
 };
 
-// A trial handed out by ask(): its number and the assignment (inactive parameters monostate).
+// A trial handed out by ask(): its number, the assignment (inactive parameters monostate) and
+// the seed of its own random stream (see trial_seed()).
 struct trial_ticket {
   std::uint64_t number = 0;
   assignment params;
+  std::uint64_t seed = 0;
 };
+
+// The seed a trial records and hands its objective: a pure function of the study's seed and the
+// trial's number, so that a re-run (after its worker died) draws the same numbers.
+[[nodiscard]] std::uint64_t trial_seed(std::uint64_t study_seed, std::uint64_t number) noexcept;
 
 // How one objective call ended, before it is recorded: complete (a finite value), pruned,
 // failed, diverged or out_of_memory.
@@ -87,11 +110,20 @@ struct evaluation {
   std::string message;
 };
 
+// Each trial records its seed, start time, worker ("host:pid", this_worker()) and peak memory:
+// peak_rss_bytes is the process's peak resident set size (getrusage's ru_maxrss) read when the
+// trial ends. The kernel's high-water mark is reset (/proc/self/clear_refs) when a trial starts
+// while no other trial of this study runs in the process, so with one trial at a time it is
+// that trial's own peak (never below the RSS of the image the process was exec'd from); with
+// several worker threads it covers whatever ran beside it.
 class study_core {
  public:
-  // A null store means in memory; a null pruner never prunes.
+  // A null storage means a private in-memory one; a null pruner never prunes. Opens (or
+  // creates) the study options.study_name in the storage: a stored study continues, its
+  // trials re-feeding the sampler. Throws storage_error (study_mismatch) naming what differs
+  // when the stored study has another direction, metric, seed or space.
   study_core(space_desc space, std::unique_ptr<sampler> sampler, study_options options = {},
-             std::unique_ptr<pruner> pruner = nullptr, std::unique_ptr<trial_store> store = nullptr);
+             std::unique_ptr<pruner> pruner = nullptr, std::shared_ptr<trial_storage> storage = nullptr);
   ~study_core();
   study_core(const study_core&) = delete;
   study_core& operator=(const study_core&) = delete;
@@ -150,30 +182,66 @@ class study_core {
   // The failed, out_of_memory and diverged trials among `numbers`, grouped by state and message.
   [[nodiscard]] std::vector<failure_group> summarize_failures(std::span<const std::uint64_t> numbers) const;
 
+  // Looks for running trials whose worker stopped (see study_options::stale_after) and re-queues
+  // them; returns how many it took back. ask() does this by itself at most once per
+  // heartbeat_interval, and the constructor once; a no-op for a store no other process shares.
+  std::size_t requeue_stale();
+
+  [[nodiscard]] trial_storage& storage() const noexcept { return *storage_; }
+  [[nodiscard]] std::uint64_t study_id() const noexcept { return study_id_; }
+  [[nodiscard]] const std::string& worker() const noexcept { return worker_; }
+  // Trials this process ran whose results were dropped because another worker had taken them
+  // back (their heartbeat had lapsed); they run again elsewhere.
+  [[nodiscard]] std::uint64_t lost_trials() const;
+
   // The complete trial with the best value (ties: the lowest number), if any.
   [[nodiscard]] std::optional<trial_record> best_trial() const;
-  // A consistent snapshot of every trial, ordered by number.
+  // A consistent snapshot of every trial, ordered by number (read from the storage: with a
+  // shared one it includes other workers' trials).
   [[nodiscard]] std::vector<trial_record> trials() const;
   [[nodiscard]] trial_record trial(std::uint64_t number) const;
   [[nodiscard]] std::size_t consecutive_failures() const;
 
  private:
-  const trial_record& running_trial(std::uint64_t number) const;  // caller holds mutex_
+  // A trial this object handed out and has not finished.
+  struct own_trial {
+    std::uint32_t attempt = 0;
+    std::chrono::steady_clock::time_point started;
+    bool lost = false;  // the storage refused a write: another worker took it back
+  };
+
+  void open_study();
+  own_trial& running_trial(std::uint64_t number);  // caller holds mutex_
   void finish_locked(std::uint64_t number, const evaluation& result);
+  void refresh_locked() const;
+  void apply_locked(const trial_delta& delta) const;
+  std::size_t requeue_stale_locked();
+  void heartbeat_loop(std::stop_token stop);
 
   space_desc space_;
   study_options options_;
   std::unique_ptr<sampler> sampler_;
   std::unique_ptr<pruner> pruner_;
-  std::unique_ptr<trial_store> store_;
+  std::shared_ptr<trial_storage> storage_;
+  std::uint64_t study_id_ = 0;
+  std::string worker_;
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> started_;
+  // The study as last read: every trial by number, and the storage version it is as of.
+  mutable std::vector<trial_record> cache_;
+  mutable std::uint64_t version_ = 0;
+  std::unordered_map<std::uint64_t, own_trial> running_;
+  std::uint64_t lost_ = 0;
   std::size_t consecutive_failures_ = 0;
   std::string last_failure_;
   std::deque<assignment> queue_;   // enqueued configurations, handed out before sampling
-  std::uint64_t proposals_ = 0;    // what the sampler proposed so far: its next `number`
+  std::uint64_t proposals_ = 0;    // the study's sampler proposals so far (all workers)
+  std::chrono::steady_clock::time_point last_stale_scan_{};
   std::atomic<bool> stop_requested_{false};
+
+  std::mutex heartbeat_mutex_;
+  std::condition_variable_any heartbeat_wake_;
+  std::jthread heartbeat_;
   static_assert(std::atomic<bool>::is_always_lock_free, "request_stop() must be async-signal-safe");
 };
 

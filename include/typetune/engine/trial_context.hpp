@@ -45,6 +45,9 @@ class trial_context {
   trial_context& operator=(const trial_context&) = delete;
 
   [[nodiscard]] std::uint64_t number() const noexcept { return number_; }
+  // The trial's own seed (recorded with it; the same when a re-queued trial runs again): seed
+  // the model's initialisation and data shuffling from it for a trial that can be repeated.
+  [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
   [[nodiscard]] const assignment& params() const noexcept { return params_; }
   [[nodiscard]] const space_desc& space() const noexcept;
   // The value of the parameter at `path` (monostate when inactive); throws std::out_of_range
@@ -82,14 +85,15 @@ class trial_context {
 
  private:
   friend class study_core;
-  trial_context(study_core& study, std::uint64_t number, const assignment& params,
+  trial_context(study_core& study, std::uint64_t number, const assignment& params, std::uint64_t seed,
                 std::optional<std::int64_t> resource, std::int64_t resumed_from,
                 std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt)
-      : study_(study), number_(number), params_(params), resource_(resource),
+      : study_(study), number_(number), seed_(seed), params_(params), resource_(resource),
         resumed_from_(resumed_from), deadline_(deadline) {}
 
   study_core& study_;
   std::uint64_t number_;
+  std::uint64_t seed_;
   const assignment& params_;
   std::optional<std::int64_t> resource_;
   std::int64_t resumed_from_;

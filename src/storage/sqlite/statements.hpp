@@ -1,0 +1,99 @@
+// Every SQL statement of the SQLite backend, in one place: the schema (version 1) and the
+// queries, each a string literal (the connection caches prepared statements by address).
+//
+// typetune_meta holds ('format', 'typetune') and ('schema_version', N): the marker by which a
+// file is known to be typetune's, and the version a newer build refuses to misread.
+// A trial row keeps its full record as the study export's JSON line (trial_to_json), checked
+// against the study's space when read back; state, attempt, worker, heartbeat, proposal and
+// version are columns beside it for the queries that must not parse JSON.
+#pragma once
+
+namespace typetune::sqlite::sql {
+
+inline constexpr const char* list_tables =
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+inline constexpr const char* read_meta = "SELECT key, value FROM typetune_meta";
+inline constexpr const char* journal_mode = "PRAGMA journal_mode";
+inline constexpr const char* use_wal = "PRAGMA journal_mode = WAL";
+inline constexpr const char* connection_settings = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
+
+inline constexpr const char* create_schema = R"sql(
+CREATE TABLE typetune_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE studies (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  direction     TEXT NOT NULL,
+  space_json    TEXT NOT NULL,
+  space_hash    TEXT NOT NULL,
+  attributes    TEXT NOT NULL,
+  created       REAL NOT NULL,
+  next_number   INTEGER NOT NULL DEFAULT 0,
+  next_proposal INTEGER NOT NULL DEFAULT 0,
+  version       INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE trials (
+  study_id  INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  number    INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  attempt   INTEGER NOT NULL DEFAULT 0,
+  worker    TEXT NOT NULL DEFAULT '',
+  heartbeat REAL,
+  proposal  INTEGER,
+  version   INTEGER NOT NULL,
+  record    TEXT NOT NULL,
+  PRIMARY KEY (study_id, number)
+) WITHOUT ROWID;
+CREATE INDEX trials_by_version ON trials (study_id, version);
+CREATE INDEX trials_by_state ON trials (study_id, state);
+CREATE UNIQUE INDEX trials_by_proposal ON trials (study_id, proposal);
+INSERT INTO typetune_meta (key, value) VALUES ('format', 'typetune'), ('schema_version', '1');
+)sql";
+
+// --- studies
+inline constexpr const char* study_columns_by_name =
+    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
+    "FROM studies WHERE name = ?1";
+inline constexpr const char* study_columns_by_id =
+    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
+    "FROM studies WHERE id = ?1";
+inline constexpr const char* all_study_names = "SELECT name FROM studies ORDER BY name";
+inline constexpr const char* insert_study =
+    "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr const char* study_version = "SELECT version, space_hash FROM studies WHERE id = ?1";
+inline constexpr const char* bump_version = "UPDATE studies SET version = ?2 WHERE id = ?1";
+inline constexpr const char* advance_study =
+    "UPDATE studies SET next_number = ?2, next_proposal = ?3, version = ?4 WHERE id = ?1";
+inline constexpr const char* replace_space =
+    "UPDATE studies SET space_json = ?2, space_hash = ?3, version = ?4 WHERE id = ?1";
+inline constexpr const char* delete_trials_of = "DELETE FROM trials WHERE study_id = ?1";
+inline constexpr const char* delete_study = "DELETE FROM studies WHERE id = ?1";
+
+// --- trials
+// The queries that run once per trial name their index: without statistics SQLite's planner
+// prefers the primary key for ORDER BY number and scans the whole study, which made a trial's
+// cost grow with the number of trials. trials_since is sorted by number by the caller.
+inline constexpr const char* trials_since =
+    "SELECT number, state, record FROM trials INDEXED BY trials_by_version WHERE study_id = ?1 AND version > ?2";
+inline constexpr const char* first_waiting =
+    "SELECT number, state, attempt, record FROM trials INDEXED BY trials_by_state "
+    "WHERE study_id = ?1 AND state = 'waiting' ORDER BY number LIMIT 1";
+inline constexpr const char* one_trial =
+    "SELECT number, state, attempt, record FROM trials WHERE study_id = ?1 AND number = ?2";
+inline constexpr const char* insert_trial =
+    "INSERT INTO trials (study_id, number, state, attempt, worker, heartbeat, proposal, version, record) "
+    "VALUES (?1, ?2, 'running', 0, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr const char* update_trial =
+    "UPDATE trials SET state = ?3, attempt = ?4, worker = ?5, heartbeat = ?6, version = ?7, record = ?8 "
+    "WHERE study_id = ?1 AND number = ?2";
+inline constexpr const char* update_record =
+    "UPDATE trials SET version = ?3, record = ?4 WHERE study_id = ?1 AND number = ?2";
+inline constexpr const char* beat =
+    "UPDATE trials SET heartbeat = ?4 WHERE study_id = ?1 AND number = ?2 AND attempt = ?3 AND state = 'running'";
+inline constexpr const char* running =
+    "SELECT number, attempt, worker, heartbeat FROM trials INDEXED BY trials_by_state "
+    "WHERE study_id = ?1 AND state = 'running' ORDER BY number";
+
+}  // namespace typetune::sqlite::sql
