@@ -45,6 +45,14 @@ std::string show_condition(const space_desc& s, const param_desc& p) {
     const auto option = i < parent.choices.size() ? show_choice(parent, i) : std::to_string(c.value);
     return "active when " + quoted(parent.path) + " = " + option;
   }
+  if (c.kind == condition::rule::one_of) {
+    std::string options;
+    for (const auto v : c.values) {
+      const auto i = static_cast<std::size_t>(v);
+      options += (options.empty() ? "" : ", ") + (i < parent.choices.size() ? show_choice(parent, i) : std::to_string(v));
+    }
+    return "active when " + quoted(parent.path) + " in {" + options + "}";
+  }
   return "active when " + quoted(parent.path) + " >= " + std::to_string(c.value);
 }
 
@@ -58,6 +66,17 @@ bool same_condition(const space_desc& before, const param_desc& o, const space_d
   const auto& pn = after.params[cn.parent];
   if (co.kind != cn.kind || po.path != pn.path) return false;
   if (co.kind == condition::rule::at_least) return co.value == cn.value;
+  if (co.kind == condition::rule::one_of) {
+    // The same set of options, named by value (their indices may differ).
+    auto named = [](const param_desc& parent, const std::vector<std::int64_t>& idx) {
+      std::vector<std::string> out;
+      for (const auto v : idx)
+        out.push_back(static_cast<std::size_t>(v) < parent.choices.size() ? parent.format(param_value{v}) : "#" + std::to_string(v));
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    return named(po, co.values) == named(pn, cn.values);
+  }
   const auto io = static_cast<std::size_t>(co.value);
   const auto in = static_cast<std::size_t>(cn.value);
   if (io >= po.choices.size() || in >= pn.choices.size()) return co.value == cn.value;
@@ -75,6 +94,13 @@ bool unreachable_before(const space_desc& before, const space_desc& after, std::
     if (c->kind == condition::rule::equals) {
       const auto k = static_cast<std::size_t>(c->value);
       if (k >= parent.choices.size() || !choice_index(op, parent.choices[k])) return true;
+    } else if (c->kind == condition::rule::one_of) {
+      bool any = false;
+      for (const auto v : c->values) {
+        const auto k = static_cast<std::size_t>(v);
+        any = any || (k < parent.choices.size() && choice_index(op, parent.choices[k]));
+      }
+      if (!any) return true;
     } else if (static_cast<double>(c->value) > op.high) {
       return true;
     }
