@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <system_error>
 
 namespace typetune::postgres {
@@ -131,6 +132,10 @@ result connection::query(const char* sql, std::initializer_list<param> params) {
     found = prepared_.emplace(sql, std::move(name)).first;
   }
   const char* values[16] = {};
+  if (params.size() > std::size(values)) {
+    throw storage_error(storage_errc::io, "typetune: " + url_ + ": too many parameters for one statement [while: " +
+                                              std::string(sql).substr(0, 120) + "]");
+  }
   const int count = static_cast<int>(params.size());
   int i = 0;
   for (const auto& p : params) values[i++] = p ? p->c_str() : nullptr;
