@@ -13,6 +13,7 @@ pkgs=(
   nlohmann-json3-dev      # JSON output of space descriptions
   libcli11-dev libfmt-dev
   libsqlite3-dev
+  libpq-dev postgresql    # the PostgreSQL backend, and the throwaway server its tests start
   libtorch-dev            # LibTorch 1.13 (CPU): the typetune::torch target
   libopenblas0-pthread    # without it LibTorch falls back to the reference BLAS, ~16x slower
   librange-v3-dev zlib1g-dev

@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include "typetune/storage/sqlite_storage.hpp"
+#if TYPETUNE_HAS_POSTGRES
+#include "typetune/storage/postgres_storage.hpp"
+#endif
 
 namespace typetune {
 namespace {
@@ -36,13 +39,16 @@ std::string percent_decoded(std::string_view text, std::string_view url) {
   return out;
 }
 
-void apply_query(std::string_view query, std::string_view url, storage_options& options) {
+// Applies typetune's own options (mode, timeout) from a URL's query; returns the items it does
+// not know, joined by '&', where `passed_on` allows them (libpq reads its own, sslmode=...).
+std::string apply_query(std::string_view query, std::string_view url, storage_options& options, bool passed_on = false) {
+  std::string rest;
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto item = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     const auto eq = item.find('=');
-    if (eq == std::string_view::npos) bad_url(url, "'" + std::string(item) + "' is not key=value");
+    if (eq == std::string_view::npos) bad_url(url, std::string("'").append(item).append("' is not key=value"));
     const auto key = item.substr(0, eq);
     const auto value = item.substr(eq + 1);
     if (key == "mode") {
@@ -65,10 +71,14 @@ void apply_query(std::string_view query, std::string_view url, storage_options& 
         bad_url(url, "timeout must be a number of seconds, not '" + std::string(value) + "'");
       }
       options.busy_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
+    } else if (passed_on) {
+      if (!rest.empty()) rest += '&';
+      rest += item;
     } else {
       bad_url(url, "unknown option '" + std::string(key) + "' (known: mode, timeout)");
     }
   }
+  return rest;
 }
 
 }  // namespace
@@ -87,6 +97,21 @@ storage_url parse_storage_url(std::string_view url, const storage_options& defau
   out.scheme = std::string(url.substr(0, colon));
   auto rest = url.substr(colon + 1);
   if (out.scheme == "postgres") out.scheme = "postgresql";
+  if (out.scheme == "postgresql") {
+    // postgresql://user@host:port/db?mode=rw&timeout=5&sslmode=require: typetune keeps mode and
+    // timeout; the URL without them goes to libpq, which reads the rest.
+    if (!rest.starts_with("//")) bad_url(url, "a PostgreSQL URL starts with postgresql:// (postgresql://user@host/db)");
+    const auto question = rest.find('?');
+    out.rest = std::string(rest.substr(0, question));
+    if (question != std::string_view::npos) {
+      const auto passed = apply_query(rest.substr(question + 1), url, out.options, true);
+      if (!passed.empty()) {
+        out.rest += '?';
+        out.rest += passed;
+      }
+    }
+    return out;
+  }
   if (out.scheme != "sqlite") {
     out.rest = std::string(rest);
     return out;
@@ -108,9 +133,16 @@ std::shared_ptr<trial_storage> open_storage(std::string_view url, const storage_
   if (parsed.scheme == "memory") return make_memory_storage();
   if (parsed.scheme == "sqlite") return open_sqlite_storage(parsed.path, parsed.options);
   if (parsed.scheme == "postgresql") {
-    bad_url(url, "this build of typetune has no PostgreSQL backend; use sqlite:///path/to/studies.db");
+#if TYPETUNE_HAS_POSTGRES
+    std::string conninfo = "postgresql:";
+    conninfo.append(parsed.rest);
+    return open_postgres_storage(conninfo, parsed.options);
+#else
+    bad_url(url, "this build of typetune has no PostgreSQL backend (configure with libpq-dev installed); use "
+                 "sqlite:///path/to/studies.db");
+#endif
   }
-  bad_url(url, "unknown scheme '" + parsed.scheme + "' (known: sqlite, memory)");
+  bad_url(url, "unknown scheme '" + parsed.scheme + "' (known: sqlite, postgresql, memory)");
 }
 
 }  // namespace typetune

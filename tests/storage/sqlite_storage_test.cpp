@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "storage_cases.hpp"
 #include "storage_support.hpp"
 #include "support/spaces.hpp"
 #include "typetune/desc/study_export.hpp"
@@ -20,135 +21,31 @@
 using namespace typetune;
 using testing::temp_dir;
 
+using testing::bot;
+using testing::code_of;
+using testing::lines;
+using testing::message_of;
+using testing::options;
+using testing::trials;
+namespace cases = testing::cases;
+
 namespace {
-
-study_options options(std::string name, std::uint64_t seed = 5) {
-  study_options o;
-  o.metric = "val_loss";
-  o.seed = seed;
-  o.study_name = std::move(name);
-  return o;
-}
-
-run_budget trials(std::uint64_t n) { return {.max_trials = n, .time_limit = std::nullopt, .workers = 1}; }
-
-double bot(const trial_context& t) { return static_cast<double>(std::get<std::int64_t>(t.at("dense_bot"))); }
-
-// Every trial as its JSON line: compares every field at once.
-std::vector<std::string> lines(const std::vector<trial_record>& trials, const space_desc& space) {
-  std::vector<std::string> out;
-  for (const auto& t : trials) out.push_back(trial_to_json(t, space));
-  return out;
-}
-
-storage_errc code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const storage_error& e) {
-    return e.code();
-  }
-  FAIL("no storage_error was thrown");
-  return storage_errc::io;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  FAIL("nothing was thrown");
-  return {};
-}
 
 // A study of 6 trials (complete, pruned, failed), written and closed.
 void make_study(const std::filesystem::path& db, const std::string& name = "mlp") {
-  study_core study(testing::mlp_space(), make_random_sampler(), options(name), nullptr, open_sqlite_storage(db));
-  (void)study.optimize(
-      [](trial_context& t) -> outcome {
-        t.report(1, bot(t));
-        t.set_metric("val_accuracy", 0.5);
-        if (t.number() == 2) return outcome::pruned();
-        if (t.number() == 3) throw std::runtime_error("cuda error");
-        return bot(t) / 100.0;
-      },
-      trials(6));
+  testing::make_study(open_sqlite_storage(db), name);
 }
 
 }  // namespace
 
 TEST_CASE("a study round-trips through an SQLite file: every field, seed, worker and memory") {
   temp_dir dir;
-  const auto space = testing::mlp_space();
-  std::vector<trial_record> written;
-  {
-    study_core study(space, make_random_sampler(), options("round trip"), nullptr, open_storage(dir.url("a.db")));
-    const auto summary = study.optimize(
-        [](trial_context& t) -> outcome {
-          t.report(1, 2.0);
-          t.report(2, 1.5);
-          t.set_metric("val_accuracy", 0.25 * static_cast<double>(t.number() % 4));
-          if (t.number() % 5 == 4) throw std::runtime_error("cuda error: \"quoted\", with a comma");
-          return bot(t) / 100.0;
-        },
-        trials(20));
-    CHECK(summary.trials_started == 20);
-    written = study.trials();
-  }
-  REQUIRE(written.size() == 20);
-  for (const auto& t : written) {
-    CHECK(t.seed == trial_seed(5, t.number));
-    CHECK(t.worker == this_worker());
-    CHECK(t.start_time > 1.6e9);
-    CHECK(t.peak_rss_bytes > 0);
-    CHECK(t.intermediate.size() == 2);
-  }
-  CHECK(written[4].state == trial_state::failed);
-  CHECK(written[4].message == "cuda error: \"quoted\", with a comma");
-
-  // A second connection, as another process would open it.
-  const auto storage = open_storage(dir.url("a.db"));
-  const auto studies = storage->list_studies();
-  REQUIRE(studies.size() == 1);
-  CHECK(studies[0].info.name == "round trip");
-  CHECK(studies[0].info.space == space);
-  CHECK(studies[0].space_hash == space.hash_text());
-  CHECK(studies[0].info.attributes.at("metric") == "val_loss");
-  CHECK(studies[0].info.attributes.at("sampler") == "random");
-  CHECK(studies[0].trial_count == 20);
-  const auto read = storage->read_trials(studies[0].id, 0);
-  CHECK(lines(read.trials, space) == lines(written, space));
-
-  // Only what changed after a version is read again.
-  CHECK(storage->read_trials(studies[0].id, read.version).trials.empty());
-  CHECK(storage->delete_study("round trip"));
-  CHECK_FALSE(storage->delete_study("round trip"));
-  CHECK(storage->list_studies().empty());
+  cases::round_trip(dir.url("a.db"));
 }
 
 TEST_CASE("re-opening a study continues it: trials kept, a grid goes on where it stopped") {
   temp_dir dir;
-  const auto space = testing::mlp_space(true);
-  const auto db = dir / "resume.db";
-  const auto objective = [](trial_context& t) -> outcome { return bot(t); };
-  {
-    study_core first(space, make_grid_sampler(), options("grid"), nullptr, open_sqlite_storage(db));
-    CHECK(first.optimize(objective, trials(7)).trials_started == 7);
-  }
-  study_core second(space, make_grid_sampler(), options("grid"), nullptr, open_sqlite_storage(db));
-  CHECK(second.trials().size() == 7);
-  CHECK(second.optimize(objective, trials(5)).trials_started == 5);
-
-  study_core reference(space, make_grid_sampler(), options("reference"));
-  (void)reference.optimize(objective, trials(12));
-  const auto resumed = second.trials();
-  const auto expected = reference.trials();
-  REQUIRE(resumed.size() == 12);
-  for (std::size_t i = 0; i < 12; ++i) {
-    CHECK(resumed[i].number == i);
-    CHECK(resumed[i].params == expected[i].params);  // grid point i, once
-  }
-  CHECK(second.best_trial()->number == reference.best_trial()->number);
+  cases::resume(dir.url("resume.db"));
 }
 
 TEST_CASE("re-opening with another direction, metric or seed is refused, naming it") {
@@ -394,71 +291,17 @@ TEST_CASE("storage URLs") {
   CHECK_FALSE(open_storage("memory:")->shared());
 
   for (const char* bad : {"studies.db", "sqlite:/tmp/x.db", "sqlite://", "sqlite:///x.db?mode=wx", "sqlite:///x.db?cache=1",
-                          "sqlite:///x.db?timeout=soon", "mysql://h/db", "postgresql://localhost/studies"}) {
+                          "sqlite:///x.db?timeout=soon", "mysql://h/db", "postgresql:/localhost/studies"}) {
     INFO(bad);
     CHECK(code_of([&] { (void)open_storage(bad); }) == storage_errc::bad_url);
   }
-  CHECK_THAT(message_of([] { (void)open_storage("postgresql://localhost/studies"); }), Catch::Contains("PostgreSQL"));
+  CHECK_THAT(message_of([] { (void)open_storage("postgresql:/localhost/studies"); }), Catch::Contains("postgresql://"));
   CHECK_THAT(message_of([] { (void)open_storage("mysql://h/db"); }), Catch::Contains("unknown scheme 'mysql'"));
 }
 
 TEST_CASE("a stale running trial is re-queued with its parameters and seed, and failed after its retries") {
   temp_dir dir;
-  const auto storage = open_sqlite_storage(dir / "stale.db");
-  auto o = options("stale");
-  o.stale_after = std::chrono::seconds(30);
-  o.max_retries = 2;
-  study_core study(testing::mlp_space(), make_random_sampler(), o, nullptr, storage);
-  const auto id = study.study_id();
-
-  // A trial started by a worker on another machine, whose last heartbeat is an hour old.
-  const double hour_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600;
-  auto sampler = make_random_sampler();
-  const auto foreign = storage->create_trial(id, 0, "elsewhere:4242", hour_ago, [&](const proposal_slot& slot) {
-    const study_view view{study.space(), {}, direction::minimize, 5};
-    return std::optional<new_trial>(new_trial{*sampler->sample(view, slot.proposal), trial_seed(5, slot.number), 1});
-  });
-  REQUIRE(foreign.trial);
-  CHECK(storage->report(id, foreign.lease, 1, 0.5));  // a write counts as a heartbeat ...
-  const std::vector<trial_lease> leases{foreign.lease};
-  storage->heartbeat(id, leases, hour_ago);            // ... so the last one is made an hour old
-
-  CHECK(study.requeue_stale() == 1);
-  auto t = study.trial(0);
-  CHECK(t.state == trial_state::waiting);
-  CHECK_THAT(t.message, Catch::Contains("worker elsewhere:4242 sent no heartbeat for") && Catch::Contains("retry 1 of 2"));
-  CHECK(t.intermediate.empty());
-  // The old lease is over: the presumed-dead worker cannot write any more.
-  CHECK_FALSE(storage->report(id, foreign.lease, 2, 0.1));
-  CHECK_FALSE(storage->finish(id, foreign.lease, {trial_state::complete, 1.0, {}, 1.0, 0, 0}));
-
-  // The next ask runs it again: same number, parameters and seed.
-  const auto again = study.ask();
-  REQUIRE(again);
-  CHECK(again->number == 0);
-  CHECK(again->params == foreign.trial->params);
-  CHECK(again->seed == foreign.trial->seed);
-  CHECK(study.trial(0).worker == this_worker());
-
-  // Lost twice more: the second retry's loss fails it.
-  const auto lose = [&](std::uint32_t attempt) {
-    const std::vector<stale_trial> stale{{{0, attempt}, "worker gone"}};
-    return storage->requeue(id, stale, 2);
-  };
-  CHECK(lose(1).at(0).state == trial_state::waiting);
-  const auto third = storage->create_trial(id, 0, "elsewhere:1", hour_ago, [](const proposal_slot&) -> std::optional<new_trial> {
-    FAIL("a waiting trial is claimed before anything is proposed");
-    return std::nullopt;
-  });
-  CHECK(third.was_waiting);
-  CHECK(third.lease.attempt == 2);
-  CHECK(lose(2).at(0).state == trial_state::failed);
-  CHECK_THAT(study.trial(0).message, Catch::Contains("worker gone; failed after 2 retries"));
-
-  // This study's own attempt 1 was taken away: its result is dropped, counted as lost.
-  study.tell(0, "val_loss", 0.5);
-  CHECK(study.lost_trials() == 1);
-  CHECK(study.trial(0).state == trial_state::failed);
+  cases::stale_trials(dir.url("stale.db"));
 }
 
 TEST_CASE("ASHA decides from the shared snapshot: another worker's trials count at each rung") {

@@ -1,0 +1,545 @@
+// The PostgreSQL backend (see typetune/storage/postgres_storage.hpp): schema checks on connect,
+// one transaction per call (the study row locked FOR UPDATE by every call that writes its
+// trials), trial rows read back through the study export's checks, as the SQLite backend's are.
+#include "typetune/storage/postgres_storage.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "connection.hpp"
+#include "statements.hpp"
+#include "typetune/desc/space_diff.hpp"
+#include "typetune/desc/study_export.hpp"
+
+namespace typetune {
+namespace {
+
+using postgres::arg;
+using postgres::connection;
+using postgres::result;
+using postgres::transaction;
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Messages of the checks below already say "typetune: "; inside ours, once is enough.
+std::string without_prefix(std::string_view what) {
+  for (std::string_view prefix : {"typetune: ", "study export: "})
+    if (what.starts_with(prefix)) what.remove_prefix(prefix.size());
+  return std::string(what);
+}
+
+std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+std::vector<std::string> list_tables(connection& db) {
+  std::vector<std::string> tables;
+  const auto rows = db.query(postgres::sql::list_tables);
+  for (int i = 0; i < rows.rows(); ++i) tables.push_back(rows.text(i, 0, "tablename", "pg_tables"));
+  return tables;
+}
+
+struct study_row {
+  study_record record;
+  std::uint64_t version = 0;
+  std::shared_ptr<const space_desc> space;
+};
+
+class postgres_storage final : public trial_storage {
+ public:
+  postgres_storage(const std::string& conninfo, const storage_options& options)
+      : url_(postgres::hide_password(conninfo)), db_(conninfo, url_), read_only_(options.read_only) {
+    // A call waits this long for a study's row lock before failing (storage_error, io).
+    const auto ms = std::to_string(std::max<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 1));
+    const std::string settings = "SET lock_timeout = " + ms + (read_only_ ? "; SET default_transaction_read_only = on" : "");
+    db_.exec(settings.c_str());
+    check_schema(options.create_if_missing);
+  }
+
+  std::string url() const override { return url_; }
+  bool shared() const noexcept override { return true; }
+
+  study_record open_study(const study_info& info) override {
+    std::lock_guard lock(mutex_);
+    if (read_only_) {
+      transaction tx(db_, transaction::kind::read);
+      auto row = study_by_name(info.name);
+      if (!row) throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": no study named '" + info.name + "'");
+      tx.commit();
+      return row->record;
+    }
+    transaction tx(db_, transaction::kind::write);
+    // Two processes creating the same name: the unique name makes one insert a no-op, and both
+    // read the one row.
+    (void)db_.query(postgres::sql::insert_study,
+                    {arg(info.name), arg(to_string(info.dir)), arg(info.space.to_json(-1)), arg(info.space.hash_text()),
+                     arg(nlohmann::json(info.attributes).dump()), arg(unix_now())});
+    auto row = study_by_name(info.name);
+    tx.commit();
+    if (!row) throw storage_error(storage_errc::io, "typetune: " + url_ + ": study '" + info.name + "' vanished while opened");
+    return row->record;
+  }
+
+  std::optional<study_record> find_study(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::read);
+    auto row = study_by_name(name);
+    tx.commit();
+    if (!row) return std::nullopt;
+    return row->record;
+  }
+
+  std::vector<study_record> list_studies() override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::read);
+    std::vector<std::string> names;
+    {
+      const auto rows = db_.query(postgres::sql::all_study_names);
+      for (int i = 0; i < rows.rows(); ++i) names.push_back(rows.text(i, 0, "name", "a study"));
+    }
+    std::vector<study_record> out;
+    for (const auto& name : names) out.push_back(study_by_name(name)->record);
+    tx.commit();
+    return out;
+  }
+
+  bool delete_study(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    std::optional<std::int64_t> id;
+    {
+      const auto rows = db_.query(postgres::sql::study_id_by_name, {arg(name)});
+      if (rows.rows() > 0) id = rows.integer(0, 0, "id", "study '" + std::string(name) + "'");
+    }
+    if (!id) return false;
+    (void)db_.query(postgres::sql::delete_trials_of, {arg(*id)});
+    (void)db_.query(postgres::sql::delete_study, {arg(*id)});
+    tx.commit();
+    spaces_.erase(static_cast<std::uint64_t>(*id));
+    return true;
+  }
+
+  void change_space(std::uint64_t study, const space_desc& space) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    const auto s = study_by_id(study, true);
+    const auto& name = s.record.info.name;
+    auto trials = trials_since(s, 0);
+    for (auto& t : trials) {
+      try {
+        t.params = migrate_assignment(t.params, *s.space, space);
+      } catch (const assignment_error& e) {
+        throw storage_error(storage_errc::study_mismatch, "typetune: " + url_ + ": study '" + name + "', trial " +
+                                                              std::to_string(t.number) +
+                                                              " does not fit the new space: " + without_prefix(e.what()));
+      }
+    }
+    const auto version = s.version + 1;
+    for (const auto& t : trials) {
+      (void)db_.query(postgres::sql::update_record,
+                      {arg(as_int(study)), arg(as_int(t.number)), arg(as_int(version)), arg(trial_to_json(t, space))});
+    }
+    (void)db_.query(postgres::sql::replace_space,
+                    {arg(as_int(study)), arg(space.to_json(-1)), arg(space.hash_text()), arg(as_int(version))});
+    tx.commit();
+    spaces_.erase(study);
+  }
+
+  created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,
+                             const trial_proposer& propose) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    const auto s = study_by_id(study, true);  // the study's write lock, held to the commit
+    const auto version = s.version + 1;
+    created_trial out;
+    out.proposals = s.record.proposals;
+
+    std::optional<std::pair<trial_record, std::uint32_t>> waiting;
+    {
+      const auto rows = db_.query(postgres::sql::first_waiting, {arg(as_int(study))});
+      if (rows.rows() > 0) waiting = read_leased(rows, 0, s);
+    }
+    if (waiting) {
+      auto& [t, attempt] = *waiting;
+      t.state = trial_state::running;
+      t.worker = std::string(worker);
+      t.start_time = now;
+      store(study, t, attempt, now, version, *s.space);
+      (void)db_.query(postgres::sql::bump_version, {arg(as_int(study)), arg(as_int(version))});
+      out.changes.trials = trials_since(s, since);
+      out.changes.version = version;
+      tx.commit();
+      out.lease = {t.number, attempt};
+      out.trial = std::move(t);
+      out.was_waiting = true;
+      return out;
+    }
+
+    trial_delta before{trials_since(s, since), s.version};
+    const auto number = s.record.trial_count;
+    auto proposed = propose(proposal_slot{number, s.record.proposals, before});
+    if (!proposed) {
+      out.changes = std::move(before);
+      return out;  // nothing written: the transaction rolls back
+    }
+    trial_record t;
+    t.number = number;
+    t.state = trial_state::running;
+    t.params = std::move(proposed->params);
+    t.seed = proposed->seed;
+    t.start_time = now;
+    t.worker = std::string(worker);
+    postgres::param proposal;
+    if (proposed->proposals_used > 0) proposal = arg(as_int(s.record.proposals + proposed->proposals_used - 1));
+    (void)db_.query(postgres::sql::insert_trial, {arg(as_int(study)), arg(as_int(number)), arg(t.worker), arg(now),
+                                                  proposal, arg(as_int(version)), arg(trial_to_json(t, *s.space))});
+    out.proposals = s.record.proposals + proposed->proposals_used;
+    (void)db_.query(postgres::sql::advance_study,
+                    {arg(as_int(study)), arg(as_int(number + 1)), arg(as_int(out.proposals)), arg(as_int(version))});
+    tx.commit();
+    out.changes = std::move(before);
+    out.changes.trials.push_back(t);
+    out.changes.version = version;
+    out.lease = {number, 0};
+    out.trial = std::move(t);
+    return out;
+  }
+
+  trial_delta read_trials(std::uint64_t study, std::uint64_t since) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::read);  // one snapshot: the version and the rows agree
+    const auto s = study_by_id(study, false);
+    trial_delta out{trials_since(s, since), s.version};
+    tx.commit();
+    return out;
+  }
+
+  bool report(std::uint64_t study, trial_lease lease, std::int64_t step, double value) override {
+    return update_running(study, lease, [&](trial_record& t) { t.intermediate[step] = value; });
+  }
+
+  bool set_metric(std::uint64_t study, trial_lease lease, std::string_view name, double value) override {
+    return update_running(study, lease, [&](trial_record& t) { t.metrics[std::string(name)] = value; });
+  }
+
+  bool finish(std::uint64_t study, trial_lease lease, const trial_result& r) override {
+    return update_running(study, lease, [&](trial_record& t) {
+      t.state = r.state;
+      t.value = r.value;
+      t.message = r.message;
+      t.duration_s = r.duration_s;
+      t.peak_rss_bytes = r.peak_rss_bytes;
+      t.peak_device_bytes = r.peak_device_bytes;
+    });
+  }
+
+  void heartbeat(std::uint64_t study, std::span<const trial_lease> leases, double now) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    for (const auto& l : leases) {
+      (void)db_.query(postgres::sql::beat, {arg(as_int(study)), arg(as_int(l.number)),
+                                            arg(static_cast<std::int64_t>(l.attempt)), arg(now)});
+    }
+    tx.commit();
+  }
+
+  std::vector<running_trial> running_trials(std::uint64_t study) override {
+    std::lock_guard lock(mutex_);
+    db_.ensure_open();
+    std::vector<running_trial> out;
+    const auto rows = db_.query(postgres::sql::running, {arg(as_int(study))});
+    const std::string what = "a running trial of study id " + std::to_string(study);
+    for (int i = 0; i < rows.rows(); ++i) {
+      running_trial r;
+      r.lease.number = checked_count(rows.integer(i, 0, "number", what), "number", what);
+      r.lease.attempt = static_cast<std::uint32_t>(checked_count(rows.integer(i, 1, "attempt", what), "attempt", what));
+      r.worker = rows.text(i, 2, "worker", what);
+      r.heartbeat = rows.optional_real(i, 3, "heartbeat", what).value_or(0);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<requeued_trial> requeue(std::uint64_t study, std::span<const stale_trial> trials,
+                                      std::uint32_t max_retries) override {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    const auto s = study_by_id(study, true);
+    const auto version = s.version + 1;
+    std::vector<requeued_trial> out;
+    for (const auto& stale : trials) {
+      auto held = leased(study, stale.lease, s);
+      if (!held) continue;
+      auto& [t, attempt] = *held;
+      if (attempt >= max_retries) {
+        t.state = trial_state::failed;
+        t.message = stale.reason + "; failed after " + std::to_string(attempt) + " retries";
+      } else {
+        ++attempt;
+        t.state = trial_state::waiting;
+        t.message = stale.reason + "; re-queued (retry " + std::to_string(attempt) + " of " +
+                    std::to_string(max_retries) + ")";
+        t.intermediate.clear();
+        t.metrics.clear();
+        t.value.reset();
+        t.worker.clear();
+      }
+      store(study, t, attempt, std::nullopt, version, *s.space);
+      out.push_back({t.number, t.state});
+    }
+    if (!out.empty()) {
+      (void)db_.query(postgres::sql::bump_version, {arg(as_int(study)), arg(as_int(version))});
+      tx.commit();
+    }
+    return out;
+  }
+
+ private:
+  void check_schema(bool create_if_missing) {
+    auto tables = list_tables(db_);
+    if (tables.empty()) {
+      if (read_only_ || !create_if_missing) {
+        throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": an empty database, with no typetune studies");
+      }
+      transaction tx(db_, transaction::kind::write);
+      (void)db_.query(postgres::sql::schema_lock);
+      if (list_tables(db_).empty()) db_.exec(postgres::sql::create_schema);
+      tx.commit();
+      tables = list_tables(db_);
+    }
+    const auto has = [&](std::string_view name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
+    if (!has("typetune_meta")) {
+      std::string shown;
+      for (std::size_t i = 0; i < tables.size() && i < 5; ++i) {
+        if (i > 0) shown += ", ";
+        shown += tables[i];
+      }
+      if (tables.size() > 5) shown += ", ...";
+      throw storage_error(storage_errc::not_typetune,
+                          "typetune: " + url_ + ": a PostgreSQL database, but not typetune's (its schema has the tables " +
+                              shown + " and no typetune_meta); nothing was changed");
+    }
+    std::optional<std::string> format;
+    std::optional<std::string> version;
+    {
+      const auto rows = db_.query(postgres::sql::read_meta);
+      for (int i = 0; i < rows.rows(); ++i) {
+        const auto key = rows.text(i, 0, "key", "typetune_meta");
+        if (key == "format") format = rows.text(i, 1, "value", "typetune_meta 'format'");
+        if (key == "schema_version") version = rows.text(i, 1, "value", "typetune_meta 'schema_version'");
+      }
+    }
+    if (format != "typetune") {
+      throw storage_error(storage_errc::not_typetune, "typetune: " + url_ +
+                                                          ": not a typetune database (typetune_meta has no format "
+                                                          "'typetune'); nothing was changed");
+    }
+    if (!version || version->empty() || version->size() > 9 ||
+        version->find_first_not_of("0123456789") != std::string::npos) {
+      throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": typetune_meta holds schema_version '" +
+                                                     version.value_or("") + "', not a number");
+    }
+    const int schema = std::stoi(*version);
+    if (schema > postgres_schema_version) {
+      throw storage_error(storage_errc::newer_schema,
+                          "typetune: " + url_ + ": written by a newer typetune (schema version " + *version +
+                              "; this build reads up to " + std::to_string(postgres_schema_version) +
+                              "); upgrade typetune to open it. Nothing was changed");
+    }
+    if (schema < 1) {
+      throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": schema version " + *version + " never existed");
+    }
+    for (const char* table : {"studies", "trials"}) {
+      if (!has(table)) {
+        throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": a typetune database without its '" +
+                                                       std::string(table) + "' table");
+      }
+    }
+  }
+
+  static std::uint64_t checked_count(std::int64_t v, std::string_view name, const std::string& what) {
+    if (v < 0) {
+      throw storage_error(storage_errc::corrupt, "typetune: " + what + ": column '" + std::string(name) + "' is negative (" +
+                                                     std::to_string(v) + ")");
+    }
+    return static_cast<std::uint64_t>(v);
+  }
+
+  std::optional<study_row> study_by_name(std::string_view name) {
+    const auto rows = db_.query(postgres::sql::study_columns_by_name, {arg(name)});
+    if (rows.rows() == 0) return std::nullopt;
+    return read_study(rows, true);
+  }
+
+  // `lock`: takes the study's write lock (FOR UPDATE), held until the transaction ends.
+  study_row study_by_id(std::uint64_t id, bool lock) {
+    const auto rows =
+        db_.query(lock ? postgres::sql::lock_study_by_id : postgres::sql::study_columns_by_id, {arg(as_int(id))});
+    if (rows.rows() == 0) {
+      throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(id) +
+                                                       " no longer exists (was it deleted?)");
+    }
+    return read_study(rows, false);
+  }
+
+  // One row of `studies`, every column checked; the space is parsed once per hash. `full` also
+  // fills the record's copy of the space and its attributes (the calls on trials skip them).
+  study_row read_study(const result& rows, bool full) {
+    const std::string some = "a study";
+    study_row row;
+    auto& r = row.record;
+    r.id = checked_count(rows.integer(0, 0, "id", some), "id", some);
+    r.info.name = rows.text(0, 1, "name", some);
+    const std::string what = "study '" + r.info.name + "'";
+    const auto dir = direction_from(rows.text(0, 2, "direction", what));
+    if (!dir) fail_row(what, "column 'direction' must be 'minimize' or 'maximize'");
+    r.info.dir = *dir;
+    r.space_hash = rows.text(0, 4, "space_hash", what);
+    auto& known = spaces_[r.id];
+    if (!known.space || known.hash != r.space_hash) {
+      const auto text = rows.text(0, 3, "space_json", what);
+      space_desc space;
+      try {
+        space = space_desc::from_json(text);
+      } catch (const description_error& e) {
+        spaces_.erase(r.id);
+        fail_row(what, "its stored space description does not read back: " + without_prefix(e.what()));
+      } catch (const std::exception& e) {
+        spaces_.erase(r.id);
+        fail_row(what, std::string("its stored space description does not read back: ") + e.what());
+      }
+      if (space.hash_text() != r.space_hash) {
+        spaces_.erase(r.id);
+        fail_row(what, "column 'space_hash' says " + r.space_hash + ", but the stored description hashes to " +
+                           space.hash_text());
+      }
+      known = {r.space_hash, std::make_shared<const space_desc>(std::move(space))};
+    }
+    row.space = known.space;
+    r.created_time = rows.real(0, 6, "created", what);
+    r.trial_count = checked_count(rows.integer(0, 7, "next_number", what), "next_number", what);
+    r.proposals = checked_count(rows.integer(0, 8, "next_proposal", what), "next_proposal", what);
+    row.version = checked_count(rows.integer(0, 9, "version", what), "version", what);
+    if (!full) return row;
+    r.info.space = *known.space;
+    try {
+      const auto attributes = nlohmann::json::parse(rows.text(0, 5, "attributes", what));
+      if (!attributes.is_object()) fail_row(what, "column 'attributes' must hold a JSON object of strings");
+      for (const auto& [k, v] : attributes.items()) {
+        if (!v.is_string()) fail_row(what, "attribute '" + k + "' must be a string");
+        r.info.attributes[k] = v.get<std::string>();
+      }
+    } catch (const nlohmann::json::exception& e) {
+      fail_row(what, std::string("column 'attributes' is not valid JSON (") + e.what() + ")");
+    }
+    return row;
+  }
+
+  [[noreturn]] void fail_row(const std::string& what, const std::string& problem) const {
+    throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": " + what + ": " + problem);
+  }
+
+  // A trial row (number, state, ..., record) read back through trial_from_json: the record must
+  // be a legal trial of the study's space, and agree with the columns beside it.
+  trial_record read_trial(const result& rows, int row, int record_column, const study_row& s) {
+    const std::string study = "study '" + s.record.info.name + "'";
+    const auto number = checked_count(rows.integer(row, 0, "number", "a trial of " + study), "number", study);
+    const std::string what = study + ", trial " + std::to_string(number);
+    const auto state_text = rows.text(row, 1, "state", what);
+    const auto state = trial_state_from(state_text);
+    if (!state) fail_row(what, "unknown state '" + state_text + "'");
+    const auto record = rows.text(row, record_column, "record", what);
+    trial_record t;
+    try {
+      t = trial_from_json(record, *s.space);
+    } catch (const export_error& e) {
+      std::string problem = without_prefix(e.what());
+      for (const std::string& own : {"trial " + std::to_string(number) + ": ", std::string("trial: ")})
+        if (problem.starts_with(own)) problem.erase(0, own.size());
+      fail_row(what, "its record does not read back: " + problem);
+    } catch (const std::exception& e) {  // anything the checks above did not name
+      fail_row(what, std::string("its record does not read back: ") + e.what());
+    }
+    if (t.number != number) fail_row(what, "its record says trial " + std::to_string(t.number));
+    if (t.state != *state) {
+      fail_row(what, "column 'state' says " + state_text + ", its record says " + std::string(to_string(t.state)));
+    }
+    return t;
+  }
+
+  std::pair<trial_record, std::uint32_t> read_leased(const result& rows, int row, const study_row& s) {
+    auto t = read_trial(rows, row, 3, s);
+    const std::string what = "study '" + s.record.info.name + "', trial " + std::to_string(t.number);
+    const auto attempt = checked_count(rows.integer(row, 2, "attempt", what), "attempt", what);
+    return {std::move(t), static_cast<std::uint32_t>(attempt)};
+  }
+
+  std::vector<trial_record> trials_since(const study_row& s, std::uint64_t since) {
+    std::vector<trial_record> out;
+    const auto rows = db_.query(postgres::sql::trials_since, {arg(as_int(s.record.id)), arg(as_int(since))});
+    out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) out.push_back(read_trial(rows, i, 2, s));
+    return out;
+  }
+
+  // The running trial a lease names, or nullopt when the lease is over.
+  std::optional<std::pair<trial_record, std::uint32_t>> leased(std::uint64_t study, trial_lease lease, const study_row& s) {
+    const auto rows = db_.query(postgres::sql::one_trial, {arg(as_int(study)), arg(as_int(lease.number))});
+    if (rows.rows() == 0) return std::nullopt;
+    auto held = read_leased(rows, 0, s);
+    if (held.first.state != trial_state::running || held.second != lease.attempt) return std::nullopt;
+    return held;
+  }
+
+  void store(std::uint64_t study, const trial_record& t, std::uint32_t attempt, std::optional<double> heartbeat,
+             std::uint64_t version, const space_desc& space) {
+    (void)db_.query(postgres::sql::update_trial,
+                    {arg(as_int(study)), arg(as_int(t.number)), arg(to_string(t.state)),
+                     arg(static_cast<std::int64_t>(attempt)), arg(t.worker), arg(heartbeat), arg(as_int(version)),
+                     arg(trial_to_json(t, space))});
+  }
+
+  // A write by the holder of a lease: refused (false) once the lease is over. A write counts as
+  // a heartbeat; the end of the trial clears it.
+  template <class Change>
+  bool update_running(std::uint64_t study, trial_lease lease, Change&& change) {
+    std::lock_guard lock(mutex_);
+    transaction tx(db_, transaction::kind::write);
+    const auto s = study_by_id(study, true);
+    auto held = leased(study, lease, s);
+    if (!held) return false;
+    auto& t = held->first;
+    change(t);
+    const auto version = s.version + 1;
+    std::optional<double> beat;
+    if (t.state == trial_state::running) beat = unix_now();
+    store(study, t, held->second, beat, version, *s.space);
+    (void)db_.query(postgres::sql::bump_version, {arg(as_int(study)), arg(as_int(version))});
+    tx.commit();
+    return true;
+  }
+
+  struct known_space {
+    std::string hash;
+    std::shared_ptr<const space_desc> space;
+  };
+
+  std::string url_;
+  std::mutex mutex_;
+  connection db_;
+  bool read_only_;
+  std::unordered_map<std::uint64_t, known_space> spaces_;
+};
+
+}  // namespace
+
+std::shared_ptr<trial_storage> open_postgres_storage(const std::string& conninfo, const storage_options& options) {
+  if (conninfo.empty()) throw storage_error(storage_errc::bad_url, "typetune: a PostgreSQL storage needs a connection URL");
+  return std::make_shared<postgres_storage>(conninfo, options);
+}
+
+}  // namespace typetune

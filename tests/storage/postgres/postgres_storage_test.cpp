@@ -1,0 +1,201 @@
+// The PostgreSQL backend on a real server (started by scripts/pg-test-server.sh as a CTest
+// fixture), each test in a fresh database: the cases every shared backend runs
+// (storage_cases.hpp: round trip, resume, stale trials, a worker killed with SIGKILL, 4 processes
+// x 50 trials, a 120-point grid over 4 processes), and what is PostgreSQL's own: hand-corrupted
+// rows, foreign databases, newer schemas, missing databases, URLs.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "postgres_support.hpp"
+#include "storage/storage_cases.hpp"
+#include "typetune/storage/open_storage.hpp"
+#include "typetune/storage/postgres_storage.hpp"
+
+using namespace typetune;
+using testing::code_of;
+using testing::message_of;
+using testing::options;
+using testing::pg_database;
+using testing::temp_dir;
+namespace cases = testing::cases;
+
+namespace {
+const std::string worker_program = TYPETUNE_STORAGE_WORKER;
+}  // namespace
+
+TEST_CASE("a study round-trips through PostgreSQL: every field, seed, worker and memory") {
+  pg_database db;
+  cases::round_trip(db.url());
+}
+
+TEST_CASE("re-opening a PostgreSQL study continues it: trials kept, a grid goes on where it stopped") {
+  pg_database db;
+  cases::resume(db.url());
+}
+
+TEST_CASE("PostgreSQL: a stale running trial is re-queued with its parameters and seed, and failed after its retries") {
+  pg_database db;
+  cases::stale_trials(db.url());
+}
+
+TEST_CASE("PostgreSQL: a worker killed with SIGKILL mid-study, finished trials intact, the killed one re-run alike") {
+  pg_database db;
+  temp_dir scratch;
+  cases::crash_and_resume(worker_program, db.url(), scratch.path());
+}
+
+TEST_CASE("4 processes x 50 trials on one PostgreSQL study: 200 distinct trials, none lost or duplicated") {
+  pg_database db;
+  cases::shared_trials(worker_program, db.url());
+}
+
+TEST_CASE("PostgreSQL: a grid over 120 points shared by 4 processes, each point evaluated exactly once") {
+  pg_database db;
+  cases::shared_grid(worker_program, db.url());
+}
+
+TEST_CASE("PostgreSQL: hand-corrupted rows are rejected with errors naming the trial and the field") {
+  pg_database db;
+  testing::make_study(open_storage(db.url()));
+  const auto read_all = [&] {
+    const auto storage = open_storage(db.url());
+    (void)storage->read_trials(storage->find_study("mlp")->id, 0);
+  };
+  const auto reopen = [&] {
+    study_core(testing::mlp_space(), make_random_sampler(), options("mlp"), nullptr, open_storage(db.url()));
+  };
+  REQUIRE_NOTHROW(read_all());
+
+  SECTION("a state column that names no state, or disagrees with the record") {
+    db.sql("UPDATE trials SET state = '7' WHERE number = 0");
+    CHECK(code_of(read_all) == storage_errc::corrupt);
+    CHECK_THAT(message_of(read_all), Catch::Contains("study 'mlp', trial 0: unknown state '7'"));
+    db.sql("UPDATE trials SET state = 'pruned' WHERE number = 0");
+    CHECK_THAT(message_of(read_all), Catch::Contains("trial 0: column 'state' says pruned, its record says complete"));
+  }
+  SECTION("a parameter value of the wrong type") {
+    db.sql("UPDATE trials SET record = jsonb_set(record::jsonb, '{params,dense_bot}', '\"big\"')::text WHERE number = 2");
+    CHECK_THAT(message_of(read_all),
+               Catch::Contains("trial 2: its record does not read back: parameter 'dense_bot' must be an integer"));
+  }
+  SECTION("an unknown parameter") {
+    db.sql("UPDATE trials SET record = jsonb_set(record::jsonb, '{params,bogus}', '1')::text WHERE number = 3");
+    CHECK_THAT(message_of(read_all), Catch::Contains("trial 3") && Catch::Contains("unknown parameter 'bogus'"));
+  }
+  SECTION("a value outside its range") {
+    db.sql("UPDATE trials SET record = jsonb_set(record::jsonb, '{params,dense_bot}', '9999')::text WHERE number = 4");
+    CHECK(code_of(reopen) == storage_errc::corrupt);
+    CHECK_THAT(message_of(reopen), Catch::Contains("trial 4") && Catch::Contains("'dense_bot'"));
+  }
+  SECTION("a record that is not JSON, or numbered otherwise") {
+    db.sql("UPDATE trials SET record = substr(record, 1, 30) WHERE number = 5");
+    CHECK_THAT(message_of(read_all), Catch::Contains("trial 5: its record does not read back: not valid JSON ("));
+    db.sql("UPDATE trials SET record = (SELECT record FROM trials WHERE number = 0) WHERE number = 5");
+    CHECK_THAT(message_of(read_all), Catch::Contains("trial 5: its record says trial 0"));
+  }
+  SECTION("bytes that are no JSON at all") {
+    db.sql("UPDATE trials SET record = $1 WHERE number = 1", {std::string("\x01\x7f{[\"", 5)});
+    CHECK(code_of(read_all) == storage_errc::corrupt);
+    CHECK_THAT(message_of(read_all), Catch::Contains("study 'mlp', trial 1: its record does not read back"));
+  }
+  SECTION("a truncated space description") {
+    db.sql("UPDATE studies SET space_json = substr(space_json, 1, 60)");
+    CHECK(code_of(reopen) == storage_errc::corrupt);
+    CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': its stored space description does not read back"));
+  }
+  SECTION("a space hash that disagrees with the description") {
+    db.sql("UPDATE studies SET space_hash = '0123456789abcdef'");
+    CHECK_THAT(message_of(reopen), Catch::Contains("column 'space_hash' says 0123456789abcdef"));
+  }
+  SECTION("attributes that are not an object of strings") {
+    db.sql("UPDATE studies SET attributes = '{\"seed\": 5}'");
+    CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': attribute 'seed' must be a string"));
+  }
+  SECTION("a negative counter") {
+    db.sql("UPDATE studies SET next_number = -3");
+    CHECK(code_of(reopen) == storage_errc::corrupt);
+    CHECK_THAT(message_of(reopen), Catch::Contains("column 'next_number' is negative (-3)"));
+  }
+}
+
+TEST_CASE("PostgreSQL databases that are not typetune's, and newer schemas, are refused and left unchanged") {
+  pg_database db;
+  SECTION("another program's database") {
+    db.sql("CREATE TABLE users (id INTEGER, name TEXT); INSERT INTO users VALUES (1, 'ada');");
+    const auto before = db.dump();
+    CHECK(code_of([&] { (void)open_storage(db.url()); }) == storage_errc::not_typetune);
+    CHECK_THAT(message_of([&] { (void)open_storage(db.url()); }),
+               Catch::Contains("not typetune's (its schema has the tables users and no typetune_meta)") &&
+                   Catch::Contains("nothing was changed"));
+    CHECK(db.dump() == before);
+  }
+  SECTION("a typetune_meta that is not typetune's") {
+    db.sql("CREATE TABLE typetune_meta (key TEXT, value TEXT); INSERT INTO typetune_meta VALUES ('format', 'other');");
+    const auto before = db.dump();
+    CHECK(code_of([&] { (void)open_storage(db.url()); }) == storage_errc::not_typetune);
+    CHECK(db.dump() == before);
+  }
+  SECTION("a typetune database of a newer schema") {
+    testing::make_study(open_storage(db.url()));
+    db.sql("UPDATE typetune_meta SET value = '7' WHERE key = 'schema_version'");
+    const auto before = db.dump();
+    CHECK(code_of([&] { (void)open_storage(db.url()); }) == storage_errc::newer_schema);
+    CHECK_THAT(message_of([&] { (void)open_postgres_storage(db.url()); }),
+               Catch::Contains("newer typetune (schema version 7; this build reads up to 1)"));
+    CHECK(db.dump() == before);
+  }
+  SECTION("an empty database, when it must hold studies already") {
+    CHECK(code_of([&] { (void)open_storage(db.url() + "?mode=rw"); }) == storage_errc::not_found);
+    CHECK(code_of([&] { (void)open_storage(db.url() + "?mode=ro"); }) == storage_errc::not_found);
+    CHECK(db.dump().empty());
+  }
+  SECTION("a database that does not exist") {
+    const auto missing = testing::with_database(db.url(), "typetune_no_such_database");
+    CHECK(code_of([&] { (void)open_storage(missing); }) == storage_errc::not_found);
+    CHECK_THAT(message_of([&] { (void)open_storage(missing); }), Catch::Contains("cannot connect to the PostgreSQL server"));
+  }
+  SECTION("read only: reads, refuses to create a study, writes nothing") {
+    testing::make_study(open_storage(db.url()));
+    const auto before = db.dump();
+    const auto storage = open_storage(db.url() + "?mode=ro");
+    REQUIRE(storage->list_studies().size() == 1);
+    CHECK(storage->read_trials(storage->find_study("mlp")->id, 0).trials.size() == 6);
+    CHECK(code_of([&] {
+            study_core(testing::mlp_space(), make_random_sampler(), options("new"), nullptr, storage);
+          }) == storage_errc::not_found);
+    CHECK(db.dump() == before);
+  }
+}
+
+TEST_CASE("PostgreSQL: two connections opening one new study name get the same study") {
+  pg_database db;
+  const auto first = open_storage(db.url());
+  const auto second = open_storage(db.url());
+  study_info info;
+  info.name = "same";
+  info.space = testing::mlp_space();
+  const auto a = first->open_study(info);
+  const auto b = second->open_study(info);
+  CHECK(a.id == b.id);
+  CHECK(second->list_studies().size() == 1);
+}
+
+TEST_CASE("PostgreSQL storage URLs") {
+  const auto url = parse_storage_url("postgres://u:secret@db.example:5433/studies?mode=rw&sslmode=require&timeout=2");
+  CHECK(url.scheme == "postgresql");
+  CHECK(url.rest == "//u:secret@db.example:5433/studies?sslmode=require");
+  CHECK_FALSE(url.options.create_if_missing);
+  CHECK(url.options.busy_timeout == std::chrono::milliseconds(2000));
+  CHECK(code_of([] { (void)open_storage("postgresql:/studies"); }) == storage_errc::bad_url);
+  CHECK(code_of([] { (void)open_storage("postgresql://h/db?mode=wx"); }) == storage_errc::bad_url);
+  // Nothing listens on port 1: a clear error, and the password is not repeated.
+  const auto refused = message_of([] { (void)open_storage("postgresql://u:secret@127.0.0.1:1/studies"); });
+  CHECK_THAT(refused, Catch::Contains("postgresql://u:***@127.0.0.1:1/studies: cannot connect to the PostgreSQL server"));
+  CHECK_THAT(refused, !Catch::Contains("secret"));
+  CHECK(code_of([] { (void)open_storage("postgresql://127.0.0.1:1/studies"); }) == storage_errc::io);
+  pg_database db;
+  const auto storage = open_storage(db.url());
+  CHECK(storage->shared());
+  CHECK(storage->url() == db.url());
+}

@@ -1,0 +1,318 @@
+// Storage test cases written once and run on every backend that is shared between processes:
+// each takes the URL of an empty database (an SQLite file, a fresh PostgreSQL database) and
+// checks what a backend must do, whatever it stores in. The helpers are shared by the
+// backend-specific tests too.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "storage_support.hpp"
+#include "support/spaces.hpp"
+#include "typetune/desc/study_export.hpp"
+#include "typetune/engine/grid_sampler.hpp"
+#include "typetune/engine/random_sampler.hpp"
+#include "typetune/engine/study_core.hpp"
+#include "typetune/storage/open_storage.hpp"
+
+namespace typetune::testing {
+
+inline study_options options(std::string name, std::uint64_t seed = 5) {
+  study_options o;
+  o.metric = "val_loss";
+  o.seed = seed;
+  o.study_name = std::move(name);
+  return o;
+}
+
+inline run_budget trials(std::uint64_t n) { return {.max_trials = n, .time_limit = std::nullopt, .workers = 1}; }
+
+inline double bot(const trial_context& t) { return static_cast<double>(std::get<std::int64_t>(t.at("dense_bot"))); }
+
+// Every trial as its JSON line: compares every field at once.
+inline std::vector<std::string> lines(const std::vector<trial_record>& trials, const space_desc& space) {
+  std::vector<std::string> out;
+  for (const auto& t : trials) out.push_back(trial_to_json(t, space));
+  return out;
+}
+
+inline storage_errc code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const storage_error& e) {
+    return e.code();
+  }
+  FAIL("no storage_error was thrown");
+  return storage_errc::io;
+}
+
+inline std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  FAIL("nothing was thrown");
+  return {};
+}
+
+// A study of 6 trials (complete, pruned, failed), written and closed.
+inline void make_study(const std::shared_ptr<trial_storage>& storage, const std::string& name = "mlp") {
+  study_core study(mlp_space(), make_random_sampler(), options(name), nullptr, storage);
+  (void)study.optimize(
+      [](trial_context& t) -> outcome {
+        t.report(1, bot(t));
+        t.set_metric("val_accuracy", 0.5);
+        if (t.number() == 2) return outcome::pruned();
+        if (t.number() == 3) throw std::runtime_error("cuda error");
+        return bot(t) / 100.0;
+      },
+      trials(6));
+}
+
+namespace cases {
+
+inline void round_trip(const std::string& url) {
+  const auto space = mlp_space();
+  std::vector<trial_record> written;
+  {
+    study_core study(space, make_random_sampler(), options("round trip"), nullptr, open_storage(url));
+    const auto summary = study.optimize(
+        [](trial_context& t) -> outcome {
+          t.report(1, 2.0);
+          t.report(2, 1.5);
+          t.set_metric("val_accuracy", 0.25 * static_cast<double>(t.number() % 4));
+          if (t.number() % 5 == 4) throw std::runtime_error("cuda error: \"quoted\", with a comma");
+          return bot(t) / 100.0;
+        },
+        trials(20));
+    CHECK(summary.trials_started == 20);
+    written = study.trials();
+  }
+  REQUIRE(written.size() == 20);
+  for (const auto& t : written) {
+    CHECK(t.seed == trial_seed(5, t.number));
+    CHECK(t.worker == this_worker());
+    CHECK(t.start_time > 1.6e9);
+    CHECK(t.peak_rss_bytes > 0);
+    CHECK(t.intermediate.size() == 2);
+  }
+  CHECK(written[4].state == trial_state::failed);
+  CHECK(written[4].message == "cuda error: \"quoted\", with a comma");
+
+  // A second connection, as another process would open it.
+  const auto storage = open_storage(url);
+  const auto studies = storage->list_studies();
+  REQUIRE(studies.size() == 1);
+  CHECK(studies[0].info.name == "round trip");
+  CHECK(studies[0].info.space == space);
+  CHECK(studies[0].space_hash == space.hash_text());
+  CHECK(studies[0].info.attributes.at("metric") == "val_loss");
+  CHECK(studies[0].info.attributes.at("sampler") == "random");
+  CHECK(studies[0].trial_count == 20);
+  const auto read = storage->read_trials(studies[0].id, 0);
+  CHECK(lines(read.trials, space) == lines(written, space));
+
+  // Only what changed after a version is read again.
+  CHECK(storage->read_trials(studies[0].id, read.version).trials.empty());
+  CHECK(storage->delete_study("round trip"));
+  CHECK_FALSE(storage->delete_study("round trip"));
+  CHECK(storage->list_studies().empty());
+}
+
+inline void resume(const std::string& url) {
+  const auto space = mlp_space(true);
+  const auto objective = [](trial_context& t) -> outcome { return bot(t); };
+  {
+    study_core first(space, make_grid_sampler(), options("grid"), nullptr, open_storage(url));
+    CHECK(first.optimize(objective, trials(7)).trials_started == 7);
+  }
+  study_core second(space, make_grid_sampler(), options("grid"), nullptr, open_storage(url));
+  CHECK(second.trials().size() == 7);
+  CHECK(second.optimize(objective, trials(5)).trials_started == 5);
+
+  study_core reference(space, make_grid_sampler(), options("reference"));
+  (void)reference.optimize(objective, trials(12));
+  const auto resumed = second.trials();
+  const auto expected = reference.trials();
+  REQUIRE(resumed.size() == 12);
+  for (std::size_t i = 0; i < 12; ++i) {
+    CHECK(resumed[i].number == i);
+    CHECK(resumed[i].params == expected[i].params);  // grid point i, once
+  }
+  CHECK(second.best_trial()->number == reference.best_trial()->number);
+}
+
+inline void stale_trials(const std::string& url) {
+  const auto storage = open_storage(url);
+  auto o = options("stale");
+  o.stale_after = std::chrono::seconds(30);
+  o.max_retries = 2;
+  study_core study(mlp_space(), make_random_sampler(), o, nullptr, storage);
+  const auto id = study.study_id();
+
+  // A trial started by a worker on another machine, whose last heartbeat is an hour old.
+  const double hour_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600;
+  auto sampler = make_random_sampler();
+  const auto foreign = storage->create_trial(id, 0, "elsewhere:4242", hour_ago, [&](const proposal_slot& slot) {
+    const study_view view{study.space(), {}, direction::minimize, 5};
+    return std::optional<new_trial>(new_trial{*sampler->sample(view, slot.proposal), trial_seed(5, slot.number), 1});
+  });
+  REQUIRE(foreign.trial);
+  CHECK(storage->report(id, foreign.lease, 1, 0.5));  // a write counts as a heartbeat ...
+  const std::vector<trial_lease> leases{foreign.lease};
+  storage->heartbeat(id, leases, hour_ago);            // ... so the last one is made an hour old
+
+  CHECK(study.requeue_stale() == 1);
+  auto t = study.trial(0);
+  CHECK(t.state == trial_state::waiting);
+  CHECK_THAT(t.message, Catch::Contains("worker elsewhere:4242 sent no heartbeat for") && Catch::Contains("retry 1 of 2"));
+  CHECK(t.intermediate.empty());
+  // The old lease is over: the presumed-dead worker cannot write any more.
+  CHECK_FALSE(storage->report(id, foreign.lease, 2, 0.1));
+  CHECK_FALSE(storage->finish(id, foreign.lease, {trial_state::complete, 1.0, {}, 1.0, 0, 0}));
+
+  // The next ask runs it again: same number, parameters and seed.
+  const auto again = study.ask();
+  REQUIRE(again);
+  CHECK(again->number == 0);
+  CHECK(again->params == foreign.trial->params);
+  CHECK(again->seed == foreign.trial->seed);
+  CHECK(study.trial(0).worker == this_worker());
+
+  // Lost twice more: the second retry's loss fails it.
+  const auto lose = [&](std::uint32_t attempt) {
+    const std::vector<stale_trial> stale{{{0, attempt}, "worker gone"}};
+    return storage->requeue(id, stale, 2);
+  };
+  CHECK(lose(1).at(0).state == trial_state::waiting);
+  const auto third = storage->create_trial(id, 0, "elsewhere:1", hour_ago, [](const proposal_slot&) -> std::optional<new_trial> {
+    FAIL("a waiting trial is claimed before anything is proposed");
+    return std::nullopt;
+  });
+  CHECK(third.was_waiting);
+  CHECK(third.lease.attempt == 2);
+  CHECK(lose(2).at(0).state == trial_state::failed);
+  CHECK_THAT(study.trial(0).message, Catch::Contains("worker gone; failed after 2 retries"));
+
+  // This study's own attempt 1 was taken away: its result is dropped, counted as lost.
+  study.tell(0, "val_loss", 0.5);
+  CHECK(study.lost_trials() == 1);
+  CHECK(study.trial(0).state == trial_state::failed);
+}
+
+// --- many processes: `worker` is the worker program (storage_worker.cpp)
+
+inline std::vector<trial_record> stored_trials(const std::string& url, const std::string& study) {
+  const auto storage = open_storage(url);
+  const auto record = storage->find_study(study);
+  REQUIRE(record);
+  return storage->read_trials(record->id, 0).trials;
+}
+
+inline space_desc stored_space(const std::string& url, const std::string& study) {
+  return open_storage(url)->find_study(study)->info.space;
+}
+
+// A worker killed with SIGKILL mid-study, then the same program again: finished trials intact,
+// the killed one re-run alike. `scratch` is a directory for the worker's marker file.
+inline void crash_and_resume(const std::string& worker, const std::string& url, const std::filesystem::path& scratch) {
+  const auto marker = (scratch / "hung").string();
+  std::map<std::uint64_t, std::string> finished;
+  trial_record killed;
+  {
+    child_process hung(worker, {url, "crash", "real", "20", "--sleep-ms", "5", "--hang-at", "6", marker});
+    REQUIRE(wait_for_file(marker, std::chrono::seconds(120)));
+    hung.kill_now();
+
+    const auto before = stored_trials(url, "crash");
+    REQUIRE(before.size() == 7);
+    const auto space = stored_space(url, "crash");
+    for (const auto& t : before) {
+      if (t.number < 6) {
+        CHECK(t.state == trial_state::complete);
+        finished[t.number] = trial_to_json(t, space);
+      }
+    }
+    killed = before[6];
+    CHECK(killed.state == trial_state::running);
+    std::ifstream in(marker);
+    std::uint64_t number = 0, seed = 0;
+    in >> number >> seed;
+    CHECK(number == 6);
+    CHECK(seed == killed.seed);
+  }
+
+  // The same program again: it finds trial 6's worker gone, re-queues and re-runs it first.
+  child_process resumed(worker, {url, "crash", "real", "20"});
+  REQUIRE(resumed.wait(std::chrono::seconds(120)) == 0);
+  const auto after = stored_trials(url, "crash");
+  const auto space = stored_space(url, "crash");
+  REQUIRE(after.size() == 26);  // 6 + the re-run + 19 new
+  for (const auto& [number, line] : finished) CHECK(trial_to_json(after[number], space) == line);
+  const auto& rerun = after[6];
+  CHECK(rerun.state == trial_state::complete);
+  CHECK(rerun.params == killed.params);
+  CHECK(rerun.seed == killed.seed);
+  CHECK(rerun.worker != killed.worker);
+  for (const auto& t : after) CHECK(t.state == trial_state::complete);
+}
+
+// 4 processes x 50 trials on one study: 200 distinct trials, none lost or duplicated.
+inline void shared_trials(const std::string& worker, const std::string& url) {
+  std::vector<std::unique_ptr<child_process>> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.push_back(std::make_unique<child_process>(worker,
+                                                      std::vector<std::string>{url, "shared", "real", "50", "--sleep-ms", "2"}));
+  }
+  for (auto& w : workers) CHECK(w->wait(std::chrono::seconds(180)) == 0);
+
+  const auto all = stored_trials(url, "shared");
+  REQUIRE(all.size() == 200);
+  std::set<assignment::values_type> distinct;
+  std::map<std::string, int> per_worker;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(all[i].number == i);
+    CHECK(all[i].state == trial_state::complete);
+    distinct.insert(all[i].params.values);
+    ++per_worker[all[i].worker];
+  }
+  CHECK(distinct.size() == 200);  // each trial its own proposal: no two alike
+  CHECK(per_worker.size() == 4);
+  for (const auto& [name, count] : per_worker) CHECK(count == 50);
+}
+
+// A grid over 120 points shared by 4 processes: each point evaluated exactly once.
+inline void shared_grid(const std::string& worker, const std::string& url) {
+  std::vector<std::unique_ptr<child_process>> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.push_back(std::make_unique<child_process>(worker,
+                                                      std::vector<std::string>{url, "grid", "grid", "1000", "--sleep-ms", "2"}));
+  }
+  for (auto& w : workers) CHECK(w->wait(std::chrono::seconds(180)) == 0);
+
+  const auto all = stored_trials(url, "grid");
+  CHECK(all.size() == 120);
+  std::set<assignment::values_type> distinct;
+  std::set<std::string> workers_seen;
+  for (const auto& t : all) {
+    CHECK(t.state == trial_state::complete);
+    distinct.insert(t.params.values);
+    workers_seen.insert(t.worker);
+  }
+  CHECK(distinct.size() == 120);
+  CHECK(stored_space(url, "grid").grid_size() == 120);
+  CHECK(workers_seen.size() > 1);
+}
+
+}  // namespace cases
+}  // namespace typetune::testing
