@@ -1,7 +1,8 @@
-// The `typetune` command line: inspects studies, exports them and writes their HTML report.
-// A study is read from a JSON Lines export (a file path, or "-" for standard input). Every
-// command only reads its input; errors go to standard error with exit status 1 (2 for bad
-// arguments, from CLI11).
+// The `typetune` command line: lists, inspects, exports and deletes studies and writes their
+// HTML report. A study is read from a storage URL (sqlite:///path.db, postgresql://...) with
+// --study NAME, or from a JSON Lines export (a file path, or "-" for standard input). Storage is
+// opened read-only by every command but `delete`, and a missing database is never created.
+// Errors go to standard error with exit status 1; bad arguments exit with CLI11's status.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +17,7 @@
 
 #include "typetune/desc/study_export.hpp"
 #include "typetune/report/html_report.hpp"
+#include "typetune/storage/open_storage.hpp"
 
 namespace tt = typetune;
 
@@ -26,7 +28,34 @@ class cli_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-tt::study_export load(const std::string& source) {
+bool is_url(const std::string& source) {
+  return source.find("://") != std::string::npos || source.rfind("memory:", 0) == 0;
+}
+
+std::shared_ptr<tt::trial_storage> open_existing(const std::string& url, bool writable) {
+  tt::storage_options options;
+  options.create_if_missing = false;
+  options.read_only = !writable;
+  return tt::open_storage(url, options);
+}
+
+tt::study_export load_stored(const std::string& url, const std::string& name) {
+  const auto storage = open_existing(url, false);
+  if (name.empty()) {
+    std::string names;
+    for (const auto& s : storage->list_studies()) names += "\n  " + s.info.name;
+    throw cli_error("which study? give --study NAME; " + url + " holds" + (names.empty() ? " none" : ":" + names));
+  }
+  const auto record = storage->find_study(name);
+  if (!record) throw cli_error("no study named '" + name + "' in " + url + " (typetune studies " + url + " lists them)");
+  tt::study_export out;
+  out.study = record->info;
+  out.trials = storage->read_trials(record->id, 0).trials;
+  return out;
+}
+
+tt::study_export load(const std::string& source, const std::string& study_name = {}) {
+  if (is_url(source)) return load_stored(source, study_name);
   if (source == "-") return tt::read_jsonl(std::cin);
   std::ifstream in(source, std::ios::binary);
   if (!in) throw cli_error("cannot open '" + source + "': no such file or not readable");
@@ -130,41 +159,74 @@ const tt::trial_record* best_of(const tt::study_export& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"typetune: inspect, export and report hyperparameter studies.\n"
-               "A STUDY is a JSON Lines export (tt::write_jsonl, or `typetune export`); '-' reads standard input."};
+  CLI::App app{"typetune: list, inspect, export, report and delete hyperparameter studies.\n"
+               "A STUDY is a storage URL (sqlite:///path/studies.db, postgresql://host/db) with --study NAME,\n"
+               "or a JSON Lines export (tt::write_jsonl, or `typetune export`); '-' reads standard input."};
   app.require_subcommand(1);
-  std::string source, output = "-", format = "jsonl", state_filter, title;
+  std::string source, output = "-", format = "jsonl", state_filter, title, study_name;
+  bool yes = false;
+
+  auto* studies = app.add_subcommand("studies", "List the studies a storage URL holds: name, direction, trials, space hash");
+  studies->add_option("url", source, "The storage URL")->required();
+
+  auto* del = app.add_subcommand("delete", "Delete a study and its trials from a storage URL");
+  del->add_option("url", source, "The storage URL")->required();
+  del->add_option("--study", study_name, "The study to delete")->required();
+  del->add_flag("--yes", yes, "Confirm: nothing is deleted without it");
   std::size_t limit = 0;
 
   auto* show = app.add_subcommand("show", "Summary of a study: its space, trial counts by state and the best trial");
-  show->add_option("study", source, "The study export")->required();
+  show->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  show->add_option("--study", study_name, "The study's name, with a storage URL");
 
   auto* trials = app.add_subcommand("trials", "The trial table: one column per parameter, state, value, metrics, time, memory");
-  trials->add_option("study", source, "The study export")->required();
+  trials->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  trials->add_option("--study", study_name, "The study's name, with a storage URL");
   trials->add_option("--state", state_filter, "Only trials in this state (complete, pruned, failed, ...)");
   trials->add_option("--limit", limit, "At most this many rows (0: all)");
 
   auto* best = app.add_subcommand("best", "The best complete trial: number, value and parameters");
-  best->add_option("study", source, "The study export")->required();
+  best->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  best->add_option("--study", study_name, "The study's name, with a storage URL");
 
   auto* space = app.add_subcommand("space", "The study's search space as a table, or as JSON with --json");
-  space->add_option("study", source, "The study export")->required();
+  space->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  space->add_option("--study", study_name, "The study's name, with a storage URL");
   bool space_json = false;
   space->add_flag("--json", space_json, "Print the space description as JSON");
 
   auto* exp = app.add_subcommand("export", "Write the study as JSON Lines or CSV");
-  exp->add_option("study", source, "The study export")->required();
+  exp->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  exp->add_option("--study", study_name, "The study's name, with a storage URL");
   exp->add_option("--format", format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
   exp->add_option("-o,--output", output, "Output file ('-': standard output)");
 
   auto* report = app.add_subcommand("report", "Write a self-contained HTML report with plots");
-  report->add_option("study", source, "The study export")->required();
+  report->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
+  report->add_option("--study", study_name, "The study's name, with a storage URL");
   report->add_option("-o,--output", output, "Output HTML file")->required();
   report->add_option("--title", title, "Page title (default: the study's name)");
 
   CLI11_PARSE(app, argc, argv);
   try {
-    const auto study = load(source);
+    if (studies->parsed()) {
+      if (!is_url(source)) throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      const auto list = open_existing(source, false)->list_studies();
+      std::cout << "study  direction  trials  space\n";
+      for (const auto& s : list)
+        std::cout << s.info.name << "  " << tt::to_string(s.info.dir) << "  " << s.trial_count << "  " << s.space_hash << '\n';
+      if (list.empty()) std::cerr << "typetune: " << source << " holds no study\n";
+      return 0;
+    }
+    if (del->parsed()) {
+      if (!is_url(source)) throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      if (!yes) throw cli_error("deleting study '" + study_name + "' needs --yes; nothing was deleted");
+      if (!open_existing(source, true)->delete_study(study_name))
+        throw cli_error("no study named '" + study_name + "' in " + source + "; nothing was deleted");
+      std::cout << "deleted study " << study_name << '\n';
+      return 0;
+    }
+    const auto study = load(source, study_name);
     if (show->parsed()) {
       std::cout << "study " << study.study.name << " (" << tt::to_string(study.study.dir) << "), " << study.trials.size()
                 << " trials\n";

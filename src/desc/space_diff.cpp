@@ -49,7 +49,8 @@ std::string show_condition(const space_desc& s, const param_desc& p) {
     std::string options;
     for (const auto v : c.values) {
       const auto i = static_cast<std::size_t>(v);
-      options += (options.empty() ? "" : ", ") + (i < parent.choices.size() ? show_choice(parent, i) : std::to_string(v));
+      if (!options.empty()) options.append(", ");
+      options.append(i < parent.choices.size() ? show_choice(parent, i) : std::to_string(v));
     }
     return "active when " + quoted(parent.path) + " in {" + options + "}";
   }
@@ -70,8 +71,15 @@ bool same_condition(const space_desc& before, const param_desc& o, const space_d
     // The same set of options, named by value (their indices may differ).
     auto named = [](const param_desc& parent, const std::vector<std::int64_t>& idx) {
       std::vector<std::string> out;
-      for (const auto v : idx)
-        out.push_back(static_cast<std::size_t>(v) < parent.choices.size() ? parent.format(param_value{v}) : "#" + std::to_string(v));
+      for (const auto v : idx) {
+        if (static_cast<std::size_t>(v) < parent.choices.size()) {
+          out.push_back(parent.format(param_value{v}));
+        } else {
+          std::string unknown(1, '#');
+          unknown.append(std::to_string(v));
+          out.push_back(std::move(unknown));
+        }
+      }
       std::sort(out.begin(), out.end());
       return out;
     };

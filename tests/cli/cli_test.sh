@@ -3,9 +3,12 @@
 # of the tutorial MLP space, with pruned and failed ones): what each command prints, and that
 # bad arguments, a missing file, a file that is not typetune's and a newer format each give a
 # clear error and a non-zero exit, and leave existing output untouched.
-#   cli_test.sh <typetune command> <work dir>
+# Then the same on a real SQLite database written by make_stored_study: listing, showing,
+# exporting and deleting studies, and refusing a missing database (without creating it), a
+# database that is not typetune's, and a delete without --yes.
+#   cli_test.sh <typetune command> <work dir> <make_stored_study command>
 set -uo pipefail
-cli=$1 work=$2
+cli=$1 work=$2 make_study=$3
 data="$(dirname "$0")/data/demo_study.jsonl"
 rm -rf "$work" && mkdir -p "$work"
 fails=0
@@ -59,6 +62,40 @@ expect_error "an unknown format" "format: .*not in \{jsonl, ?csv\}|jsonl.*csv" "
 expect_error "a missing argument" "study is required|required" "$cli" trials
 expect_error "an unknown state" "unknown state 'done'" "$cli" trials "$data" --state done
 expect_error "no command" "A subcommand is required|subcommand" "$cli"
+
+# Studies in storage.
+db="$work/studies.db"
+url="sqlite://$db"
+"$make_study" "$url" >/dev/null || fail "make_stored_study could not write $url"
+out=$("$cli" studies "$url") && [[ $out == *"demo  minimize  40"* && $out == *"other  maximize  5"* ]] \
+  && pass "studies: both, with direction and trial count" || fail "studies printed: $out"
+out=$("$cli" show "$url" --study demo) && [[ $out == *"study demo (minimize), 40 trials"* && $out == *"failed: 4"* ]] \
+  && pass "show --study from SQLite" || fail "show --study printed: $out"
+rows=$("$cli" trials "$url" --study demo | tail -n +2 | wc -l)
+[ "$rows" -eq 40 ] && pass "trials from SQLite: 40 rows" || fail "trials from SQLite gave $rows rows"
+"$cli" trials "$url" --study demo --limit 1 | head -1 | grep -q "train_loss" && pass "trials: the named metric is a column" \
+  || fail "trials: no train_loss column"
+"$cli" export "$url" --study demo -o "$work/stored.jsonl" && "$cli" show "$work/stored.jsonl" | grep -q "40 trials" \
+  && grep -q '"worker":"' "$work/stored.jsonl" && grep -q '"seed":[1-9]' "$work/stored.jsonl" \
+  && pass "export from SQLite reads back; trials carry worker and seed" || fail "export from SQLite"
+"$cli" report "$url" --study demo -o "$work/stored.html" 2>/dev/null && grep -q 'id="parallel"' "$work/stored.html" \
+  && pass "report from SQLite" || fail "report from SQLite"
+expect_error "no --study with a URL" "which study\? give --study NAME; .* holds:" "$cli" show "$url"
+expect_error "an unknown study" "no study named 'nope'" "$cli" show "$url" --study nope
+before=$(sha256sum "$db")
+expect_error "delete without --yes" "needs --yes; nothing was deleted" "$cli" delete "$url" --study demo
+[ "$(sha256sum "$db")" = "$before" ] && pass "delete without --yes left the database as it was" || fail "delete without --yes changed the database"
+"$cli" delete "$url" --study demo --yes >/dev/null && out=$("$cli" studies "$url") && [[ $out != *demo* && $out == *other* ]] \
+  && pass "delete --yes removes the study and keeps the other" || fail "delete --yes: $out"
+expect_error "a missing database" "no such file|does not exist|not found" "$cli" studies "sqlite://$work/missing.db"
+[ ! -e "$work/missing.db" ] && pass "a missing database is not created" || fail "the CLI created $work/missing.db"
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$work/foreign.db" "CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT); INSERT INTO accounts VALUES (1, 'x');"
+  before=$(sha256sum "$work/foreign.db")
+  expect_error "a database that is not typetune's" "not (a )?typetune|typetune did not create|not typetune" "$cli" studies "sqlite://$work/foreign.db"
+  [ "$(sha256sum "$work/foreign.db")" = "$before" ] && pass "the foreign database is unchanged" || fail "the foreign database changed"
+fi
+expect_error "a bad URL" "url|URL|scheme" "$cli" studies "mysql://localhost/x"
 
 [ $fails -eq 0 ] && echo "all command-line checks passed" || echo "$fails command-line checks failed" >&2
 exit $((fails > 0))

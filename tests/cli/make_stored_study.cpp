@@ -1,0 +1,42 @@
+// Writes two real studies into a storage URL for the command-line test: "demo" (40 trials of
+// the tutorial MLP space: complete, pruned by the median pruner, and one failure in ten) and
+// "other" (5 trials).
+//   make_stored_study <storage URL>
+#include <cmath>
+#include <iostream>
+#include <stdexcept>
+
+#include <typetune/study.hpp>
+
+#include "mlp_space.hpp"
+
+namespace tt = typetune;
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: make_stored_study <storage URL>\n";
+    return 2;
+  }
+  const std::string url = argv[1];
+  auto demo = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 7}, tt::median_pruner{},
+                        tt::storage{url}, tt::study_name{"demo"});
+  (void)demo.optimize(
+      [](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
+        if (t.number() % 10 == 9) throw std::runtime_error("out of patience");
+        const auto& p = t.params();
+        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 + 0.01 * static_cast<double>(p.hidden.size());
+        for (int step = 0; step < 4; ++step) {
+          t.report(step, final_loss + 0.5 / (step + 1));
+          if (t.should_prune()) return tt::pruned;
+        }
+        t.set_metric("train_loss", final_loss * 0.9);
+        return tt::result{"val_loss", final_loss};
+      },
+      tt::budget{.trials = 40, .workers = 1});
+  auto other = tt::study(fashion_mlp::space, tt::maximize{"accuracy"}, tt::random{.seed = 1}, tt::storage{url},
+                         tt::study_name{"other"});
+  (void)other.optimize([](const fashion_mlp::mlp_params& p) { return tt::result{"accuracy", p.dense_bot / 350.0}; },
+                       tt::budget{.trials = 5, .workers = 1});
+  std::cout << "wrote studies demo and other to " << url << '\n';
+  return 0;
+}
