@@ -43,8 +43,11 @@ factory make_sampler(const std::string& spec) {
     tpe_options o;
     o.multivariate = base == "tpe-multivariate";
     for (const auto& f : flags) {
-      (void)f;
-      return nullptr;
+      if (f == "sigma") o.kernel_log_sigma = true;
+      else if (f == "nosigma") o.kernel_log_sigma = false;
+      else if (f == "active-count") o.count_all_trials = false;
+      else if (f.rfind("explore", 0) == 0) o.exploration = std::strtod(f.c_str() + 7, nullptr);
+      else return nullptr;
     }
     return [o] { return make_tpe_sampler(o); };
   }

@@ -161,7 +161,7 @@ struct mixture_1d {
 
 class tpe_sampler final : public sampler {
  public:
-  explicit tpe_sampler(tpe_options o) : opt_(o) {}
+  explicit tpe_sampler(tpe_options o) : opt_(o), keep_(1.0 - o.exploration) {}
 
   std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
     std::lock_guard lock(mutex_);
@@ -184,15 +184,14 @@ class tpe_sampler final : public sampler {
       double x = 0;
       if (e.kind == encoded_kind::fixed) {
         x = 0;
-      } else if (opt_.multivariate && cache_.group_of[p] >= 0 &&
-                 cache_.count(p) >= std::max<std::size_t>(opt_.n_startup_trials, 1)) {
+      } else if (opt_.multivariate && cache_.group_of[p] >= 0 && modelled(p)) {
         const auto g = static_cast<std::size_t>(cache_.group_of[p]);
         if (!group_done_[g]) {
           sample_group(g, rng);
           group_done_[g] = 1;
         }
         x = group_values_[p];
-      } else if (cache_.count(p) < std::max<std::size_t>(opt_.n_startup_trials, 1)) {
+      } else if (!modelled(p)) {
         x = uniform_internal(e, rng);
       } else {
         x = sample_independent(p, rng);
@@ -224,6 +223,12 @@ class tpe_sampler final : public sampler {
     rank_.resize(cache_.numbers.size());
   }
 
+  // The observation count that startup and gamma apply to (see tpe_options::count_all_trials).
+  std::size_t observed(std::size_t p) const { return opt_.count_all_trials ? cache_.numbers.size() : cache_.count(p); }
+  bool modelled(std::size_t p) const {
+    return cache_.count(p) > 0 && observed(p) >= std::max<std::size_t>(opt_.n_startup_trials, 1);
+  }
+
   std::size_t n_below_of(std::size_t n) const {
     const auto g = static_cast<std::size_t>(std::ceil(opt_.gamma_fraction * static_cast<double>(n)));
     return std::min({g, opt_.gamma_max, n});
@@ -234,14 +239,17 @@ class tpe_sampler final : public sampler {
   split_view split(std::size_t p) {
     split_view s;
     const std::size_t n = cache_.count(p);
-    const std::size_t n_below = n_below_of(n);
+    const std::size_t n_below = n_below_of(observed(p));
     for (auto obs : cache_.by_value[p]) side_[obs] = 0;
+    std::size_t taken = 0;
     for (auto obs : cache_.by_score) {
-      if (s.n_below == n_below) break;
-      if (cache_.active(obs, p)) {
+      if (taken == n_below) break;
+      const bool active = cache_.active(obs, p);
+      if (active) {
         side_[obs] = 1;
         ++s.n_below;
       }
+      if (active || opt_.count_all_trials) ++taken;
     }
     std::uint32_t below_seen = 0, above_seen = 0;
     for (auto obs : cache_.by_number) {
@@ -370,7 +378,7 @@ class tpe_sampler final : public sampler {
       double u = rng.uniform01() * total;
       std::size_t k = 0;
       while (k + 1 < n && u >= pmf_below_[k]) u -= pmf_below_[k++];
-      const double score = std::log(pmf_below_[k]) - std::log(pmf_above_[k]);
+      const double score = keep_ * std::log(pmf_below_[k]) - std::log(pmf_above_[k]);
       if (score > best_score) {
         best_score = score;
         best = static_cast<double>(k);
@@ -387,7 +395,7 @@ class tpe_sampler final : public sampler {
       for (std::size_t k = 0; k < m.mu.size(); ++k) {
         const double a = (e.lo - m.mu[k]) / m.sigma[k], b = (e.hi - m.mu[k]) / m.sigma[k];
         const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-        log_coef[k] = std::log(m.weight[k]) - std::log(m.sigma[k]) - log_sqrt_2pi - log_z;
+        log_coef[k] = std::log(m.weight[k]) - (opt_.kernel_log_sigma ? std::log(m.sigma[k]) : 0.0) - log_sqrt_2pi - log_z;
       }
     };
     prepare(below_, coef_below_);
@@ -415,7 +423,7 @@ class tpe_sampler final : public sampler {
       double x = truncated_normal(below_.mu[k], below_.sigma[k], e.lo, e.hi, rng);
       if (snap) x = to_internal(cache_.space->params[p], e, from_internal(cache_.space->params[p], e, x));
       const double score =
-          log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
+          keep_ * log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
       if (score > best_score) {
         best_score = score;
         best = x;
@@ -539,7 +547,7 @@ class tpe_sampler final : public sampler {
           const double sigma = prior ? range : dim.sigma;
           const double a = (e.lo - mu) / sigma, b = (e.hi - mu) / sigma;
           const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-          dim.log_norm[k] = -std::log(sigma) - log_sqrt_2pi - log_z;
+          dim.log_norm[k] = -(opt_.kernel_log_sigma ? std::log(sigma) : 0.0) - log_sqrt_2pi - log_z;
         }
       }
     }
@@ -617,8 +625,8 @@ class tpe_sampler final : public sampler {
     double best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       draw_joint(joint_below_, rng, candidate_.data());
-      const double score =
-          joint_log_density(joint_below_, candidate_.data()) - joint_log_density(joint_above_, candidate_.data());
+      const double score = keep_ * joint_log_density(joint_below_, candidate_.data()) -
+                           joint_log_density(joint_above_, candidate_.data());
       if (score > best_score) {
         best_score = score;
         best_candidate_ = candidate_;
@@ -628,6 +636,7 @@ class tpe_sampler final : public sampler {
   }
 
   tpe_options opt_;
+  double keep_ = 1;  // the weight of log l(x) in a candidate's score: 1 - exploration
   std::mutex mutex_;
   observation_cache cache_;
   // Scratch space reused between calls.

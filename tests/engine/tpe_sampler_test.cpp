@@ -95,3 +95,64 @@ TEST_CASE("tpe ranks pruned trials after complete ones and ignores failed and ru
   REQUIRE(next);
   CHECK_NOTHROW(p.space.validate(*next));
 }
+
+TEST_CASE("tpe models a conditional parameter once the study has enough trials, as Optuna does", "[tpe]") {
+  // "branch.b.x" was active in 4 of 14 trials, the 4 best ones, all at x = 0.9. Counting all
+  // trials, the startup is over and the good side holds those 4; counting only the trials
+  // where x was active, x is still drawn at random.
+  const auto p = quality::conditional_problem();
+  const auto sgd_lr = *p.space.find("optimizer.sgd.lr");
+  const auto momentum = *p.space.find("optimizer.sgd.momentum");
+  std::vector<trial_record> trials;
+  auto random = make_random_sampler();
+  for (std::uint64_t n = 0; n < 14; ++n) {
+    auto a = *random->sample(study_view{p.space, trials, direction::minimize, 5}, n);
+    const bool sgd = n % 4 == 1;
+    a.values[0] = std::int64_t{sgd ? 1 : 0};
+    a.values[1] = sgd ? param_value{} : param_value{1e-3};
+    a.values[sgd_lr] = sgd ? param_value{1e-2} : param_value{};
+    a.values[momentum] = sgd ? param_value{0.9} : param_value{};
+    trial_record t;
+    t.number = n;
+    t.state = trial_state::complete;
+    t.value = sgd ? 0.0 : 1.0 + static_cast<double>(n);
+    t.params = a;
+    trials.push_back(t);
+  }
+  auto mean_momentum = [&](bool count_all) {
+    tpe_options o;
+    o.count_all_trials = count_all;
+    o.gamma_fraction = 0.3;  // 5 good trials of 14: the 4 sgd ones are among them
+    auto s = make_tpe_sampler(o);
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::uint64_t n = 14; n < 64; ++n) {
+      const auto a = s->sample(study_view{p.space, trials, direction::minimize, 5}, n);
+      REQUIRE(a);
+      if (a->is_active(momentum)) {
+        sum += std::abs(std::get<double>(a->values[momentum]) - 0.9);
+        ++count;
+      }
+    }
+    REQUIRE(count > 5);
+    return sum / static_cast<double>(count);
+  };
+  CHECK(mean_momentum(true) < 0.1);
+  CHECK(mean_momentum(false) > 0.15);  // uniform on [0, 0.99]: mean distance about 0.4
+}
+
+TEST_CASE("tpe's kernel -log sigma option changes how candidates are scored", "[tpe]") {
+  const auto p = quality::hartmann6_problem();
+  for (bool multivariate : {false, true}) {
+    tpe_options with, without;
+    with.multivariate = without.multivariate = multivariate;
+    with.kernel_log_sigma = true;
+    without.kernel_log_sigma = false;
+    auto a = make_tpe_sampler(with), b = make_tpe_sampler(without);
+    const auto run_a = quality::run(*a, p, 3, 30), run_b = quality::run(*b, p, 3, 30);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < 30; ++i) differ += run_a[i].params != run_b[i].params;
+    CHECK(differ > 10);  // the same random startup, then other choices
+    for (std::size_t i = 0; i < 10; ++i) CHECK(run_a[i].params == run_b[i].params);
+  }
+}

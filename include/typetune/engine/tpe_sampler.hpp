@@ -31,6 +31,18 @@ struct tpe_options {
   bool consider_pruned_trials = true;
   // The most recent n_flat_weights observations weigh 1; older ones ramp down linearly.
   std::size_t n_flat_weights = 25;
+  // Whether a continuous kernel's log-density keeps its -log(sigma) term. Without it (Optuna
+  // 3.1's form) each kernel counts in proportion to its width, so wide kernels and the prior
+  // weigh more when candidates are scored: a bias towards exploring. docs/quality.md measures
+  // both forms.
+  bool kernel_log_sigma = false;
+  // true: for a conditional parameter, the random startup ends and gamma applies on the count of
+  // all observed trials, and the good side holds the good trials in which it was active (as
+  // Optuna does). false: both count only the trials in which it was active.
+  bool count_all_trials = true;
+  // Candidates are scored by log l(x) - log g(x) - exploration * log l(x): above 0, a candidate
+  // where the good density is thin (not yet exploited) gains; 0 is plain TPE.
+  double exploration = 0;
 };
 
 // Proposes assignments in which only active parameters hold values; a parameter's model uses
