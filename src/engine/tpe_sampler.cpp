@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/detail/codec_cache.hpp"
+#include "engine/detail/repeats.hpp"
 #include "engine/model_space.hpp"
 #include "typetune/engine/random_stream.hpp"
 
@@ -21,9 +23,13 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // Rank of an observation: complete trials by value, then pruned ones (deeper first, then by
-// their last intermediate value), ties by trial number so that every sort is deterministic.
+// their last intermediate value; without any, after those), then diverged ones; ties by trial
+// number so that every sort is deterministic. Running trials are not ranked: with the constant
+// liar they join the bad side (see tpe_options::constant_liar).
 struct score_key {
-  double stage = 0;  // -inf for complete trials, -last step for pruned ones
+  // -inf for complete trials, -last step for pruned ones, 1 for pruned ones that reported
+  // nothing (as Optuna ranks them), 2 for diverged ones.
+  double stage = 0;
   double value = 0;  // the value, negated when maximising
   std::uint64_t number = 0;
   friend bool operator<(const score_key& a, const score_key& b) {
@@ -77,22 +83,28 @@ struct observation_cache {
     group_of.assign(n_params, -1);
   }
 
-  std::optional<score_key> usable(const trial_record& t, bool with_pruned) const {
+  std::optional<score_key> usable(const trial_record& t, const tpe_options& o) const {
     const double sign = dir == direction::maximize ? -1.0 : 1.0;
     if (t.params.values.size() != n_params) return std::nullopt;
     if (t.state == trial_state::complete) {
       if (!t.value || !std::isfinite(*t.value)) return std::nullopt;
       return score_key{-inf, sign * *t.value, t.number};
     }
-    if (t.state == trial_state::pruned && with_pruned) {
+    if (t.state == trial_state::pruned && o.consider_pruned_trials) {
       if (!t.intermediate.empty()) {
         const auto& [step, v] = *t.intermediate.rbegin();
-        if (!std::isfinite(v)) return std::nullopt;
-        return score_key{-static_cast<double>(step), sign * v, t.number};
+        return score_key{-static_cast<double>(step), std::isnan(v) ? inf : sign * v, t.number};
       }
-      return score_key{inf, t.value && std::isfinite(*t.value) ? sign * *t.value : 0.0, t.number};
+      return score_key{1, 0, t.number};
     }
+    if (t.state == trial_state::diverged && o.consider_diverged_trials) return score_key{2, 0, t.number};
     return std::nullopt;
+  }
+
+  // The model coordinates of a trial, NaN where a parameter is inactive, into `out`.
+  void internal_values(const trial_record& t, std::vector<double>& out) const {
+    for (std::size_t p = 0; p < n_params; ++p)
+      out.push_back(t.params.is_active(p) ? to_internal(space->params[p], enc[p], t.params.values[p]) : nan);
   }
 
   void add(const trial_record& t, score_key key) {
@@ -100,11 +112,8 @@ struct observation_cache {
     numbers.push_back(t.number);
     keys.push_back(key);
     std::string set(n_params, '\0');
-    for (std::size_t p = 0; p < n_params; ++p) {
-      const bool on = t.params.is_active(p);
-      values.push_back(on ? to_internal(space->params[p], enc[p], t.params.values[p]) : nan);
-      set[p] = on ? '\1' : '\0';
-    }
+    internal_values(t, values);
+    for (std::size_t p = 0; p < n_params; ++p) set[p] = t.params.is_active(p) ? '\1' : '\0';
     by_score.insert(std::upper_bound(by_score.begin(), by_score.end(), obs,
                                      [this](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; }),
                     obs);
@@ -149,9 +158,11 @@ struct observation_cache {
 };
 
 // The split of one parameter's (or group's) observations into below (good) and above, with
-// each observation's weight within its side.
+// each observation's weight within its side. n_above counts the running trials in which the
+// parameter is active: they come last on the above side, as the most recent.
 struct split_view {
   std::size_t n_below = 0, n_above = 0;
+  std::size_t n_above_finished = 0;
 };
 
 // One side's mixture over a single parameter: components in value order, prior last.
@@ -167,13 +178,31 @@ class tpe_sampler final : public sampler {
     std::lock_guard lock(mutex_);
     sync(view);
     random_stream rng(view.seed, number, stream_ids::tpe);
-    const auto& space = view.space;
+    if (opt_.multivariate) cache_.update_groups();
+    assignment a = draw(rng);
+    if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
+    // A repeat: fresh draws from the same model (each the best of its own candidates, so it
+    // scores close), then an untried configuration at random.
+    for (std::size_t attempt = 0; attempt < opt_.n_redraws; ++attempt) {
+      assignment again = draw(rng);
+      if (!tried_.contains(again)) return again;
+    }
+    auto untried = random_untried(view.space, codecs_.get(view.space),
+                                  [this](const assignment& c) { return tried_.contains(c); }, tried_.size(), rng);
+    if (untried) return untried;
+    return a;  // everything was tried
+  }
+
+  std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
+
+ private:
+  // One proposal from the current model: parameters in order, parents first.
+  assignment draw(random_stream& rng) {
+    const auto& space = *cache_.space;
     const std::size_t n_params = space.size();
     assignment a;
     a.values.assign(n_params, std::monostate{});
-
     if (opt_.multivariate) {
-      cache_.update_groups();
       group_done_.assign(cache_.groups.size(), 0);
       group_values_.assign(n_params, nan);
     }
@@ -201,19 +230,23 @@ class tpe_sampler final : public sampler {
     return a;
   }
 
-  std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
-
- private:
   void sync(const study_view& view) {
     if (cache_.space != &view.space || cache_.n_params != view.space.size() || cache_.dir != view.dir)
       cache_.reset(view.space, view.dir);
     std::size_t usable = 0;
     for (const auto& t : view.trials)
-      if (cache_.usable(t, opt_.consider_pruned_trials)) ++usable;
+      if (cache_.usable(t, opt_)) ++usable;
     if (usable < cache_.numbers.size()) cache_.reset(view.space, view.dir);  // another history
+    running_.clear();
+    n_running_ = 0;
     for (const auto& t : view.trials) {
+      if (t.state == trial_state::running && opt_.constant_liar && t.params.values.size() == cache_.n_params) {
+        cache_.internal_values(t, running_);
+        ++n_running_;
+        continue;
+      }
       if (t.number < cache_.seen.size() && cache_.seen[t.number]) continue;
-      const auto key = cache_.usable(t, opt_.consider_pruned_trials);
+      const auto key = cache_.usable(t, opt_);
       if (!key) continue;
       if (t.number >= cache_.seen.size()) cache_.seen.resize(std::max<std::size_t>(t.number + 1, 2 * cache_.seen.size()));
       cache_.seen[t.number] = true;
@@ -221,6 +254,14 @@ class tpe_sampler final : public sampler {
     }
     side_.resize(cache_.numbers.size());
     rank_.resize(cache_.numbers.size());
+    if (opt_.avoid_repeats) tried_.sync(view.trials, view.space.size());
+  }
+
+  double running_value(std::size_t r, std::size_t p) const { return running_[r * cache_.n_params + p]; }
+  std::size_t running_active(std::size_t p) const {
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < n_running_; ++r) n += !std::isnan(running_value(r, p));
+    return n;
   }
 
   // The observation count that startup and gamma apply to (see tpe_options::count_all_trials).
@@ -256,7 +297,8 @@ class tpe_sampler final : public sampler {
       if (!cache_.active(obs, p)) continue;
       rank_[obs] = side_[obs] ? below_seen++ : above_seen++;
     }
-    s.n_above = n - s.n_below;
+    s.n_above_finished = n - s.n_below;
+    s.n_above = s.n_above_finished + running_active(p);
     return s;
   }
 
@@ -291,6 +333,20 @@ class tpe_sampler final : public sampler {
       prior_at = m.mu.size();
       m.mu.push_back(prior_mu);
       m.weight.push_back(opt_.prior_weight);
+    }
+    if (which == 0) {  // running trials, the most recent of the above side
+      std::size_t rank = n_side - running_active(p);
+      for (std::size_t r = 0; r < n_running_; ++r) {
+        double v = running_value(r, p);
+        if (std::isnan(v)) continue;
+        if (grid) v = e.centers[static_cast<std::size_t>(v)];
+        const auto at = static_cast<std::size_t>(std::upper_bound(m.mu.begin(), m.mu.end(), v) - m.mu.begin());
+        const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
+        m.mu.insert(m.mu.begin() + static_cast<std::ptrdiff_t>(at), v);
+        m.weight.insert(m.weight.begin() + static_cast<std::ptrdiff_t>(at), w);
+        if (at <= prior_at) ++prior_at;
+        total += w;
+      }
     }
     const std::size_t k = m.mu.size();
     m.sigma.resize(k);
@@ -332,6 +388,16 @@ class tpe_sampler final : public sampler {
         const double w = ramp_weight(rank_[obs], n_side, opt_.n_flat_weights);
         pmf[static_cast<std::size_t>(cache_.value(obs, p))] += w;
         total_w += w;
+      }
+      if (which == 0) {
+        std::size_t rank = n_side - running_active(p);
+        for (std::size_t r = 0; r < n_running_; ++r) {
+          const double v = running_value(r, p);
+          if (std::isnan(v)) continue;
+          const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
+          pmf[static_cast<std::size_t>(v)] += w;
+          total_w += w;
+        }
       }
       const double c = opt_.prior_weight / static_cast<double>(n_side + 1);
       const double denom = 1.0 + static_cast<double>(n_choices) * c;
@@ -470,22 +536,32 @@ class tpe_sampler final : public sampler {
     if (merge && slot_.size() < cells) slot_.resize(cells, -1);
     touched_.clear();
     double total = opt_.prior_weight;
-    for (auto obs : cache_.by_number) {
-      if (!cache_.active(obs, anchor) || side_[obs] != which) continue;
-      const double w = ramp_weight(rank_[obs], n_side, opt_.n_flat_weights);
+    auto add = [&](double w, auto&& coordinate) {
       total += w;
       if (merge) {
         std::size_t code = 0;
-        for (auto p : members) code = code * cache_.enc[p].count + static_cast<std::size_t>(cache_.value(obs, p));
+        for (std::size_t j = 0; j < d; ++j)
+          code = code * cache_.enc[members[j]].count + static_cast<std::size_t>(coordinate(j));
         if (slot_[code] >= 0) {
           m.weight[static_cast<std::size_t>(slot_[code])] += w;
-          continue;
+          return;
         }
         slot_[code] = static_cast<std::ptrdiff_t>(m.weight.size());
         touched_.push_back(code);
       }
       m.weight.push_back(w);
-      for (auto p : members) m.coords.push_back(cache_.value(obs, p));
+      for (std::size_t j = 0; j < d; ++j) m.coords.push_back(coordinate(j));
+    };
+    for (auto obs : cache_.by_number) {
+      if (!cache_.active(obs, anchor) || side_[obs] != which) continue;
+      add(ramp_weight(rank_[obs], n_side, opt_.n_flat_weights), [&](std::size_t j) { return cache_.value(obs, members[j]); });
+    }
+    if (which == 0) {  // running trials, the most recent of the above side
+      std::size_t rank = n_side - running_active(anchor);
+      for (std::size_t r = 0; r < n_running_; ++r) {
+        if (std::isnan(running_value(r, anchor))) continue;
+        add(ramp_weight(rank++, n_side, opt_.n_flat_weights), [&](std::size_t j) { return running_value(r, members[j]); });
+      }
     }
     for (auto code : touched_) slot_[code] = -1;
     m.weight.push_back(opt_.prior_weight);
@@ -649,6 +725,12 @@ class tpe_sampler final : public sampler {
   std::vector<std::uint8_t> group_done_;
   std::vector<std::ptrdiff_t> slot_;  // merge map of all-discrete groups, kept at -1 between calls
   std::vector<std::size_t> touched_;
+  // Running trials' model coordinates (n_running_ rows of n_params, NaN where inactive), taken
+  // afresh from each view.
+  std::vector<double> running_;
+  std::size_t n_running_ = 0;
+  detail::tried_configurations tried_;
+  detail::codec_cache codecs_;
 };
 
 }  // namespace

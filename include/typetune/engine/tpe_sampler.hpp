@@ -29,6 +29,19 @@ struct tpe_options {
   // Pruned trials count as observations ranked after every complete trial (deeper first,
   // then by their last intermediate value), as Optuna does.
   bool consider_pruned_trials = true;
+  // Diverged trials (NaN or infinite values) count as observations ranked after every complete
+  // and pruned one, so the region that diverges weighs on the bad side.
+  bool consider_diverged_trials = true;
+  // Running trials join the bad side (Optuna's constant_liar), so that parallel workers asking
+  // at the same time are steered away from each other's configurations. They do not count
+  // towards the startup or gamma.
+  bool constant_liar = true;
+  // A proposal that repeats a configuration already in the study (in any state) is drawn again
+  // from the same model, up to n_redraws times; if every draw repeats, an untried
+  // configuration is drawn at random (exactly, on a finite space); if none is left, the repeat
+  // stands.
+  bool avoid_repeats = true;
+  std::size_t n_redraws = 8;
   // The most recent n_flat_weights observations weigh 1; older ones ramp down linearly.
   std::size_t n_flat_weights = 25;
   // Whether a continuous kernel's log-density keeps its -log(sigma) term. Without it (Optuna
@@ -45,8 +58,10 @@ struct tpe_options {
   double exploration = 0;
 };
 
-// Proposes assignments in which only active parameters hold values; a parameter's model uses
-// only the trials where it was active. Draws are a pure function of (seed, trial number,
+// Proposes assignments in which only active parameters hold values; a parameter's estimators
+// are built from the trials where it was active. Complete trials are ranked by value, then
+// pruned, then diverged ones; running trials weigh on the bad side (tpe_options says how each
+// can be turned off). Draws are a pure function of (seed, trial number,
 // history); the sampler caches sorted observations between calls to stay cheap, and is safe
 // to call from several threads.
 [[nodiscard]] std::unique_ptr<sampler> make_tpe_sampler(tpe_options options = {});
