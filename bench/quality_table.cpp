@@ -54,8 +54,12 @@ factory make_sampler(const std::string& spec) {
   if (base == "gp") {
     gp_options o;
     for (const auto& f : flags) {
-      (void)f;
-      return nullptr;
+      if (f == "neutral") o.conditional_embedding = gp_conditional_embedding::neutral;
+      else if (f == "arc") o.conditional_embedding = gp_conditional_embedding::arc;
+      else if (f == "branch-arc") o.conditional_embedding = gp_conditional_embedding::branch_arc;
+      else if (f == "indicator") o.conditional_embedding = gp_conditional_embedding::indicator;
+      else if (f == "nopruned") o.use_pruned = false;
+      else return nullptr;
     }
     return [o] { return make_gp_sampler(o); };
   }
@@ -116,7 +120,7 @@ int main(int argc, char** argv) {
     if (!make_sampler(n)) {
       std::fprintf(stderr,
                    "quality_table: unknown sampler '%s' (random sobol tpe tpe-multivariate gp auto; tpe options "
-                   "+sigma +nosigma +active-count +exploreX +nodedupe; gp options +plain +nopruned)\n",
+                   "+sigma +nosigma +active-count +exploreX +nodedupe; gp options +neutral +arc +branch-arc +indicator +nopruned)\n",
                    n.c_str());
       return 2;
     }

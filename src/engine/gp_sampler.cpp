@@ -30,19 +30,53 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 const double sqrt5 = std::sqrt(5.0);
 
-// Where each parameter's coordinates sit in the feature vector.
+// Where each parameter's coordinates sit in the feature vector, and which length scale each
+// column has: one per parameter (a categorical's one-hot columns share theirs, as do the two
+// columns of an arc).
 struct feature_layout {
   std::vector<std::size_t> offset;  // first column of each parameter
-  std::vector<std::size_t> width;   // 0 (fixed), 1 (numeric) or the number of choices
+  std::vector<std::size_t> width;   // 0 (fixed), 1 (numeric), 2 (arc) or the number of choices
+  std::vector<bool> arc;            // numeric and conditional, embedded on an arc
+  std::vector<Eigen::Index> length_of;  // per column: its length-scale index
   std::size_t dims = 0;
+  Eigen::Index n_lengths = 0;
 
-  explicit feature_layout(const std::vector<encoded_param>& enc) {
-    for (const auto& e : enc) {
+  std::vector<bool> indicator;       // numeric and conditional, with an activity column
+
+  feature_layout(const space_desc& space, const std::vector<encoded_param>& enc, gp_conditional_embedding embedding) {
+    for (std::size_t p = 0; p < enc.size(); ++p) {
+      const auto& e = enc[p];
       offset.push_back(dims);
-      const std::size_t w = e.kind == encoded_kind::fixed ? 0 : e.kind == encoded_kind::categorical ? e.count : 1;
+      const bool conditional_numeric =
+          space.params[p].active_if && e.kind != encoded_kind::fixed && e.kind != encoded_kind::categorical;
+      const bool branch_child = conditional_numeric && space.params[p].active_if->kind == condition::rule::equals;
+      const bool on_arc = conditional_numeric && (embedding == gp_conditional_embedding::arc ||
+                                                  (embedding == gp_conditional_embedding::branch_arc && branch_child));
+      const bool with_indicator = conditional_numeric && embedding == gp_conditional_embedding::indicator;
+      const std::size_t w = e.kind == encoded_kind::fixed         ? 0
+                            : e.kind == encoded_kind::categorical ? e.count
+                            : on_arc || with_indicator            ? 2
+                                                                  : 1;
       width.push_back(w);
+      arc.push_back(on_arc);
+      indicator.push_back(with_indicator);
       dims += w;
+      if (w == 0) continue;
+      if (with_indicator) {  // the value and the activity each have their own length scale
+        length_of.push_back(n_lengths++);
+        length_of.push_back(n_lengths++);
+        continue;
+      }
+      for (std::size_t c = 0; c < w; ++c) length_of.push_back(n_lengths);
+      ++n_lengths;
     }
+  }
+
+  // Per-column values from per-length ones.
+  [[nodiscard]] VectorXd expand(const VectorXd& per_length) const {
+    VectorXd out(static_cast<Eigen::Index>(dims));
+    for (std::size_t c = 0; c < dims; ++c) out[static_cast<Eigen::Index>(c)] = per_length[length_of[c]];
+    return out;
   }
 };
 
@@ -64,6 +98,12 @@ double internal_of_unit(const encoded_param& e, double u) {
   return e.lo + u * (e.hi - e.lo);
 }
 
+// The arc of a conditional numeric parameter (after Swersky et al., "Raiders of the lost
+// architecture", 2013): an active value u in [0, 1] at angle u pi on the unit circle, an
+// inactive one at the centre. "Inactive" is then one point, at the same distance from every
+// active value (half the distance between the two ends), and never mistaken for one of them.
+constexpr double arc_angle = M_PI;
+
 void write_features(const feature_layout& layout, const std::vector<encoded_param>& enc, const double* internal,
                     double* row) {
   for (std::size_t p = 0; p < enc.size(); ++p) {
@@ -74,6 +114,13 @@ void write_features(const feature_layout& layout, const std::vector<encoded_para
     if (enc[p].kind == encoded_kind::categorical) {
       std::fill(f, f + w, 0.0);  // an inactive categorical is all-zero
       if (!std::isnan(x)) f[static_cast<std::size_t>(x)] = 1.0;
+    } else if (layout.indicator[p]) {
+      f[0] = std::isnan(x) ? 0.5 : unit_of(enc[p], x);
+      f[1] = std::isnan(x) ? 0.0 : 1.0;
+    } else if (layout.arc[p]) {
+      const double u = std::isnan(x) ? 0.0 : unit_of(enc[p], x);
+      f[0] = std::isnan(x) ? 0.0 : std::cos(arc_angle * u);
+      f[1] = std::isnan(x) ? 0.0 : std::sin(arc_angle * u);
     } else {
       f[0] = std::isnan(x) ? 0.5 : unit_of(enc[p], x);  // neutral middle when inactive
     }
@@ -117,6 +164,7 @@ void matern_matrix(const MatrixXd& a, const MatrixXd& b, double signal, MatrixXd
 struct marginal_likelihood {
   const MatrixXd& x;
   const VectorXd& y;
+  const feature_layout& layout;
   double best_value = inf;
   VectorXd best_theta;
   // Workspace, sized once per fit.
@@ -124,13 +172,15 @@ struct marginal_likelihood {
   VectorXd norms_a, norms_b, alpha, row_sum;
   Eigen::LLT<MatrixXd> llt;
 
-  marginal_likelihood(const MatrixXd& x_, const VectorXd& y_) : x(x_), y(y_) {}
+  marginal_likelihood(const MatrixXd& x_, const VectorXd& y_, const feature_layout& l) : x(x_), y(y_), layout(l) {}
 
   double operator()(const VectorXd& theta, VectorXd& grad) {
     const auto n = x.rows();
     const auto d = x.cols();
-    const VectorXd length = theta.head(d).array().exp();
-    const double signal = std::exp(theta[d]), noise = std::exp(theta[d + 1]) + min_noise;
+    const auto nl = layout.n_lengths;  // theta: log lengths, log signal, log noise
+    const VectorXd lengths = theta.head(nl).array().exp();
+    const VectorXd length = layout.expand(lengths);
+    const double signal = std::exp(theta[nl]), noise = std::exp(theta[nl + 1]) + min_noise;
     xs = x.array().rowwise() / length.transpose().array();
     matern_matrix(xs, xs, signal, k, &dk_factor, norms_a, norms_b);
     w = k;
@@ -148,9 +198,9 @@ struct marginal_likelihood {
     llt.solveInPlace(w);
     w = -w;
     w.noalias() += alpha * alpha.transpose();
-    grad.resize(theta.size());
-    grad[d] = -0.5 * w.cwiseProduct(k).sum();
-    grad[d + 1] = -0.5 * (noise - min_noise) * w.trace();
+    grad.setZero(theta.size());
+    grad[nl] = -0.5 * w.cwiseProduct(k).sum();
+    grad[nl + 1] = -0.5 * (noise - min_noise) * w.trace();
     // For the length scales: m = W .* factor / 2 and
     // sum_ij m_ij (xs_i - xs_j)^2 = 2 sum_i xs_i^2 rowsum_i - 2 xs^T m xs, per column.
     w.array() *= 0.5 * dk_factor.array();
@@ -158,17 +208,18 @@ struct marginal_likelihood {
     mx.resize(n, d);
     mx.noalias() = w * xs;
     for (Eigen::Index j = 0; j < d; ++j)
-      grad[j] = -(2.0 * (xs.col(j).array().square() * row_sum.array()).sum() - 2.0 * xs.col(j).dot(mx.col(j)));
+      grad[layout.length_of[static_cast<std::size_t>(j)]] -=
+          2.0 * (xs.col(j).array().square() * row_sum.array()).sum() - 2.0 * xs.col(j).dot(mx.col(j));
     // Priors.
-    for (Eigen::Index j = 0; j < d; ++j) {
-      value -= length_a * theta[j] - length_b * length[j];
-      grad[j] -= length_a - length_b * length[j];
+    for (Eigen::Index j = 0; j < nl; ++j) {
+      value -= length_a * theta[j] - length_b * lengths[j];
+      grad[j] -= length_a - length_b * lengths[j];
     }
-    value -= signal_a * theta[d] - signal_b * signal;
-    grad[d] -= signal_a - signal_b * signal;
+    value -= signal_a * theta[nl] - signal_b * signal;
+    grad[nl] -= signal_a - signal_b * signal;
     const double noise_var = noise - min_noise;
-    value -= noise_a * theta[d + 1] - noise_b * noise_var;
-    grad[d + 1] -= noise_a - noise_b * noise_var;
+    value -= noise_a * theta[nl + 1] - noise_b * noise_var;
+    grad[nl + 1] -= noise_a - noise_b * noise_var;
     if (value < best_value) {
       best_value = value;
       best_theta = theta;
@@ -177,15 +228,15 @@ struct marginal_likelihood {
   }
 };
 
-hyper fit_hyper(const MatrixXd& x, const VectorXd& y, std::size_t max_iterations) {
-  const auto d = x.cols();
+hyper fit_hyper(const MatrixXd& x, const VectorXd& y, const feature_layout& layout, std::size_t max_iterations) {
+  const auto d = layout.n_lengths;
   VectorXd theta(d + 2), lb(d + 2), ub(d + 2);
   theta.head(d).setConstant(std::log(0.5));
   lb.head(d).setConstant(std::log(0.02));
   ub.head(d).setConstant(std::log(50.0));
   theta[d] = 0.0, lb[d] = std::log(0.05), ub[d] = std::log(20.0);
   theta[d + 1] = std::log(1e-3), lb[d + 1] = std::log(1e-9), ub[d + 1] = std::log(1.0);
-  marginal_likelihood f(x, y);
+  marginal_likelihood f(x, y, layout);
   LBFGSpp::LBFGSBParam<double> param;
   param.max_iterations = static_cast<int>(max_iterations);
   param.epsilon = 1e-4;
@@ -240,8 +291,8 @@ struct posterior {
   mutable MatrixXd k, cs, v;
   mutable VectorXd norms_a, norms_b, mean;
 
-  bool fit(const MatrixXd& x, const VectorXd& y, const hyper& h) {
-    length = h.log_length.array().exp();
+  bool fit(const MatrixXd& x, const VectorXd& y, const hyper& h, const feature_layout& layout) {
+    length = layout.expand(h.log_length.array().exp());
     signal = std::exp(h.log_signal);
     noise = std::exp(h.log_noise) + min_noise;
     xs = x.array().rowwise() / length.transpose().array();
@@ -340,7 +391,7 @@ class gp_sampler final : public sampler {
       enc_ = encode_space(space);
       fit_key_.clear();
     }
-    const feature_layout layout(enc_);
+    const feature_layout layout(space, enc_, opt_.conditional_embedding);
     random_stream rng(view.seed, number, stream_ids::gp);
     if (opt_.avoid_repeats) tried_.sync(view.trials, space.size());
 
@@ -370,13 +421,13 @@ class gp_sampler final : public sampler {
     y = (y.array() - mean) / (sd > 1e-12 ? sd : 1.0);
     y.tail(static_cast<Eigen::Index>(n - n_real)).setZero();  // the mean, unless the believer below says more
 
-    const hyper h = hyperparameters(obs, x.topRows(static_cast<Eigen::Index>(n_real)));
+    const hyper h = hyperparameters(obs, x.topRows(static_cast<Eigen::Index>(n_real)), layout);
     posterior& post = post_;
     if (n > n_real) {
       // The kriging believer: running trials at the posterior mean of the real observations.
       const MatrixXd xr = x.topRows(static_cast<Eigen::Index>(n_real));
       const VectorXd yr = y.head(static_cast<Eigen::Index>(n_real));
-      if (post.fit(xr, yr, h)) {
+      if (post.fit(xr, yr, h, layout)) {
         VectorXd m;
         post.predict_mean(x.bottomRows(static_cast<Eigen::Index>(n - n_real)), m);
         y.tail(static_cast<Eigen::Index>(n - n_real)) = m;
@@ -384,7 +435,7 @@ class gp_sampler final : public sampler {
     }
     // Believed values count as observed, in the incumbent too: a worker busy where the mean is
     // lowest has, as far as the next proposal can know, already found that value.
-    if (!post.fit(x, y, h)) return fresh_random(space, rng);
+    if (!post.fit(x, y, h, layout)) return fresh_random(space, rng);
 
     // Candidates: half uniform, half around the best observations.
     const std::size_t n_cand = std::max<std::size_t>(opt_.n_candidates, 2);
@@ -617,23 +668,50 @@ class gp_sampler final : public sampler {
   // parameters; branches, counts and categoricals stay as they are, so the structure holds.
   void refine(const posterior& post, const feature_layout& layout, const double* start, std::vector<double>& best,
               double& best_value) const {
+    // One variable per parameter, its unit coordinate; an arc parameter moves two columns.
     std::vector<std::size_t> params;
-    std::vector<Eigen::Index> cols;
+    std::vector<Eigen::Index> cols;  // the columns the acquisition's gradient is taken over
     for (std::size_t p = 0; p < enc_.size(); ++p) {
       const auto& e = enc_[p];
       if (std::isnan(start[p]) || space_->params[p].role != param_role::plain) continue;
       if (e.kind != encoded_kind::continuous && e.kind != encoded_kind::grid) continue;
       params.push_back(p);
-      cols.push_back(static_cast<Eigen::Index>(layout.offset[p]));
+      for (std::size_t c = 0; c < layout.width[p]; ++c) cols.push_back(static_cast<Eigen::Index>(layout.offset[p] + c));
     }
     if (params.empty()) return;
     VectorXd point(static_cast<Eigen::Index>(layout.dims));
     write_features(layout, enc_, start, point.data());
-    VectorXd u(static_cast<Eigen::Index>(cols.size()));
-    for (std::size_t i = 0; i < cols.size(); ++i) u[static_cast<Eigen::Index>(i)] = point[cols[i]];
+    VectorXd u(static_cast<Eigen::Index>(params.size()));
+    for (std::size_t i = 0; i < params.size(); ++i) u[static_cast<Eigen::Index>(i)] = unit_of(enc_[params[i]], start[params[i]]);
+    VectorXd column_grad;
     auto objective = [&](const VectorXd& v, VectorXd& grad) {
-      for (std::size_t i = 0; i < cols.size(); ++i) point[cols[i]] = v[static_cast<Eigen::Index>(i)];
-      return post.neg_log_ei(point, cols, grad);
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto col = static_cast<Eigen::Index>(layout.offset[params[i]]);
+        const double vi = v[static_cast<Eigen::Index>(i)];
+        if (layout.arc[params[i]]) {
+          point[col] = std::cos(arc_angle * vi);
+          point[col + 1] = std::sin(arc_angle * vi);
+        } else {
+          point[col] = vi;
+        }
+      }
+      const double value = post.neg_log_ei(point, cols, column_grad);
+      grad.resize(v.size());
+      Eigen::Index c = 0;
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const double vi = v[static_cast<Eigen::Index>(i)];
+        if (layout.arc[params[i]]) {
+          grad[static_cast<Eigen::Index>(i)] = arc_angle * (-std::sin(arc_angle * vi) * column_grad[c] +
+                                                            std::cos(arc_angle * vi) * column_grad[c + 1]);
+          c += 2;
+        } else if (layout.indicator[params[i]]) {
+          grad[static_cast<Eigen::Index>(i)] = column_grad[c];
+          c += 2;
+        } else {
+          grad[static_cast<Eigen::Index>(i)] = column_grad[c++];
+        }
+      }
+      return value;
     };
     LBFGSpp::LBFGSBParam<double> param;
     param.max_iterations = 20;
@@ -663,7 +741,7 @@ class gp_sampler final : public sampler {
   // Hyperparameters fitted on a schedule of prefixes of the real observations (every one up to
   // refit_all_below, then every refit_interval), from fixed starting values, so the result
   // depends on the history alone; the last fit is memoised. `x` holds the real rows.
-  hyper hyperparameters(const observation_set& obs, const MatrixXd& x) {
+  hyper hyperparameters(const observation_set& obs, const MatrixXd& x, const feature_layout& layout) {
     const std::size_t n = static_cast<std::size_t>(x.rows());
     std::size_t m = n;
     if (n > opt_.refit_all_below && opt_.refit_interval > 1)
@@ -691,9 +769,9 @@ class gp_sampler final : public sampler {
     // The prefix is standardised on its own, so that the fit does not depend on later trials.
     std::vector<std::pair<std::uint64_t, double>> key;
     key.reserve(chosen.size() + 1);
-    key.emplace_back(x.cols(), 0.0);
+    key.emplace_back(x.cols(), static_cast<double>(layout.n_lengths));
     for (auto i : chosen) key.emplace_back(obs.trials[i]->number, obs.y[i]);
-    if (key == fit_key_ && fitted_.log_length.size() == x.cols()) return fitted_;
+    if (key == fit_key_ && fitted_.log_length.size() == layout.n_lengths) return fitted_;
     MatrixXd fx(static_cast<Eigen::Index>(chosen.size()), x.cols());
     VectorXd fy(static_cast<Eigen::Index>(chosen.size()));
     for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -703,7 +781,7 @@ class gp_sampler final : public sampler {
     const double mu = fy.mean();
     const double s = std::sqrt((fy.array() - mu).square().sum() / static_cast<double>(fy.size()));
     fy = (fy.array() - mu) / (s > 1e-12 ? s : 1.0);
-    fitted_ = fit_hyper(fx, fy, opt_.max_fit_iterations);
+    fitted_ = fit_hyper(fx, fy, layout, opt_.max_fit_iterations);
     fit_key_ = std::move(key);
     return fitted_;
   }

@@ -211,3 +211,12 @@ TEST_CASE("gp does not repeat configurations", "[gp]") {
   const auto trials = quality::run(*s, branin, 1, 80);
   CHECK(testing::distinct_configurations(trials) == 80);
 }
+
+TEST_CASE("gp beats random search on both conditional functions at 50 trials (median of 7 seeds)", "[gp][quality]") {
+  for (const auto& p : {quality::conditional_problem(), quality::blocks_problem()}) {
+    const double random = quality::median_best([] { return make_random_sampler(); }, p, 7, {50}).front();
+    const double gp = quality::median_best([] { return make_gp_sampler(); }, p, 7, {50}).front();
+    INFO(p.name << ": gp " << gp << " vs random " << random);
+    CHECK(gp < 0.7 * random);
+  }
+}
