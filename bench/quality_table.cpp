@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "quality_suite.hpp"
+#include "typetune/engine/auto_sampler.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/median_pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
@@ -62,6 +63,15 @@ factory make_sampler(const std::string& spec) {
       else return nullptr;
     }
     return [o] { return make_gp_sampler(o); };
+  }
+  if (base == "auto") {
+    auto_options o;
+    for (const auto& f : flags) {
+      if (f.rfind("tpe", 0) == 0) o.conditional_tpe_trials = std::strtoul(f.c_str() + 3, nullptr, 10);
+      else if (f.rfind("gpmax", 0) == 0) o.gp_max_trials = std::strtoul(f.c_str() + 5, nullptr, 10);
+      else return nullptr;
+    }
+    return [o] { return make_auto_sampler(o); };
   }
   if (!flags.empty()) return nullptr;
   if (base == "random") return [] { return make_random_sampler(); };
@@ -115,12 +125,12 @@ int main(int argc, char** argv) {
     else if (i == 1 && std::isdigit(static_cast<unsigned char>(arg[0]))) seeds = std::strtoul(arg.c_str(), nullptr, 10);
     else names.push_back(arg);
   }
-  if (names.empty()) names = {"random", "sobol", "tpe", "tpe-multivariate", "gp"};
+  if (names.empty()) names = {"random", "sobol", "tpe", "tpe-multivariate", "gp", "auto"};
   for (const auto& n : names)
     if (!make_sampler(n)) {
       std::fprintf(stderr,
                    "quality_table: unknown sampler '%s' (random sobol tpe tpe-multivariate gp auto; tpe options "
-                   "+sigma +nosigma +active-count +exploreX +nodedupe; gp options +neutral +arc +branch-arc +indicator +nopruned)\n",
+                   "+sigma +nosigma +active-count +exploreX +nodedupe; gp options +neutral +arc +branch-arc +indicator +nopruned; auto options +tpeN (conditional_tpe_trials) +gpmaxN)\n",
                    n.c_str());
       return 2;
     }
