@@ -48,6 +48,8 @@ factory make_sampler(const std::string& spec) {
       else if (f == "nosigma") o.kernel_log_sigma = false;
       else if (f == "active-count") o.count_all_trials = false;
       else if (f.rfind("explore", 0) == 0) o.exploration = std::strtod(f.c_str() + 7, nullptr);
+      else if (f == "nodedupe") o.avoid_repeats = false;
+      else if (f == "noliar") o.constant_liar = false;
       else return nullptr;
     }
     return [o] { return make_tpe_sampler(o); };
@@ -130,7 +132,7 @@ int main(int argc, char** argv) {
     if (!make_sampler(n)) {
       std::fprintf(stderr,
                    "quality_table: unknown sampler '%s' (random sobol tpe tpe-multivariate gp auto; tpe options "
-                   "+sigma +nosigma +active-count +exploreX +nodedupe; gp options +neutral +arc +branch-arc +indicator +nopruned; auto options +tpeN (conditional_tpe_trials) +gpmaxN)\n",
+                   "+sigma +nosigma +active-count +exploreX +nodedupe +noliar; gp options +neutral +arc +branch-arc +indicator +nopruned; auto options +tpeN (conditional_tpe_trials) +gpmaxN)\n",
                    n.c_str());
       return 2;
     }

@@ -181,12 +181,25 @@ class tpe_sampler final : public sampler {
     if (opt_.multivariate) cache_.update_groups();
     assignment a = draw(rng);
     if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
-    // A repeat: fresh draws from the same model (each the best of its own candidates, so it
-    // scores close), then an untried configuration at random.
-    for (std::size_t attempt = 0; attempt < opt_.n_redraws; ++attempt) {
-      assignment again = draw(rng);
-      if (!tried_.contains(again)) return again;
+    // A repeat. In multivariate mode first fresh joint draws (each the best of its own
+    // candidates, so it scores close). Then the nearest proposals that score close: the same
+    // assignment with one parameter drawn again from its model, its current value excluded
+    // (parameters in a random order; those a changed branch or count switches on are drawn
+    // from the model too).
+    if (opt_.multivariate)
+      for (std::size_t attempt = 0; attempt < opt_.n_redraws; ++attempt) {
+        assignment again = draw(rng);
+        if (!tried_.contains(again)) return again;
+      }
+    std::vector<std::size_t> order;
+    for (std::size_t p = 0; p < a.values.size(); ++p)
+      if (a.is_active(p) && cache_.enc[p].kind != encoded_kind::fixed) order.push_back(p);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    for (std::size_t attempt = 0; attempt < std::min(opt_.n_redraws, order.size()); ++attempt) {
+      assignment near = draw(rng, &a, order[attempt]);
+      if (!tried_.contains(near)) return near;
     }
+    // Then an untried configuration at random.
     auto untried = random_untried(view.space, codecs_.get(view.space),
                                   [this](const assignment& c) { return tried_.contains(c); }, tried_.size(), rng);
     if (untried) return untried;
@@ -196,8 +209,10 @@ class tpe_sampler final : public sampler {
   std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
 
  private:
-  // One proposal from the current model: parameters in order, parents first.
-  assignment draw(random_stream& rng) {
+  // One proposal from the current model: parameters in order, parents first. With a `base`,
+  // every parameter keeps the base's value except `redraw`, which is drawn from its own
+  // (univariate) model with the base's value excluded, and those its new value switches on.
+  assignment draw(random_stream& rng, const assignment* base = nullptr, std::size_t redraw = 0) {
     const auto& space = *cache_.space;
     const std::size_t n_params = space.size();
     assignment a;
@@ -210,8 +225,20 @@ class tpe_sampler final : public sampler {
       const auto& desc = space.params[p];
       if (desc.active_if && !space.condition_holds(p, a)) continue;
       const auto& e = cache_.enc[p];
+      if (base && p != redraw && base->is_active(p)) {
+        a.values[p] = base->values[p];
+        continue;
+      }
       double x = 0;
-      if (e.kind == encoded_kind::fixed) {
+      if (base && p == redraw) {
+        excluded_ = to_internal(desc, e, base->values[p]);
+        if (modelled(p)) {
+          x = sample_independent(p, rng);
+        } else {
+          for (int attempt = 0; attempt < 16 && (attempt == 0 || x == excluded_); ++attempt) x = uniform_internal(e, rng);
+        }
+        excluded_ = nan;
+      } else if (e.kind == encoded_kind::fixed) {
         x = 0;
       } else if (opt_.multivariate && cache_.group_of[p] >= 0 && modelled(p)) {
         const auto g = static_cast<std::size_t>(cache_.group_of[p]);
@@ -440,16 +467,24 @@ class tpe_sampler final : public sampler {
     double total = 0;
     for (double v : pmf_below_) total += v;
     double best = 0, best_score = -inf;
+    auto score_of = [&](std::size_t k) { return keep_ * std::log(pmf_below_[k]) - std::log(pmf_above_[k]); };
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       double u = rng.uniform01() * total;
       std::size_t k = 0;
       while (k + 1 < n && u >= pmf_below_[k]) u -= pmf_below_[k++];
-      const double score = keep_ * std::log(pmf_below_[k]) - std::log(pmf_above_[k]);
+      if (static_cast<double>(k) == excluded_) continue;
+      const double score = score_of(k);
       if (score > best_score) {
         best_score = score;
         best = static_cast<double>(k);
       }
     }
+    if (best_score == -inf && !std::isnan(excluded_))  // every draw was the excluded value
+      for (std::size_t k = 0; k < n; ++k)
+        if (static_cast<double>(k) != excluded_ && score_of(k) > best_score) {
+          best_score = score_of(k);
+          best = static_cast<double>(k);
+        }
     return best;
   }
 
@@ -488,6 +523,7 @@ class tpe_sampler final : public sampler {
       while (k + 1 < below_.weight.size() && u >= below_.weight[k]) u -= below_.weight[k++];
       double x = truncated_normal(below_.mu[k], below_.sigma[k], e.lo, e.hi, rng);
       if (snap) x = to_internal(cache_.space->params[p], e, from_internal(cache_.space->params[p], e, x));
+      if (x == excluded_) continue;
       const double score =
           keep_ * log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
       if (score > best_score) {
@@ -495,6 +531,7 @@ class tpe_sampler final : public sampler {
         best = x;
       }
     }
+    if (best_score == -inf) best = uniform_internal(e, rng);  // every draw was the excluded value
     return best;
   }
 
@@ -713,6 +750,7 @@ class tpe_sampler final : public sampler {
 
   tpe_options opt_;
   double keep_ = 1;  // the weight of log l(x) in a candidate's score: 1 - exploration
+  double excluded_ = nan;  // a model coordinate no candidate may take (NaN: none)
   std::mutex mutex_;
   observation_cache cache_;
   // Scratch space reused between calls.

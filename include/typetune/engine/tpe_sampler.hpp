@@ -36,10 +36,11 @@ struct tpe_options {
   // at the same time are steered away from each other's configurations. They do not count
   // towards the startup or gamma.
   bool constant_liar = true;
-  // A proposal that repeats a configuration already in the study (in any state) is drawn again
-  // from the same model, up to n_redraws times; if every draw repeats, an untried
-  // configuration is drawn at random (exactly, on a finite space); if none is left, the repeat
-  // stands.
+  // A proposal that repeats a configuration already in the study (in any state) is replaced by
+  // an untried one that the model likes: in multivariate mode first up to n_redraws fresh joint
+  // draws; then its nearest neighbours, one parameter at a time (up to n_redraws of them, in a
+  // random order) drawn again from its model with its current value excluded. If all of those repeat too, an untried configuration is drawn at random (exactly,
+  // on a finite space); if none is left, the repeat stands.
   bool avoid_repeats = true;
   std::size_t n_redraws = 8;
   // The most recent n_flat_weights observations weigh 1; older ones ramp down linearly.
