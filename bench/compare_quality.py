@@ -3,12 +3,15 @@
 
   bench/compare_quality.py [seeds=30] [--table=build/bench/quality_table] [--jobs=2]
                            [--optuna=FILE] [--rerun-optuna] [--markdown]
+                           [--samplers=tpe,tpe+sigma,...] [--no-extra]
 
 Runs `quality_table SEEDS --tsv` and `optuna_quality.py SEEDS --tsv` (Optuna's rows are kept in
 FILE, by default build/optuna_quality_SEEDS.tsv, and reused unless --rerun-optuna: they take
 tens of minutes and change only with Optuna), then prints for each function, setting and N the
 normalised regret r = (best - minimum) / (Optuna random's best - minimum) of every sampler, and
-the checks of issue 13's bars. Lower is better; r = 1 is Optuna's random search.
+the mean r of each sampler over the eight functions' cells, and the checks of issue 13's bars.
+Lower is better; r = 1 is Optuna's random search. --samplers and --no-extra are passed to
+quality_table (to compare variants such as tpe+sigma; see quality_table's usage line).
 """
 import os
 import subprocess
@@ -48,7 +51,10 @@ def main():
     cache = flags.get("optuna") or os.path.join(ROOT, "build", f"optuna_quality_{seeds}.tsv")
     markdown = "markdown" in flags
 
-    rows = parse(run(["nice", "-n", "10", table, str(seeds), "--tsv"]), "typetune")
+    table_args = [table, str(seeds), "--tsv"] + [n for n in flags.get("samplers", "").split(",") if n]
+    if "no-extra" in flags:
+        table_args.append("--no-extra")
+    rows = parse(run(["nice", "-n", "10"] + table_args), "typetune")
     if "rerun-optuna" in flags or not os.path.exists(cache):
         text = run(["nice", "-n", "10", "/usr/bin/python3", os.path.join(HERE, "optuna_quality.py"), str(seeds),
                     "--tsv", f"--jobs={jobs}"])
@@ -107,9 +113,14 @@ def main():
         for line in [head] + body:
             print("  ".join(v.ljust(w) if k < 2 else v.rjust(w) for k, (v, w) in enumerate(zip(line, widths))))
 
-    # Issue 13's bars.
     print()
     sequential = [g for g in groups if g[1] == "1 worker" and g[0] != "curve-h6"]
+    print("Mean r over the eight functions at N = 25, 50, 100: " + ", ".join(
+        f"{label(c)} {sum(v) / len(v):.3f}" for c in columns
+        for v in [[r for f, st in sequential for i in range(len(NS))
+                   for r in [regret(c[0], f, c[1], st, i)] if r is not None]] if v))
+    # Issue 13's bars.
+    print()
     for mode in OPTUNA_MODEL:
         pairs = [(regret("typetune", f, mode, s, i), regret("optuna", f, mode, s, i))
                  for f, s in sequential for i in range(len(NS))]

@@ -49,7 +49,8 @@ struct feature_layout {
       offset.push_back(dims);
       const bool conditional_numeric =
           space.params[p].active_if && e.kind != encoded_kind::fixed && e.kind != encoded_kind::categorical;
-      const bool branch_child = conditional_numeric && space.params[p].active_if->kind == condition::rule::equals;
+      // A branch's child (any rule but a repeat count's): its alternatives exclude each other.
+      const bool branch_child = conditional_numeric && space.params[p].active_if->kind != condition::rule::at_least;
       const bool on_arc = conditional_numeric && (embedding == gp_conditional_embedding::arc ||
                                                   (embedding == gp_conditional_embedding::branch_arc && branch_child));
       const bool with_indicator = conditional_numeric && embedding == gp_conditional_embedding::indicator;
