@@ -181,13 +181,13 @@ class tpe_sampler final : public sampler {
     if (opt_.multivariate) cache_.update_groups();
     assignment a = draw(rng);
     if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
-    // A repeat. In multivariate mode first fresh joint draws (each the best of its own
-    // candidates, so it scores close). Then the nearest proposals that score close: the same
+    // A repeat. In multivariate mode first two fresh joint draws (each the best of its own
+    // candidates, so it scores close; more cost more than they find). Then the nearest proposals that score close: the same
     // assignment with one parameter drawn again from its model, its current value excluded
     // (parameters in a random order; those a changed branch or count switches on are drawn
     // from the model too).
     if (opt_.multivariate)
-      for (std::size_t attempt = 0; attempt < opt_.n_redraws; ++attempt) {
+      for (std::size_t attempt = 0; attempt < std::min<std::size_t>(opt_.n_redraws, 2); ++attempt) {
         assignment again = draw(rng);
         if (!tried_.contains(again)) return again;
       }
