@@ -14,6 +14,8 @@
 #include <Eigen/Core>
 #include <LBFGSB.h>
 
+#include "engine/detail/codec_cache.hpp"
+#include "engine/detail/repeats.hpp"
 #include "engine/model_space.hpp"
 #include "typetune/engine/random_stream.hpp"
 
@@ -28,19 +30,54 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 const double sqrt5 = std::sqrt(5.0);
 
-// Where each parameter's coordinates sit in the feature vector.
+// Where each parameter's coordinates sit in the feature vector, and which length scale each
+// column has: one per parameter (a categorical's one-hot columns share theirs, as do the two
+// columns of an arc).
 struct feature_layout {
   std::vector<std::size_t> offset;  // first column of each parameter
-  std::vector<std::size_t> width;   // 0 (fixed), 1 (numeric) or the number of choices
+  std::vector<std::size_t> width;   // 0 (fixed), 1 (numeric), 2 (arc) or the number of choices
+  std::vector<bool> arc;            // numeric and conditional, embedded on an arc
+  std::vector<Eigen::Index> length_of;  // per column: its length-scale index
   std::size_t dims = 0;
+  Eigen::Index n_lengths = 0;
 
-  explicit feature_layout(const std::vector<encoded_param>& enc) {
-    for (const auto& e : enc) {
+  std::vector<bool> indicator;       // numeric and conditional, with an activity column
+
+  feature_layout(const space_desc& space, const std::vector<encoded_param>& enc, gp_conditional_embedding embedding) {
+    for (std::size_t p = 0; p < enc.size(); ++p) {
+      const auto& e = enc[p];
       offset.push_back(dims);
-      const std::size_t w = e.kind == encoded_kind::fixed ? 0 : e.kind == encoded_kind::categorical ? e.count : 1;
+      const bool conditional_numeric =
+          space.params[p].active_if && e.kind != encoded_kind::fixed && e.kind != encoded_kind::categorical;
+      // A branch's child (any rule but a repeat count's): its alternatives exclude each other.
+      const bool branch_child = conditional_numeric && space.params[p].active_if->kind != condition::rule::at_least;
+      const bool on_arc = conditional_numeric && (embedding == gp_conditional_embedding::arc ||
+                                                  (embedding == gp_conditional_embedding::branch_arc && branch_child));
+      const bool with_indicator = conditional_numeric && embedding == gp_conditional_embedding::indicator;
+      const std::size_t w = e.kind == encoded_kind::fixed         ? 0
+                            : e.kind == encoded_kind::categorical ? e.count
+                            : on_arc || with_indicator            ? 2
+                                                                  : 1;
       width.push_back(w);
+      arc.push_back(on_arc);
+      indicator.push_back(with_indicator);
       dims += w;
+      if (w == 0) continue;
+      if (with_indicator) {  // the value and the activity each have their own length scale
+        length_of.push_back(n_lengths++);
+        length_of.push_back(n_lengths++);
+        continue;
+      }
+      for (std::size_t c = 0; c < w; ++c) length_of.push_back(n_lengths);
+      ++n_lengths;
     }
+  }
+
+  // Per-column values from per-length ones.
+  [[nodiscard]] VectorXd expand(const VectorXd& per_length) const {
+    VectorXd out(static_cast<Eigen::Index>(dims));
+    for (std::size_t c = 0; c < dims; ++c) out[static_cast<Eigen::Index>(c)] = per_length[length_of[c]];
+    return out;
   }
 };
 
@@ -62,6 +99,12 @@ double internal_of_unit(const encoded_param& e, double u) {
   return e.lo + u * (e.hi - e.lo);
 }
 
+// The arc of a conditional numeric parameter (after Swersky et al., "Raiders of the lost
+// architecture", 2013): an active value u in [0, 1] at angle u pi on the unit circle, an
+// inactive one at the centre. "Inactive" is then one point, at the same distance from every
+// active value (half the distance between the two ends), and never mistaken for one of them.
+constexpr double arc_angle = M_PI;
+
 void write_features(const feature_layout& layout, const std::vector<encoded_param>& enc, const double* internal,
                     double* row) {
   for (std::size_t p = 0; p < enc.size(); ++p) {
@@ -72,6 +115,13 @@ void write_features(const feature_layout& layout, const std::vector<encoded_para
     if (enc[p].kind == encoded_kind::categorical) {
       std::fill(f, f + w, 0.0);  // an inactive categorical is all-zero
       if (!std::isnan(x)) f[static_cast<std::size_t>(x)] = 1.0;
+    } else if (layout.indicator[p]) {
+      f[0] = std::isnan(x) ? 0.5 : unit_of(enc[p], x);
+      f[1] = std::isnan(x) ? 0.0 : 1.0;
+    } else if (layout.arc[p]) {
+      const double u = std::isnan(x) ? 0.0 : unit_of(enc[p], x);
+      f[0] = std::isnan(x) ? 0.0 : std::cos(arc_angle * u);
+      f[1] = std::isnan(x) ? 0.0 : std::sin(arc_angle * u);
     } else {
       f[0] = std::isnan(x) ? 0.5 : unit_of(enc[p], x);  // neutral middle when inactive
     }
@@ -115,6 +165,7 @@ void matern_matrix(const MatrixXd& a, const MatrixXd& b, double signal, MatrixXd
 struct marginal_likelihood {
   const MatrixXd& x;
   const VectorXd& y;
+  const feature_layout& layout;
   double best_value = inf;
   VectorXd best_theta;
   // Workspace, sized once per fit.
@@ -122,13 +173,15 @@ struct marginal_likelihood {
   VectorXd norms_a, norms_b, alpha, row_sum;
   Eigen::LLT<MatrixXd> llt;
 
-  marginal_likelihood(const MatrixXd& x_, const VectorXd& y_) : x(x_), y(y_) {}
+  marginal_likelihood(const MatrixXd& x_, const VectorXd& y_, const feature_layout& l) : x(x_), y(y_), layout(l) {}
 
   double operator()(const VectorXd& theta, VectorXd& grad) {
     const auto n = x.rows();
     const auto d = x.cols();
-    const VectorXd length = theta.head(d).array().exp();
-    const double signal = std::exp(theta[d]), noise = std::exp(theta[d + 1]) + min_noise;
+    const auto nl = layout.n_lengths;  // theta: log lengths, log signal, log noise
+    const VectorXd lengths = theta.head(nl).array().exp();
+    const VectorXd length = layout.expand(lengths);
+    const double signal = std::exp(theta[nl]), noise = std::exp(theta[nl + 1]) + min_noise;
     xs = x.array().rowwise() / length.transpose().array();
     matern_matrix(xs, xs, signal, k, &dk_factor, norms_a, norms_b);
     w = k;
@@ -146,9 +199,9 @@ struct marginal_likelihood {
     llt.solveInPlace(w);
     w = -w;
     w.noalias() += alpha * alpha.transpose();
-    grad.resize(theta.size());
-    grad[d] = -0.5 * w.cwiseProduct(k).sum();
-    grad[d + 1] = -0.5 * (noise - min_noise) * w.trace();
+    grad.setZero(theta.size());
+    grad[nl] = -0.5 * w.cwiseProduct(k).sum();
+    grad[nl + 1] = -0.5 * (noise - min_noise) * w.trace();
     // For the length scales: m = W .* factor / 2 and
     // sum_ij m_ij (xs_i - xs_j)^2 = 2 sum_i xs_i^2 rowsum_i - 2 xs^T m xs, per column.
     w.array() *= 0.5 * dk_factor.array();
@@ -156,17 +209,18 @@ struct marginal_likelihood {
     mx.resize(n, d);
     mx.noalias() = w * xs;
     for (Eigen::Index j = 0; j < d; ++j)
-      grad[j] = -(2.0 * (xs.col(j).array().square() * row_sum.array()).sum() - 2.0 * xs.col(j).dot(mx.col(j)));
+      grad[layout.length_of[static_cast<std::size_t>(j)]] -=
+          2.0 * (xs.col(j).array().square() * row_sum.array()).sum() - 2.0 * xs.col(j).dot(mx.col(j));
     // Priors.
-    for (Eigen::Index j = 0; j < d; ++j) {
-      value -= length_a * theta[j] - length_b * length[j];
-      grad[j] -= length_a - length_b * length[j];
+    for (Eigen::Index j = 0; j < nl; ++j) {
+      value -= length_a * theta[j] - length_b * lengths[j];
+      grad[j] -= length_a - length_b * lengths[j];
     }
-    value -= signal_a * theta[d] - signal_b * signal;
-    grad[d] -= signal_a - signal_b * signal;
+    value -= signal_a * theta[nl] - signal_b * signal;
+    grad[nl] -= signal_a - signal_b * signal;
     const double noise_var = noise - min_noise;
-    value -= noise_a * theta[d + 1] - noise_b * noise_var;
-    grad[d + 1] -= noise_a - noise_b * noise_var;
+    value -= noise_a * theta[nl + 1] - noise_b * noise_var;
+    grad[nl + 1] -= noise_a - noise_b * noise_var;
     if (value < best_value) {
       best_value = value;
       best_theta = theta;
@@ -175,15 +229,15 @@ struct marginal_likelihood {
   }
 };
 
-hyper fit_hyper(const MatrixXd& x, const VectorXd& y, std::size_t max_iterations) {
-  const auto d = x.cols();
+hyper fit_hyper(const MatrixXd& x, const VectorXd& y, const feature_layout& layout, std::size_t max_iterations) {
+  const auto d = layout.n_lengths;
   VectorXd theta(d + 2), lb(d + 2), ub(d + 2);
   theta.head(d).setConstant(std::log(0.5));
   lb.head(d).setConstant(std::log(0.02));
   ub.head(d).setConstant(std::log(50.0));
   theta[d] = 0.0, lb[d] = std::log(0.05), ub[d] = std::log(20.0);
   theta[d + 1] = std::log(1e-3), lb[d + 1] = std::log(1e-9), ub[d + 1] = std::log(1.0);
-  marginal_likelihood f(x, y);
+  marginal_likelihood f(x, y, layout);
   LBFGSpp::LBFGSBParam<double> param;
   param.max_iterations = static_cast<int>(max_iterations);
   param.epsilon = 1e-4;
@@ -238,8 +292,8 @@ struct posterior {
   mutable MatrixXd k, cs, v;
   mutable VectorXd norms_a, norms_b, mean;
 
-  bool fit(const MatrixXd& x, const VectorXd& y, const hyper& h) {
-    length = h.log_length.array().exp();
+  bool fit(const MatrixXd& x, const VectorXd& y, const hyper& h, const feature_layout& layout) {
+    length = layout.expand(h.log_length.array().exp());
     signal = std::exp(h.log_signal);
     noise = std::exp(h.log_noise) + min_noise;
     xs = x.array().rowwise() / length.transpose().array();
@@ -257,6 +311,13 @@ struct posterior {
       }
     }
     return false;
+  }
+
+  // The posterior mean at rows of `c` (unit features), into `out`.
+  void predict_mean(const MatrixXd& c, VectorXd& out) const {
+    cs = c.array().rowwise() / length.transpose().array();
+    matern_matrix(cs, xs, signal, k, nullptr, norms_a, norms_b);
+    out.noalias() = k * alpha;
   }
 
   // log EI (or EI) of rows of `c` (unit features), into `out`, in chunks that stay in cache.
@@ -331,49 +392,58 @@ class gp_sampler final : public sampler {
       enc_ = encode_space(space);
       fit_key_.clear();
     }
-    const feature_layout layout(enc_);
+    const feature_layout layout(space, enc_, opt_.conditional_embedding);
     random_stream rng(view.seed, number, stream_ids::gp);
+    if (opt_.avoid_repeats) tried_.sync(view.trials, space.size());
 
-    // Complete trials, in number order (the view's order), minimised.
-    const double sign = view.dir == direction::maximize ? -1.0 : 1.0;
-    std::vector<const trial_record*> done;
-    for (const auto& t : view.trials)
-      if (t.state == trial_state::complete && t.value && std::isfinite(*t.value) &&
-          t.params.values.size() == space.size())
-        done.push_back(&t);
-    std::sort(done.begin(), done.end(), [](auto* a, auto* b) { return a->number < b->number; });
-    const std::size_t n = done.size();
-    if (n < std::max<std::size_t>(opt_.n_startup_trials, 2) || layout.dims == 0) return random_assignment(space, rng);
+    const auto obs = observations(view);
+    const std::size_t n = obs.size(), n_real = obs.size() - obs.n_running;
+    if (obs.n_complete < 2 || n_real < std::max<std::size_t>(opt_.n_startup_trials, 2) || layout.dims == 0)
+      return fresh_random(space, rng);
 
-    // Internal coordinates and features of the observations; standardised values.
+    // Internal coordinates and features of the observations; values standardised on the real
+    // (not imputed-running) ones.
     const std::size_t n_params = space.size();
     std::vector<double> internal(n * n_params);
     MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(layout.dims));
     VectorXd y(static_cast<Eigen::Index>(n));
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t p = 0; p < n_params; ++p)
-        internal[i * n_params + p] = done[i]->params.is_active(p)
-                                         ? to_internal(space.params[p], enc_[p], done[i]->params.values[p])
-                                         : nan;
+    {
       VectorXd row(static_cast<Eigen::Index>(layout.dims));
-      write_features(layout, enc_, &internal[i * n_params], row.data());
-      x.row(static_cast<Eigen::Index>(i)) = row.transpose();
-      y[static_cast<Eigen::Index>(i)] = sign * *done[i]->value;
+      for (std::size_t i = 0; i < n; ++i) {
+        internal_of(space, *obs.trials[i], &internal[i * n_params]);
+        write_features(layout, enc_, &internal[i * n_params], row.data());
+        x.row(static_cast<Eigen::Index>(i)) = row.transpose();
+        y[static_cast<Eigen::Index>(i)] = obs.y[i];
+      }
     }
-    const double mean = y.mean();
-    const double sd = std::sqrt((y.array() - mean).square().sum() / static_cast<double>(n));
+    const double mean = y.head(static_cast<Eigen::Index>(n_real)).mean();
+    const double sd = std::sqrt((y.head(static_cast<Eigen::Index>(n_real)).array() - mean).square().sum() /
+                                static_cast<double>(n_real));
     y = (y.array() - mean) / (sd > 1e-12 ? sd : 1.0);
+    y.tail(static_cast<Eigen::Index>(n - n_real)).setZero();  // the mean, unless the believer below says more
 
-    const hyper h = hyperparameters(done, x, sign);
+    const hyper h = hyperparameters(obs, x.topRows(static_cast<Eigen::Index>(n_real)), layout);
     posterior& post = post_;
-    if (!post.fit(x, y, h)) return random_assignment(space, rng);
+    if (n > n_real) {
+      // The kriging believer: running trials at the posterior mean of the real observations.
+      const MatrixXd xr = x.topRows(static_cast<Eigen::Index>(n_real));
+      const VectorXd yr = y.head(static_cast<Eigen::Index>(n_real));
+      if (post.fit(xr, yr, h, layout)) {
+        VectorXd m;
+        post.predict_mean(x.bottomRows(static_cast<Eigen::Index>(n - n_real)), m);
+        y.tail(static_cast<Eigen::Index>(n - n_real)) = m;
+      }
+    }
+    // Believed values count as observed, in the incumbent too: a worker busy where the mean is
+    // lowest has, as far as the next proposal can know, already found that value.
+    if (!post.fit(x, y, h, layout)) return fresh_random(space, rng);
 
-    // Candidates: half uniform, half around the best trials.
+    // Candidates: half uniform, half around the best observations.
     const std::size_t n_cand = std::max<std::size_t>(opt_.n_candidates, 2);
     std::vector<double> cand(n_cand * n_params);
-    std::vector<std::size_t> order(n);
+    std::vector<std::size_t> order(n_real);
     std::iota(order.begin(), order.end(), 0);
-    const std::size_t n_top = std::min<std::size_t>(5, n);
+    const std::size_t n_top = std::min<std::size_t>(5, n_real);
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_top), order.end(),
                       [&](std::size_t a, std::size_t b) { return y[static_cast<Eigen::Index>(a)] < y[static_cast<Eigen::Index>(b)]; });
     for (std::size_t c = 0; c < n_cand; ++c) {
@@ -391,13 +461,20 @@ class gp_sampler final : public sampler {
     }
     VectorXd score;
     post.acquisition(cx, opt_.acquisition == gp_acquisition::log_ei, score);
+    // A candidate that repeats a configuration of the study is worth nothing: it is dropped.
+    if (opt_.avoid_repeats)
+      for (std::size_t c = 0; c < n_cand; ++c)
+        if (repeats(space, &cand[c * n_params])) score[static_cast<Eigen::Index>(c)] = -inf;
     std::vector<std::size_t> rank(n_cand);
     std::iota(rank.begin(), rank.end(), 0);
-    const std::size_t n_refine = std::min(opt_.n_local_refinements, n_cand);
-    std::partial_sort(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(n_refine, 1)),
-                      rank.end(), [&](std::size_t a, std::size_t b) {
-                        return score[static_cast<Eigen::Index>(a)] > score[static_cast<Eigen::Index>(b)];
-                      });
+    std::sort(rank.begin(), rank.end(), [&](std::size_t a, std::size_t b) {
+      const double sa = score[static_cast<Eigen::Index>(a)], sb = score[static_cast<Eigen::Index>(b)];
+      return sa != sb ? sa > sb : a < b;
+    });
+    if (score[static_cast<Eigen::Index>(rank[0])] == -inf) {
+      // Every candidate repeats the study: an untried configuration at random, if any is left.
+      if (auto untried = untried_random(space, rng)) return untried;
+    }
     std::vector<double> best(cand.begin() + static_cast<std::ptrdiff_t>(rank[0] * n_params),
                              cand.begin() + static_cast<std::ptrdiff_t>((rank[0] + 1) * n_params));
     double best_value = -inf;
@@ -405,9 +482,12 @@ class gp_sampler final : public sampler {
       VectorXd s;
       MatrixXd one = cx.row(static_cast<Eigen::Index>(rank[0]));
       post.acquisition(one, true, s);
-      best_value = s[0];
+      best_value = score[static_cast<Eigen::Index>(rank[0])] == -inf ? -inf : s[0];
     }
-    for (std::size_t r = 0; r < n_refine; ++r) refine(post, layout, &cand[rank[r] * n_params], best, best_value);
+    const std::size_t n_refine = std::min(opt_.n_local_refinements, n_cand);
+    for (std::size_t r = 0; r < n_refine; ++r)
+      if (score[static_cast<Eigen::Index>(rank[r])] > -inf)
+        refine(post, layout, &cand[rank[r] * n_params], best, best_value);
 
     assignment a;
     a.values.assign(n_params, std::monostate{});
@@ -419,6 +499,121 @@ class gp_sampler final : public sampler {
   std::string_view name() const override { return "gp"; }
 
  private:
+  // What the process is fitted to: every complete trial at its value; when asked for, pruned
+  // trials at the value a complete trial of the same rank at their last step ended with, and
+  // diverged ones above every complete one; last, running trials (their values are set later).
+  // Values are minimised. Rows in trial-number order within each kind.
+  struct observation_set {
+    std::vector<const trial_record*> trials;
+    std::vector<double> y;
+    std::size_t n_complete = 0, n_running = 0;
+    [[nodiscard]] std::size_t size() const { return trials.size(); }
+  };
+
+  observation_set observations(const study_view& view) const {
+    const auto& space = view.space;
+    const double sign = view.dir == direction::maximize ? -1.0 : 1.0;
+    observation_set o;
+    std::vector<const trial_record*> complete, pruned, diverged, running;
+    for (const auto& t : view.trials) {
+      if (t.params.values.size() != space.size()) continue;
+      switch (t.state) {
+        case trial_state::complete:
+          if (t.value && std::isfinite(*t.value)) complete.push_back(&t);
+          break;
+        case trial_state::pruned:
+          if (opt_.use_pruned) pruned.push_back(&t);
+          break;
+        case trial_state::diverged:
+          if (opt_.use_diverged) diverged.push_back(&t);
+          break;
+        case trial_state::running:
+          if (opt_.constant_liar) running.push_back(&t);
+          break;
+        default: break;
+      }
+    }
+    auto by_number = [](auto* a, auto* b) { return a->number < b->number; };
+    for (auto* list : {&complete, &pruned, &diverged, &running}) std::sort(list->begin(), list->end(), by_number);
+    o.n_complete = complete.size();
+    if (complete.empty()) return o;
+    std::vector<double> finals;
+    for (auto* t : complete) {
+      o.trials.push_back(t);
+      o.y.push_back(sign * *t->value);
+      finals.push_back(sign * *t->value);
+    }
+    std::sort(finals.begin(), finals.end());
+    const double worst = finals.back(), spread = finals.back() - finals.front();
+    const double below_all = worst + (spread > 0 ? 0.1 * spread : 1.0);
+    // A pruned trial's rank among the complete trials at its last step: the share q of them
+    // that were as good or better there; it gets the final value at quantile q of the complete
+    // trials, so it sits below the complete trials that were level with it when it stopped.
+    std::vector<double> at_step;
+    for (auto* t : pruned) {
+      double y = below_all;
+      if (!t->intermediate.empty()) {
+        const auto& [step, value] = *t->intermediate.rbegin();
+        const double v = std::isnan(value) ? inf : sign * value;
+        at_step.clear();
+        for (auto* c : complete)
+          if (const auto it = c->intermediate.find(step); it != c->intermediate.end() && !std::isnan(it->second))
+            at_step.push_back(sign * it->second);
+        if (!at_step.empty()) {
+          std::size_t level = 0;
+          for (double a : at_step) level += a <= v;
+          const double q = static_cast<double>(level) / static_cast<double>(at_step.size());
+          const double pos = q * static_cast<double>(finals.size() - 1);
+          const auto lo = static_cast<std::size_t>(std::floor(pos));
+          const std::size_t hi = std::min(lo + 1, finals.size() - 1);
+          y = finals[lo] + (pos - static_cast<double>(lo)) * (finals[hi] - finals[lo]);
+        }
+      }
+      o.trials.push_back(t);
+      o.y.push_back(y);
+    }
+    for (auto* t : diverged) {
+      o.trials.push_back(t);
+      o.y.push_back(below_all);
+    }
+    for (auto* t : running) {  // placeholders: sample() sets them to the posterior mean
+      o.trials.push_back(t);
+      o.y.push_back(0.0);
+    }
+    o.n_running = running.size();
+    return o;
+  }
+
+  void internal_of(const space_desc& space, const trial_record& t, double* out) const {
+    for (std::size_t p = 0; p < space.size(); ++p)
+      out[p] = t.params.is_active(p) ? to_internal(space.params[p], enc_[p], t.params.values[p]) : nan;
+  }
+
+  assignment assignment_of(const space_desc& space, const double* internal) const {
+    assignment a;
+    a.values.assign(space.size(), std::monostate{});
+    for (std::size_t p = 0; p < space.size(); ++p)
+      if (!std::isnan(internal[p])) a.values[p] = from_internal(space.params[p], enc_[p], internal[p]);
+    return a;
+  }
+
+  bool repeats(const space_desc& space, const double* internal) const {
+    return tried_.contains(assignment_of(space, internal));
+  }
+
+  // A random proposal for the startup, not repeating the study where that can be avoided.
+  std::optional<assignment> fresh_random(const space_desc& space, random_stream& rng) {
+    auto a = random_assignment(space, rng);
+    if (!opt_.avoid_repeats || !tried_.contains(*a)) return a;
+    if (auto untried = untried_random(space, rng)) return untried;
+    return a;
+  }
+
+  std::optional<assignment> untried_random(const space_desc& space, random_stream& rng) {
+    return random_untried(space, codecs_.get(space), [this](const assignment& c) { return tried_.contains(c); },
+                          tried_.size(), rng);
+  }
+
   std::optional<assignment> random_assignment(const space_desc& space, random_stream& rng) {
     std::vector<double> internal(space.size());
     uniform_candidate(space, rng, internal.data());
@@ -474,23 +669,50 @@ class gp_sampler final : public sampler {
   // parameters; branches, counts and categoricals stay as they are, so the structure holds.
   void refine(const posterior& post, const feature_layout& layout, const double* start, std::vector<double>& best,
               double& best_value) const {
+    // One variable per parameter, its unit coordinate; an arc parameter moves two columns.
     std::vector<std::size_t> params;
-    std::vector<Eigen::Index> cols;
+    std::vector<Eigen::Index> cols;  // the columns the acquisition's gradient is taken over
     for (std::size_t p = 0; p < enc_.size(); ++p) {
       const auto& e = enc_[p];
       if (std::isnan(start[p]) || space_->params[p].role != param_role::plain) continue;
       if (e.kind != encoded_kind::continuous && e.kind != encoded_kind::grid) continue;
       params.push_back(p);
-      cols.push_back(static_cast<Eigen::Index>(layout.offset[p]));
+      for (std::size_t c = 0; c < layout.width[p]; ++c) cols.push_back(static_cast<Eigen::Index>(layout.offset[p] + c));
     }
     if (params.empty()) return;
     VectorXd point(static_cast<Eigen::Index>(layout.dims));
     write_features(layout, enc_, start, point.data());
-    VectorXd u(static_cast<Eigen::Index>(cols.size()));
-    for (std::size_t i = 0; i < cols.size(); ++i) u[static_cast<Eigen::Index>(i)] = point[cols[i]];
+    VectorXd u(static_cast<Eigen::Index>(params.size()));
+    for (std::size_t i = 0; i < params.size(); ++i) u[static_cast<Eigen::Index>(i)] = unit_of(enc_[params[i]], start[params[i]]);
+    VectorXd column_grad;
     auto objective = [&](const VectorXd& v, VectorXd& grad) {
-      for (std::size_t i = 0; i < cols.size(); ++i) point[cols[i]] = v[static_cast<Eigen::Index>(i)];
-      return post.neg_log_ei(point, cols, grad);
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto col = static_cast<Eigen::Index>(layout.offset[params[i]]);
+        const double vi = v[static_cast<Eigen::Index>(i)];
+        if (layout.arc[params[i]]) {
+          point[col] = std::cos(arc_angle * vi);
+          point[col + 1] = std::sin(arc_angle * vi);
+        } else {
+          point[col] = vi;
+        }
+      }
+      const double value = post.neg_log_ei(point, cols, column_grad);
+      grad.resize(v.size());
+      Eigen::Index c = 0;
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const double vi = v[static_cast<Eigen::Index>(i)];
+        if (layout.arc[params[i]]) {
+          grad[static_cast<Eigen::Index>(i)] = arc_angle * (-std::sin(arc_angle * vi) * column_grad[c] +
+                                                            std::cos(arc_angle * vi) * column_grad[c + 1]);
+          c += 2;
+        } else if (layout.indicator[params[i]]) {
+          grad[static_cast<Eigen::Index>(i)] = column_grad[c];
+          c += 2;
+        } else {
+          grad[static_cast<Eigen::Index>(i)] = column_grad[c++];
+        }
+      }
+      return value;
     };
     LBFGSpp::LBFGSBParam<double> param;
     param.max_iterations = 20;
@@ -511,17 +733,17 @@ class gp_sampler final : public sampler {
     write_features(layout, enc_, result.data(), row.data());
     VectorXd g;
     const double value = -post.neg_log_ei(row, {}, g);
-    if (value > best_value) {
+    if (value > best_value && !(opt_.avoid_repeats && repeats(*space_, result.data()))) {
       best_value = value;
       best = std::move(result);
     }
   }
 
-  // Hyperparameters fitted on a schedule of prefixes of the history (every trial up to
+  // Hyperparameters fitted on a schedule of prefixes of the real observations (every one up to
   // refit_all_below, then every refit_interval), from fixed starting values, so the result
-  // depends on the history alone; the last fit is memoised.
-  hyper hyperparameters(const std::vector<const trial_record*>& done, const MatrixXd& x, double sign) {
-    const std::size_t n = done.size();
+  // depends on the history alone; the last fit is memoised. `x` holds the real rows.
+  hyper hyperparameters(const observation_set& obs, const MatrixXd& x, const feature_layout& layout) {
+    const std::size_t n = static_cast<std::size_t>(x.rows());
     std::size_t m = n;
     if (n > opt_.refit_all_below && opt_.refit_interval > 1)
       m = opt_.refit_all_below + (n - opt_.refit_all_below) / opt_.refit_interval * opt_.refit_interval;
@@ -534,8 +756,7 @@ class gp_sampler final : public sampler {
       std::iota(by_value.begin(), by_value.end(), 0);
       std::partial_sort(by_value.begin(), by_value.begin() + static_cast<std::ptrdiff_t>(n_best), by_value.end(),
                         [&](std::size_t a, std::size_t b) {
-                          const double ya = sign * *done[a]->value, yb = sign * *done[b]->value;
-                          return ya != yb ? ya < yb : a < b;
+                          return obs.y[a] != obs.y[b] ? obs.y[a] < obs.y[b] : a < b;
                         });
       std::vector<char> take(m, 0);
       for (std::size_t i = 0; i < n_best; ++i) take[by_value[i]] = 1;
@@ -549,19 +770,19 @@ class gp_sampler final : public sampler {
     // The prefix is standardised on its own, so that the fit does not depend on later trials.
     std::vector<std::pair<std::uint64_t, double>> key;
     key.reserve(chosen.size() + 1);
-    key.emplace_back(x.cols(), sign);
-    for (auto i : chosen) key.emplace_back(done[i]->number, *done[i]->value);
-    if (key == fit_key_ && fitted_.log_length.size() == x.cols()) return fitted_;
+    key.emplace_back(x.cols(), static_cast<double>(layout.n_lengths));
+    for (auto i : chosen) key.emplace_back(obs.trials[i]->number, obs.y[i]);
+    if (key == fit_key_ && fitted_.log_length.size() == layout.n_lengths) return fitted_;
     MatrixXd fx(static_cast<Eigen::Index>(chosen.size()), x.cols());
     VectorXd fy(static_cast<Eigen::Index>(chosen.size()));
     for (std::size_t i = 0; i < chosen.size(); ++i) {
       fx.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(chosen[i]));
-      fy[static_cast<Eigen::Index>(i)] = sign * *done[chosen[i]]->value;  // raw, so bitwise the same later
+      fy[static_cast<Eigen::Index>(i)] = obs.y[chosen[i]];  // raw, so bitwise the same later
     }
     const double mu = fy.mean();
     const double s = std::sqrt((fy.array() - mu).square().sum() / static_cast<double>(fy.size()));
     fy = (fy.array() - mu) / (s > 1e-12 ? s : 1.0);
-    fitted_ = fit_hyper(fx, fy, opt_.max_fit_iterations);
+    fitted_ = fit_hyper(fx, fy, layout, opt_.max_fit_iterations);
     fit_key_ = std::move(key);
     return fitted_;
   }
@@ -573,6 +794,8 @@ class gp_sampler final : public sampler {
   std::vector<std::pair<std::uint64_t, double>> fit_key_;
   hyper fitted_;
   posterior post_;  // kept between calls for its workspace
+  tried_configurations tried_;
+  codec_cache codecs_;
 };
 
 }  // namespace

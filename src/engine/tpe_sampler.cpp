@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/detail/codec_cache.hpp"
+#include "engine/detail/repeats.hpp"
 #include "engine/model_space.hpp"
 #include "typetune/engine/random_stream.hpp"
 
@@ -21,9 +23,13 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // Rank of an observation: complete trials by value, then pruned ones (deeper first, then by
-// their last intermediate value), ties by trial number so that every sort is deterministic.
+// their last intermediate value; without any, after those), then diverged ones; ties by trial
+// number so that every sort is deterministic. Running trials are not ranked: with the constant
+// liar they join the bad side (see tpe_options::constant_liar).
 struct score_key {
-  double stage = 0;  // -inf for complete trials, -last step for pruned ones
+  // -inf for complete trials, -last step for pruned ones, 1 for pruned ones that reported
+  // nothing (as Optuna ranks them), 2 for diverged ones.
+  double stage = 0;
   double value = 0;  // the value, negated when maximising
   std::uint64_t number = 0;
   friend bool operator<(const score_key& a, const score_key& b) {
@@ -77,22 +83,28 @@ struct observation_cache {
     group_of.assign(n_params, -1);
   }
 
-  std::optional<score_key> usable(const trial_record& t, bool with_pruned) const {
+  std::optional<score_key> usable(const trial_record& t, const tpe_options& o) const {
     const double sign = dir == direction::maximize ? -1.0 : 1.0;
     if (t.params.values.size() != n_params) return std::nullopt;
     if (t.state == trial_state::complete) {
       if (!t.value || !std::isfinite(*t.value)) return std::nullopt;
       return score_key{-inf, sign * *t.value, t.number};
     }
-    if (t.state == trial_state::pruned && with_pruned) {
+    if (t.state == trial_state::pruned && o.consider_pruned_trials) {
       if (!t.intermediate.empty()) {
         const auto& [step, v] = *t.intermediate.rbegin();
-        if (!std::isfinite(v)) return std::nullopt;
-        return score_key{-static_cast<double>(step), sign * v, t.number};
+        return score_key{-static_cast<double>(step), std::isnan(v) ? inf : sign * v, t.number};
       }
-      return score_key{inf, t.value && std::isfinite(*t.value) ? sign * *t.value : 0.0, t.number};
+      return score_key{1, 0, t.number};
     }
+    if (t.state == trial_state::diverged && o.consider_diverged_trials) return score_key{2, 0, t.number};
     return std::nullopt;
+  }
+
+  // The model coordinates of a trial, NaN where a parameter is inactive, into `out`.
+  void internal_values(const trial_record& t, std::vector<double>& out) const {
+    for (std::size_t p = 0; p < n_params; ++p)
+      out.push_back(t.params.is_active(p) ? to_internal(space->params[p], enc[p], t.params.values[p]) : nan);
   }
 
   void add(const trial_record& t, score_key key) {
@@ -100,11 +112,8 @@ struct observation_cache {
     numbers.push_back(t.number);
     keys.push_back(key);
     std::string set(n_params, '\0');
-    for (std::size_t p = 0; p < n_params; ++p) {
-      const bool on = t.params.is_active(p);
-      values.push_back(on ? to_internal(space->params[p], enc[p], t.params.values[p]) : nan);
-      set[p] = on ? '\1' : '\0';
-    }
+    internal_values(t, values);
+    for (std::size_t p = 0; p < n_params; ++p) set[p] = t.params.is_active(p) ? '\1' : '\0';
     by_score.insert(std::upper_bound(by_score.begin(), by_score.end(), obs,
                                      [this](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; }),
                     obs);
@@ -149,9 +158,11 @@ struct observation_cache {
 };
 
 // The split of one parameter's (or group's) observations into below (good) and above, with
-// each observation's weight within its side.
+// each observation's weight within its side. n_above counts the running trials in which the
+// parameter is active: they come last on the above side, as the most recent.
 struct split_view {
   std::size_t n_below = 0, n_above = 0;
+  std::size_t n_above_finished = 0;
 };
 
 // One side's mixture over a single parameter: components in value order, prior last.
@@ -161,19 +172,52 @@ struct mixture_1d {
 
 class tpe_sampler final : public sampler {
  public:
-  explicit tpe_sampler(tpe_options o) : opt_(o) {}
+  explicit tpe_sampler(tpe_options o) : opt_(o), keep_(1.0 - o.exploration) {}
 
   std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
     std::lock_guard lock(mutex_);
     sync(view);
     random_stream rng(view.seed, number, stream_ids::tpe);
-    const auto& space = view.space;
+    if (opt_.multivariate) cache_.update_groups();
+    assignment a = draw(rng);
+    if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
+    // A repeat. In multivariate mode first two fresh joint draws (each the best of its own
+    // candidates, so it scores close; more cost more than they find). Then the nearest proposals that score close: the same
+    // assignment with one parameter drawn again from its model, its current value excluded
+    // (parameters in a random order; those a changed branch or count switches on are drawn
+    // from the model too).
+    if (opt_.multivariate)
+      for (std::size_t attempt = 0; attempt < std::min<std::size_t>(opt_.n_redraws, 2); ++attempt) {
+        assignment again = draw(rng);
+        if (!tried_.contains(again)) return again;
+      }
+    std::vector<std::size_t> order;
+    for (std::size_t p = 0; p < a.values.size(); ++p)
+      if (a.is_active(p) && cache_.enc[p].kind != encoded_kind::fixed) order.push_back(p);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    for (std::size_t attempt = 0; attempt < std::min(opt_.n_redraws, order.size()); ++attempt) {
+      assignment near = draw(rng, &a, order[attempt]);
+      if (!tried_.contains(near)) return near;
+    }
+    // Then an untried configuration at random.
+    auto untried = random_untried(view.space, codecs_.get(view.space),
+                                  [this](const assignment& c) { return tried_.contains(c); }, tried_.size(), rng);
+    if (untried) return untried;
+    return a;  // everything was tried
+  }
+
+  std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
+
+ private:
+  // One proposal from the current model: parameters in order, parents first. With a `base`,
+  // every parameter keeps the base's value except `redraw`, which is drawn from its own
+  // (univariate) model with the base's value excluded, and those its new value switches on.
+  assignment draw(random_stream& rng, const assignment* base = nullptr, std::size_t redraw = 0) {
+    const auto& space = *cache_.space;
     const std::size_t n_params = space.size();
     assignment a;
     a.values.assign(n_params, std::monostate{});
-
     if (opt_.multivariate) {
-      cache_.update_groups();
       group_done_.assign(cache_.groups.size(), 0);
       group_values_.assign(n_params, nan);
     }
@@ -181,18 +225,29 @@ class tpe_sampler final : public sampler {
       const auto& desc = space.params[p];
       if (desc.active_if && !space.condition_holds(p, a)) continue;
       const auto& e = cache_.enc[p];
+      if (base && p != redraw && base->is_active(p)) {
+        a.values[p] = base->values[p];
+        continue;
+      }
       double x = 0;
-      if (e.kind == encoded_kind::fixed) {
+      if (base && p == redraw) {
+        excluded_ = to_internal(desc, e, base->values[p]);
+        if (modelled(p)) {
+          x = sample_independent(p, rng);
+        } else {
+          for (int attempt = 0; attempt < 16 && (attempt == 0 || x == excluded_); ++attempt) x = uniform_internal(e, rng);
+        }
+        excluded_ = nan;
+      } else if (e.kind == encoded_kind::fixed) {
         x = 0;
-      } else if (opt_.multivariate && cache_.group_of[p] >= 0 &&
-                 cache_.count(p) >= std::max<std::size_t>(opt_.n_startup_trials, 1)) {
+      } else if (opt_.multivariate && cache_.group_of[p] >= 0 && modelled(p)) {
         const auto g = static_cast<std::size_t>(cache_.group_of[p]);
         if (!group_done_[g]) {
           sample_group(g, rng);
           group_done_[g] = 1;
         }
         x = group_values_[p];
-      } else if (cache_.count(p) < std::max<std::size_t>(opt_.n_startup_trials, 1)) {
+      } else if (!modelled(p)) {
         x = uniform_internal(e, rng);
       } else {
         x = sample_independent(p, rng);
@@ -202,19 +257,23 @@ class tpe_sampler final : public sampler {
     return a;
   }
 
-  std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
-
- private:
   void sync(const study_view& view) {
     if (cache_.space != &view.space || cache_.n_params != view.space.size() || cache_.dir != view.dir)
       cache_.reset(view.space, view.dir);
     std::size_t usable = 0;
     for (const auto& t : view.trials)
-      if (cache_.usable(t, opt_.consider_pruned_trials)) ++usable;
+      if (cache_.usable(t, opt_)) ++usable;
     if (usable < cache_.numbers.size()) cache_.reset(view.space, view.dir);  // another history
+    running_.clear();
+    n_running_ = 0;
     for (const auto& t : view.trials) {
+      if (t.state == trial_state::running && opt_.constant_liar && t.params.values.size() == cache_.n_params) {
+        cache_.internal_values(t, running_);
+        ++n_running_;
+        continue;
+      }
       if (t.number < cache_.seen.size() && cache_.seen[t.number]) continue;
-      const auto key = cache_.usable(t, opt_.consider_pruned_trials);
+      const auto key = cache_.usable(t, opt_);
       if (!key) continue;
       if (t.number >= cache_.seen.size()) cache_.seen.resize(std::max<std::size_t>(t.number + 1, 2 * cache_.seen.size()));
       cache_.seen[t.number] = true;
@@ -222,6 +281,20 @@ class tpe_sampler final : public sampler {
     }
     side_.resize(cache_.numbers.size());
     rank_.resize(cache_.numbers.size());
+    if (opt_.avoid_repeats) tried_.sync(view.trials, view.space.size());
+  }
+
+  double running_value(std::size_t r, std::size_t p) const { return running_[r * cache_.n_params + p]; }
+  std::size_t running_active(std::size_t p) const {
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < n_running_; ++r) n += !std::isnan(running_value(r, p));
+    return n;
+  }
+
+  // The observation count that startup and gamma apply to (see tpe_options::count_all_trials).
+  std::size_t observed(std::size_t p) const { return opt_.count_all_trials ? cache_.numbers.size() : cache_.count(p); }
+  bool modelled(std::size_t p) const {
+    return cache_.count(p) > 0 && observed(p) >= std::max<std::size_t>(opt_.n_startup_trials, 1);
   }
 
   std::size_t n_below_of(std::size_t n) const {
@@ -234,21 +307,25 @@ class tpe_sampler final : public sampler {
   split_view split(std::size_t p) {
     split_view s;
     const std::size_t n = cache_.count(p);
-    const std::size_t n_below = n_below_of(n);
+    const std::size_t n_below = n_below_of(observed(p));
     for (auto obs : cache_.by_value[p]) side_[obs] = 0;
+    std::size_t taken = 0;
     for (auto obs : cache_.by_score) {
-      if (s.n_below == n_below) break;
-      if (cache_.active(obs, p)) {
+      if (taken == n_below) break;
+      const bool active = cache_.active(obs, p);
+      if (active) {
         side_[obs] = 1;
         ++s.n_below;
       }
+      if (active || opt_.count_all_trials) ++taken;
     }
     std::uint32_t below_seen = 0, above_seen = 0;
     for (auto obs : cache_.by_number) {
       if (!cache_.active(obs, p)) continue;
       rank_[obs] = side_[obs] ? below_seen++ : above_seen++;
     }
-    s.n_above = n - s.n_below;
+    s.n_above_finished = n - s.n_below;
+    s.n_above = s.n_above_finished + running_active(p);
     return s;
   }
 
@@ -283,6 +360,20 @@ class tpe_sampler final : public sampler {
       prior_at = m.mu.size();
       m.mu.push_back(prior_mu);
       m.weight.push_back(opt_.prior_weight);
+    }
+    if (which == 0) {  // running trials, the most recent of the above side
+      std::size_t rank = n_side - running_active(p);
+      for (std::size_t r = 0; r < n_running_; ++r) {
+        double v = running_value(r, p);
+        if (std::isnan(v)) continue;
+        if (grid) v = e.centers[static_cast<std::size_t>(v)];
+        const auto at = static_cast<std::size_t>(std::upper_bound(m.mu.begin(), m.mu.end(), v) - m.mu.begin());
+        const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
+        m.mu.insert(m.mu.begin() + static_cast<std::ptrdiff_t>(at), v);
+        m.weight.insert(m.weight.begin() + static_cast<std::ptrdiff_t>(at), w);
+        if (at <= prior_at) ++prior_at;
+        total += w;
+      }
     }
     const std::size_t k = m.mu.size();
     m.sigma.resize(k);
@@ -325,6 +416,16 @@ class tpe_sampler final : public sampler {
         pmf[static_cast<std::size_t>(cache_.value(obs, p))] += w;
         total_w += w;
       }
+      if (which == 0) {
+        std::size_t rank = n_side - running_active(p);
+        for (std::size_t r = 0; r < n_running_; ++r) {
+          const double v = running_value(r, p);
+          if (std::isnan(v)) continue;
+          const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
+          pmf[static_cast<std::size_t>(v)] += w;
+          total_w += w;
+        }
+      }
       const double c = opt_.prior_weight / static_cast<double>(n_side + 1);
       const double denom = 1.0 + static_cast<double>(n_choices) * c;
       const double norm = total_w + opt_.prior_weight;
@@ -366,16 +467,24 @@ class tpe_sampler final : public sampler {
     double total = 0;
     for (double v : pmf_below_) total += v;
     double best = 0, best_score = -inf;
+    auto score_of = [&](std::size_t k) { return keep_ * std::log(pmf_below_[k]) - std::log(pmf_above_[k]); };
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       double u = rng.uniform01() * total;
       std::size_t k = 0;
       while (k + 1 < n && u >= pmf_below_[k]) u -= pmf_below_[k++];
-      const double score = std::log(pmf_below_[k]) - std::log(pmf_above_[k]);
+      if (static_cast<double>(k) == excluded_) continue;
+      const double score = score_of(k);
       if (score > best_score) {
         best_score = score;
         best = static_cast<double>(k);
       }
     }
+    if (best_score == -inf && !std::isnan(excluded_))  // every draw was the excluded value
+      for (std::size_t k = 0; k < n; ++k)
+        if (static_cast<double>(k) != excluded_ && score_of(k) > best_score) {
+          best_score = score_of(k);
+          best = static_cast<double>(k);
+        }
     return best;
   }
 
@@ -387,7 +496,7 @@ class tpe_sampler final : public sampler {
       for (std::size_t k = 0; k < m.mu.size(); ++k) {
         const double a = (e.lo - m.mu[k]) / m.sigma[k], b = (e.hi - m.mu[k]) / m.sigma[k];
         const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-        log_coef[k] = std::log(m.weight[k]) - std::log(m.sigma[k]) - log_sqrt_2pi - log_z;
+        log_coef[k] = std::log(m.weight[k]) - (opt_.kernel_log_sigma ? std::log(m.sigma[k]) : 0.0) - log_sqrt_2pi - log_z;
       }
     };
     prepare(below_, coef_below_);
@@ -414,13 +523,15 @@ class tpe_sampler final : public sampler {
       while (k + 1 < below_.weight.size() && u >= below_.weight[k]) u -= below_.weight[k++];
       double x = truncated_normal(below_.mu[k], below_.sigma[k], e.lo, e.hi, rng);
       if (snap) x = to_internal(cache_.space->params[p], e, from_internal(cache_.space->params[p], e, x));
+      if (x == excluded_) continue;
       const double score =
-          log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
+          keep_ * log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
       if (score > best_score) {
         best_score = score;
         best = x;
       }
     }
+    if (best_score == -inf) best = uniform_internal(e, rng);  // every draw was the excluded value
     return best;
   }
 
@@ -462,22 +573,32 @@ class tpe_sampler final : public sampler {
     if (merge && slot_.size() < cells) slot_.resize(cells, -1);
     touched_.clear();
     double total = opt_.prior_weight;
-    for (auto obs : cache_.by_number) {
-      if (!cache_.active(obs, anchor) || side_[obs] != which) continue;
-      const double w = ramp_weight(rank_[obs], n_side, opt_.n_flat_weights);
+    auto add = [&](double w, auto&& coordinate) {
       total += w;
       if (merge) {
         std::size_t code = 0;
-        for (auto p : members) code = code * cache_.enc[p].count + static_cast<std::size_t>(cache_.value(obs, p));
+        for (std::size_t j = 0; j < d; ++j)
+          code = code * cache_.enc[members[j]].count + static_cast<std::size_t>(coordinate(j));
         if (slot_[code] >= 0) {
           m.weight[static_cast<std::size_t>(slot_[code])] += w;
-          continue;
+          return;
         }
         slot_[code] = static_cast<std::ptrdiff_t>(m.weight.size());
         touched_.push_back(code);
       }
       m.weight.push_back(w);
-      for (auto p : members) m.coords.push_back(cache_.value(obs, p));
+      for (std::size_t j = 0; j < d; ++j) m.coords.push_back(coordinate(j));
+    };
+    for (auto obs : cache_.by_number) {
+      if (!cache_.active(obs, anchor) || side_[obs] != which) continue;
+      add(ramp_weight(rank_[obs], n_side, opt_.n_flat_weights), [&](std::size_t j) { return cache_.value(obs, members[j]); });
+    }
+    if (which == 0) {  // running trials, the most recent of the above side
+      std::size_t rank = n_side - running_active(anchor);
+      for (std::size_t r = 0; r < n_running_; ++r) {
+        if (std::isnan(running_value(r, anchor))) continue;
+        add(ramp_weight(rank++, n_side, opt_.n_flat_weights), [&](std::size_t j) { return running_value(r, members[j]); });
+      }
     }
     for (auto code : touched_) slot_[code] = -1;
     m.weight.push_back(opt_.prior_weight);
@@ -539,7 +660,7 @@ class tpe_sampler final : public sampler {
           const double sigma = prior ? range : dim.sigma;
           const double a = (e.lo - mu) / sigma, b = (e.hi - mu) / sigma;
           const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-          dim.log_norm[k] = -std::log(sigma) - log_sqrt_2pi - log_z;
+          dim.log_norm[k] = -(opt_.kernel_log_sigma ? std::log(sigma) : 0.0) - log_sqrt_2pi - log_z;
         }
       }
     }
@@ -617,8 +738,8 @@ class tpe_sampler final : public sampler {
     double best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       draw_joint(joint_below_, rng, candidate_.data());
-      const double score =
-          joint_log_density(joint_below_, candidate_.data()) - joint_log_density(joint_above_, candidate_.data());
+      const double score = keep_ * joint_log_density(joint_below_, candidate_.data()) -
+                           joint_log_density(joint_above_, candidate_.data());
       if (score > best_score) {
         best_score = score;
         best_candidate_ = candidate_;
@@ -628,6 +749,8 @@ class tpe_sampler final : public sampler {
   }
 
   tpe_options opt_;
+  double keep_ = 1;  // the weight of log l(x) in a candidate's score: 1 - exploration
+  double excluded_ = nan;  // a model coordinate no candidate may take (NaN: none)
   std::mutex mutex_;
   observation_cache cache_;
   // Scratch space reused between calls.
@@ -640,6 +763,12 @@ class tpe_sampler final : public sampler {
   std::vector<std::uint8_t> group_done_;
   std::vector<std::ptrdiff_t> slot_;  // merge map of all-discrete groups, kept at -1 between calls
   std::vector<std::size_t> touched_;
+  // Running trials' model coordinates (n_running_ rows of n_params, NaN where inactive), taken
+  // afresh from each view.
+  std::vector<double> running_;
+  std::size_t n_running_ = 0;
+  detail::tried_configurations tried_;
+  detail::codec_cache codecs_;
 };
 
 }  // namespace

@@ -95,3 +95,166 @@ TEST_CASE("tpe ranks pruned trials after complete ones and ignores failed and ru
   REQUIRE(next);
   CHECK_NOTHROW(p.space.validate(*next));
 }
+
+TEST_CASE("tpe models a conditional parameter once the study has enough trials, as Optuna does", "[tpe]") {
+  // "branch.b.x" was active in 4 of 14 trials, the 4 best ones, all at x = 0.9. Counting all
+  // trials, the startup is over and the good side holds those 4; counting only the trials
+  // where x was active, x is still drawn at random.
+  const auto p = quality::conditional_problem();
+  const auto sgd_lr = *p.space.find("optimizer.sgd.lr");
+  const auto momentum = *p.space.find("optimizer.sgd.momentum");
+  std::vector<trial_record> trials;
+  auto random = make_random_sampler();
+  for (std::uint64_t n = 0; n < 14; ++n) {
+    auto a = *random->sample(study_view{p.space, trials, direction::minimize, 5}, n);
+    const bool sgd = n % 4 == 1;
+    a.values[0] = std::int64_t{sgd ? 1 : 0};
+    a.values[1] = sgd ? param_value{} : param_value{1e-3};
+    a.values[sgd_lr] = sgd ? param_value{1e-2} : param_value{};
+    a.values[momentum] = sgd ? param_value{0.9} : param_value{};
+    trial_record t;
+    t.number = n;
+    t.state = trial_state::complete;
+    t.value = sgd ? 0.0 : 1.0 + static_cast<double>(n);
+    t.params = a;
+    trials.push_back(t);
+  }
+  auto mean_momentum = [&](bool count_all) {
+    tpe_options o;
+    o.count_all_trials = count_all;
+    o.gamma_fraction = 0.3;  // 5 good trials of 14: the 4 sgd ones are among them
+    auto s = make_tpe_sampler(o);
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::uint64_t n = 14; n < 64; ++n) {
+      const auto a = s->sample(study_view{p.space, trials, direction::minimize, 5}, n);
+      REQUIRE(a);
+      if (a->is_active(momentum)) {
+        sum += std::abs(std::get<double>(a->values[momentum]) - 0.9);
+        ++count;
+      }
+    }
+    REQUIRE(count > 5);
+    return sum / static_cast<double>(count);
+  };
+  CHECK(mean_momentum(true) < 0.1);
+  CHECK(mean_momentum(false) > 0.15);  // uniform on [0, 0.99]: mean distance about 0.4
+}
+
+TEST_CASE("tpe's kernel -log sigma option changes how candidates are scored", "[tpe]") {
+  const auto p = quality::hartmann6_problem();
+  for (bool multivariate : {false, true}) {
+    tpe_options with, without;
+    with.multivariate = without.multivariate = multivariate;
+    with.kernel_log_sigma = true;
+    without.kernel_log_sigma = false;
+    auto a = make_tpe_sampler(with), b = make_tpe_sampler(without);
+    const auto run_a = quality::run(*a, p, 3, 30), run_b = quality::run(*b, p, 3, 30);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < 30; ++i) differ += run_a[i].params != run_b[i].params;
+    CHECK(differ > 10);  // the same random startup, then other choices
+    for (std::size_t i = 0; i < 10; ++i) CHECK(run_a[i].params == run_b[i].params);
+  }
+}
+
+TEST_CASE("tpe lands in a region that diverges less often than random search", "[tpe]") {
+  // The best values sit at the edge of the region that diverges; a model blind to diverged
+  // trials keeps drawing across the edge (more often than random search does).
+  for (bool multivariate : {false, true}) {
+    std::vector<double> model, random, blind;
+    for (std::uint64_t seed = 0; seed < 5; ++seed) {
+      auto r = make_random_sampler();
+      random.push_back(static_cast<double>(testing::diverged_count(*r, seed, 80)));
+      auto s = tpe(multivariate);
+      model.push_back(static_cast<double>(testing::diverged_count(*s, seed, 80)));
+      tpe_options o;
+      o.multivariate = multivariate;
+      o.consider_diverged_trials = false;
+      auto b = make_tpe_sampler(o);
+      blind.push_back(static_cast<double>(testing::diverged_count(*b, seed, 80)));
+    }
+    INFO((multivariate ? "multivariate" : "independent") << ": tpe " << quality::median(model) << ", blind "
+                                                           << quality::median(blind) << ", random "
+                                                           << quality::median(random) << " of 80 diverged");
+    CHECK(quality::median(model) < quality::median(random));
+    CHECK(quality::median(model) < quality::median(blind));
+  }
+}
+
+TEST_CASE("tpe does not repeat configurations on a finite space while untried ones are left", "[tpe]") {
+  const auto p = testing::small_grid_problem();
+  for (bool multivariate : {false, true}) {
+    for (std::uint64_t seed = 0; seed < 3; ++seed) {
+      auto s = tpe(multivariate);
+      const auto trials = quality::run(*s, p, seed, 56);
+      INFO((multivariate ? "multivariate" : "independent") << ", seed " << seed);
+      CHECK(testing::distinct_configurations(trials) >= 50);
+      CHECK(quality::best_after(p, trials, 56) == 0.0);
+    }
+    tpe_options o;
+    o.multivariate = multivariate;
+    o.avoid_repeats = false;
+    auto repeating = make_tpe_sampler(o);
+    CHECK(testing::distinct_configurations(quality::run(*repeating, p, 0, 56)) < 45);  // what the rule prevents
+  }
+}
+
+TEST_CASE("tpe gives parallel workers distinct proposals while their trials run", "[tpe]") {
+  const auto p = quality::hartmann6_problem();
+  auto warm = make_random_sampler();
+  const auto history = quality::run(*warm, p, 4, 30);
+  for (bool multivariate : {false, true}) {
+    auto s = tpe(multivariate);
+    const auto four = testing::proposals_while_running(*s, p, history, 4, 4);
+    for (std::size_t i = 0; i < 4; ++i)
+      for (std::size_t j = 0; j < i; ++j) CHECK(four[i] != four[j]);
+  }
+  // On a finite space, the running configurations are not proposed again.
+  const auto grid = testing::small_grid_problem();
+  auto r = make_random_sampler();
+  const auto grid_history = quality::run(*r, grid, 2, 12);
+  auto s = tpe(false);
+  const auto eight = testing::proposals_while_running(*s, grid, grid_history, 8, 2);
+  for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t j = 0; j < i; ++j) CHECK(eight[i] != eight[j]);
+    for (const auto& t : grid_history) CHECK(eight[i] != t.params);
+  }
+}
+
+TEST_CASE("tpe's constant liar puts running trials on the bad side", "[tpe]") {
+  // 20 complete trials, the best at x ~ 0.25; four running trials all at x = 0.25. The liar makes
+  // the bad density heavy at 0.25, so proposals move off it; without it they crowd there.
+  param_desc x;
+  x.path = x.name = "x";
+  x.kind = param_kind::real;
+  x.low = 0;
+  x.high = 1;
+  space_desc s;
+  s.params = {x};
+  std::vector<trial_record> trials;
+  for (std::uint64_t n = 0; n < 24; ++n) {
+    trial_record t;
+    t.number = n;
+    const double v = n < 20 ? static_cast<double>(n) / 19.0 : 0.25;
+    t.params.values = {v};
+    if (n < 20) {
+      t.state = trial_state::complete;
+      t.value = std::abs(v - 0.25);
+    } else {
+      t.state = trial_state::running;
+    }
+    trials.push_back(t);
+  }
+  auto crowding = [&](bool liar) {
+    tpe_options o;
+    o.constant_liar = liar;
+    auto sampler = make_tpe_sampler(o);
+    std::size_t near = 0;
+    for (std::uint64_t n = 24; n < 64; ++n) {
+      const auto a = sampler->sample(study_view{s, trials, direction::minimize, 1}, n);
+      near += std::abs(std::get<double>(a->values[0]) - 0.25) < 0.03;
+    }
+    return near;
+  };
+  CHECK(crowding(true) < crowding(false));
+}
