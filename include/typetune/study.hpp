@@ -29,6 +29,7 @@
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
 #include "typetune/desc/study_export.hpp"
+#include "typetune/engine/auto_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 #include "typetune/engine/trial_storage.hpp"
@@ -51,6 +52,13 @@ struct random_search {
 };
 using random = random_search;
 struct grid {};
+// The default when no sampler is given: picks by the space and the trials so far (multivariate
+// TPE on all-categorical spaces; TPE then the GP on conditional ones; the GP, then TPE past 200
+// trials, otherwise). See engine/auto_sampler.hpp and docs/quality.md.
+struct auto_sampler {
+  std::uint64_t seed = 0;
+  auto_options options = {};
+};
 struct sobol {
   std::uint64_t seed = 0;
 };
@@ -365,6 +373,9 @@ class study {
       } else if constexpr (std::is_same_v<T, random_search>) {
         opts.seed = option.seed;
         chosen = make_random_sampler();
+      } else if constexpr (std::is_same_v<T, auto_sampler>) {
+        opts.seed = option.seed;
+        chosen = make_auto_sampler(option.options);
       } else if constexpr (std::is_same_v<T, grid>) {
         static_cast<void>(error::raise_unless_ok<grid_check_t<Space>>());  // names the first continuous parameter
         chosen = make_grid_sampler();
@@ -417,15 +428,15 @@ class study {
                       "typetune: tt::params<P> names another struct than the study's Params");
       } else {
         static_assert(error::always_false<T>,
-                      "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::random_search, grid, "
-                      "sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
+                      "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::auto_sampler, "
+                      "random_search, grid, sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
                       "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures, "
                       "tt::handle_interrupts, and for a stored study tt::storage, tt::study_name, "
                       "tt::allow_space_changes and tt::heartbeat");
       }
     };
     (apply(std::forward<Options>(options)), ...);
-    if (!chosen) chosen = make_random_sampler();
+    if (!chosen) chosen = make_auto_sampler();
     auto desc = describe(space);
     if (log_ != nullptr) {
       opts.on_trial_end = [out = log_, metric = opts.metric, shown = desc](const trial_record& t) {
