@@ -288,7 +288,7 @@ void importance_plot(std::ostream& out, const std::vector<importance_scope>& sco
     out << "<svg class=\"plot importance-plot\" viewBox=\"0 0 " << px(label_w + bar_w + 80) << ' ' << px(h) << "\">";
     double y = 10;
     if (scope.entries.empty())
-      out << "<text x=\"0\" y=\"" << px(y + 12) << "\">no parameter varies here</text>";
+      out << "<text x=\"0\" y=\"" << px(y + 12) << "\">no parameter varies enough here to tell</text>";
     for (const auto& e : scope.entries) {
       out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">" << escape(e.path) << "</text>";
       out << "<rect class=\"bar\" x=\"" << px(label_w) << "\" y=\"" << px(y + 3) << "\" width=\"" << px(std::max(1.0, e.share * bar_w))
@@ -465,7 +465,7 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
          "breaks where a parameter is not active.</p>";
   parallel_plot(out, s);
   out << "<h2>Parameter importance</h2><p class=\"note\">Share of the objective's variance explained by each parameter "
-         "alone (correlation ratio, η²), in the whole space and within each branch option.</p>";
+         "alone, beyond what chance would explain (ε²), in the whole space and within each branch option.</p>";
   importance_plot(out, parameter_importance(s));
   out << "<h2>Learning curves</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
          "<span><i style=\"background:#d29922\"></i>pruned (dashed)</span></p>";

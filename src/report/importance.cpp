@@ -43,23 +43,29 @@ std::vector<std::size_t> groups_of(const param_desc& p, const std::vector<param_
   return out;
 }
 
-double eta_squared(const std::vector<std::size_t>& groups, const std::vector<double>& y) {
-  const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+// Epsilon squared: the between-group share of the variance, less what k groups would explain of
+// pure noise. Nullopt when every group holds one trial (nothing is left to tell noise from
+// effect).
+std::optional<double> explained_share(const std::vector<std::size_t>& groups, const std::vector<double>& y) {
+  const double n = static_cast<double>(y.size());
+  const double mean = std::accumulate(y.begin(), y.end(), 0.0) / n;
   double total = 0;
   for (double v : y) total += (v - mean) * (v - mean);
-  if (total <= 0) return 0;
   std::map<std::size_t, std::pair<double, std::size_t>> sums;
   for (std::size_t i = 0; i < y.size(); ++i) {
     sums[groups[i]].first += y[i];
     ++sums[groups[i]].second;
   }
-  if (sums.size() < 2) return 0;
+  const double k = static_cast<double>(sums.size());
+  if (k < 2 || n - k < 1) return std::nullopt;
+  if (total <= 0) return 0.0;
   double between = 0;
   for (const auto& [g, s] : sums) {
     const double m = s.first / static_cast<double>(s.second);
     between += static_cast<double>(s.second) * (m - mean) * (m - mean);
   }
-  return std::clamp(between / total, 0.0, 1.0);
+  const double within = total - between;
+  return std::clamp((between - (k - 1) * within / (n - k)) / total, 0.0, 1.0);
 }
 
 std::optional<importance_scope> measure(const study_export& s, std::string label,
@@ -79,7 +85,7 @@ std::optional<importance_scope> measure(const study_export& s, std::string label
     }
     if (values.size() < min_scope_trials) continue;
     if (std::all_of(values.begin(), values.end(), [&](const param_value& v) { return v == values.front(); })) continue;
-    scope.entries.push_back({p.path, eta_squared(groups_of(p, values), y), values.size()});
+    if (const auto share = explained_share(groups_of(p, values), y)) scope.entries.push_back({p.path, *share, values.size()});
   }
   std::stable_sort(scope.entries.begin(), scope.entries.end(),
                    [](const importance_entry& a, const importance_entry& b) { return a.share > b.share; });

@@ -18,7 +18,7 @@ namespace typetune {
 // How much of the objective's variance one parameter explains within a scope of trials.
 struct importance_entry {
   std::string path;
-  double share = 0;       // eta squared: between-group sum of squares / total, in [0, 1]
+  double share = 0;       // epsilon squared, in [0, 1] (see parameter_importance)
   std::size_t trials = 0;  // complete trials in the scope where the parameter was active
 };
 
@@ -28,14 +28,15 @@ struct importance_scope {
   std::vector<importance_entry> entries;  // most important first
 };
 
-// Parameter importance by the correlation ratio (eta squared). In each scope (all complete
-// trials; then, for each branch option, the complete trials that chose it), each parameter
-// that varies splits the trials into groups: one per value for a choice or an int with at most
-// 8 values, otherwise up to 5 equal-count bins of its value (on the log scale where the
-// parameter has one). Its share is the between-group sum of squares of the objective over the
-// total sum of squares of the trials where it is active. Scopes with fewer than 4 trials, and
-// parameters that never vary, are left out. A simple, model-free stand-in for fANOVA: it
-// measures main effects only, and overstates them when trials are few.
+// Parameter importance by the correlation ratio, corrected for chance (epsilon squared). In each
+// scope (all complete trials; then, for each branch option, the complete trials that chose it),
+// each parameter that varies splits the trials where it is active into groups: one per value
+// for a choice or an int with at most 8 values, otherwise up to 5 equal-count bins of its value
+// (on the log scale where the parameter has one). With n trials in k groups, its share is
+// (SS_between - (k - 1) SS_within / (n - k)) / SS_total, clamped to [0, 1]: the share of the
+// objective's variance the grouping explains beyond what k groups of pure noise would. Scopes
+// with fewer than 4 trials, parameters that never vary, and parameters whose every group holds
+// one trial are left out. A simple, model-free stand-in for fANOVA: main effects only.
 [[nodiscard]] std::vector<importance_scope> parameter_importance(const study_export& study);
 
 struct report_options {
