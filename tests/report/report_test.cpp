@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -18,9 +17,11 @@ namespace tt = typetune;
 
 namespace {
 
-std::size_t count(const std::string& text, const std::string& pattern) {
-  const std::regex re(pattern);
-  return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+// Occurrences of `needle` in `text`.
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  return n;
 }
 
 // The section of the page from `id`'s opening tag to the next </svg> (or </table>).
@@ -68,7 +69,9 @@ TEST_CASE("the report shows every trial in the history, the table and the curves
   CHECK(count(section(html, "history"), "class=\"point ") == 40);
   CHECK(count(section(html, "history"), "class=\"point no-value state-failed\"") == failed);
   CHECK(count(section(html, "parallel"), "class=\"line\"") == complete);
-  CHECK(count(section(html, "curves"), "class=\"curve (dot )?state-pruned\"") == pruned);
+  CHECK(count(section(html, "curves"), "class=\"curve state-pruned\"") +
+            count(section(html, "curves"), "class=\"curve dot state-pruned\"") ==
+        pruned);
   CHECK(count(section(html, "curves"), "class=\"curve ") == complete + pruned);
   CHECK(count(section(html, "trials", "</table>"), "<tr data-trial=") == 40);
   // The study's name is escaped, and nothing is loaded from elsewhere.
