@@ -16,7 +16,6 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -69,6 +68,21 @@ struct problem {
 
 }  // namespace
 
+// A marker line: "<!-- snippet: <source path> [<region>] -->", trailing blanks allowed.
+static bool parse_marker(const std::string& line, std::string& source, std::string& name) {
+  const std::string head = "<!-- snippet: ";
+  if (line.rfind(head, 0) != 0) return false;
+  const auto space = line.find(' ', head.size());
+  if (space == std::string::npos || space == head.size()) return false;
+  source = line.substr(head.size(), space - head.size());
+  if (source.find_first_of("\t") != std::string::npos || line.compare(space, 2, " [") != 0) return false;
+  const auto close = line.find(']', space + 2);
+  if (close == std::string::npos || close == space + 2) return false;
+  name = line.substr(space + 2, close - space - 2);
+  if (line.compare(close, 5, "] -->") != 0) return false;
+  return line.find_first_not_of(" \t\r", close + 5) == std::string::npos;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const bool update = !args.empty() && args.front() == "--update";
@@ -78,7 +92,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path root = args.front();
-  const std::regex marker(R"(^<!-- snippet: (\S+) \[([^\]]+)\] -->\s*$)");
   std::vector<problem> problems;
   std::size_t quoted = 0;
   try {
@@ -87,10 +100,8 @@ int main(int argc, char** argv) {
       const auto lines = lines_of(file);
       std::vector<std::string> rewritten;
       for (std::size_t i = 0; i < lines.size(); ++i) {
-        std::smatch m;
-        if (std::regex_match(lines[i], m, marker)) {
-          const std::string source = m[1];
-          const std::string name = m[2];
+        std::string source, name;
+        if (parse_marker(lines[i], source, name)) {
           rewritten.push_back(lines[i]);
           if (i + 1 >= lines.size() || lines[i + 1].rfind("```", 0) != 0) {
             problems.push_back({file, i + 1, "the snippet marker of " + source + " [" + name + "] is not followed by a fenced block"});
