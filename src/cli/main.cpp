@@ -146,16 +146,6 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
   }
 }
 
-const tt::trial_record* best_of(const tt::study_export& s) {
-  const tt::trial_record* best = nullptr;
-  const bool maximize = s.study.dir == tt::direction::maximize;
-  for (const auto& t : s.trials)
-    if (t.state == tt::trial_state::complete && t.value && std::isfinite(*t.value) &&
-        (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
-      best = &t;
-  return best;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -233,7 +223,7 @@ int main(int argc, char** argv) {
       std::map<tt::trial_state, std::size_t> by_state;
       for (const auto& t : study.trials) ++by_state[t.state];
       for (const auto& [st, n] : by_state) std::cout << "  " << tt::to_string(st) << ": " << n << '\n';
-      if (const auto* b = best_of(study))
+      if (const auto* b = tt::best_complete_trial(study))
         std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  " << study.study.space.format(b->params)
                   << '\n';
       std::cout << study.study.space.to_text();
@@ -248,7 +238,7 @@ int main(int argc, char** argv) {
         if ((!only || t.state == *only) && (limit == 0 || rows.size() < limit)) rows.push_back(&t);
       print_table(std::cout, study, rows);
     } else if (best->parsed()) {
-      const auto* b = best_of(study);
+      const auto* b = tt::best_complete_trial(study);
       if (b == nullptr) throw cli_error("no trial of study '" + study.study.name + "' has completed");
       std::cout << "trial " << b->number << " value " << cell_num(*b->value) << '\n';
       for (std::size_t i = 0; i < study.study.space.size(); ++i)

@@ -100,6 +100,16 @@ std::string csv_cell(std::string_view s) {
 
 }  // namespace
 
+const trial_record* best_complete_trial(const study_export& study) {
+  const trial_record* best = nullptr;
+  const bool maximize = study.study.dir == direction::maximize;
+  for (const auto& t : study.trials)
+    if (t.state == trial_state::complete && t.value && std::isfinite(*t.value) &&
+        (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
+      best = &t;
+  return best;
+}
+
 std::string trial_to_json(const trial_record& t, const space_desc& space) {
   json j;
   j["number"] = t.number;

@@ -439,11 +439,7 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
   const std::string title = options.title.empty() ? "Study " + s.study.name : options.title;
   std::map<trial_state, std::size_t> by_state;
   for (const auto& t : s.trials) ++by_state[t.state];
-  const trial_record* best = nullptr;
-  const bool maximize = s.study.dir == direction::maximize;
-  for (const auto& t : s.trials)
-    if (t.state == trial_state::complete && has_value(t) && (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
-      best = &t;
+  const trial_record* best = best_complete_trial(s);
 
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
       << "<title>" << escape(title) << "</title><style>" << style << "</style></head><body>\n";

@@ -35,6 +35,9 @@ struct study_export {
   std::vector<trial_record> trials;  // ordered by number
 };
 
+// The best complete trial with a finite value, by the study's direction; nullptr when none.
+[[nodiscard]] const trial_record* best_complete_trial(const study_export& study);
+
 // One trial as one line of JSON (no newline). Parameters are keyed by path, active ones only,
 // with their values as the space shows them (numbers, or the choice itself).
 [[nodiscard]] std::string trial_to_json(const trial_record& t, const space_desc& space);

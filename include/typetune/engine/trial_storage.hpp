@@ -105,6 +105,16 @@ struct trial_result {
   double duration_s = 0;
   std::uint64_t peak_rss_bytes = 0;
   std::uint64_t peak_device_bytes = 0;
+
+  // Writes this end into the trial's record: what every backend's finish() stores.
+  void apply_to(trial_record& t) const {
+    t.state = state;
+    t.value = value;
+    t.message = message;
+    t.duration_s = duration_s;
+    t.peak_rss_bytes = peak_rss_bytes;
+    t.peak_device_bytes = peak_device_bytes;
+  }
 };
 
 // A running trial as the stale-trial scan sees it.

@@ -227,14 +227,7 @@ class postgres_storage final : public trial_storage {
   }
 
   bool finish(std::uint64_t study, trial_lease lease, const trial_result& r) override {
-    return update_running(study, lease, [&](trial_record& t) {
-      t.state = r.state;
-      t.value = r.value;
-      t.message = r.message;
-      t.duration_s = r.duration_s;
-      t.peak_rss_bytes = r.peak_rss_bytes;
-      t.peak_device_bytes = r.peak_device_bytes;
-    });
+    return update_running(study, lease, [&](trial_record& t) { r.apply_to(t); });
   }
 
   void heartbeat(std::uint64_t study, std::span<const trial_lease> leases, double now) override {
