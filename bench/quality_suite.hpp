@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -11,11 +12,13 @@
 #include <random>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/random_stream.hpp"
 #include "typetune/engine/sampler.hpp"
+#include "typetune/engine/study_core.hpp"
 #include "typetune/desc/trial.hpp"
 #include "typetune/decode.hpp"
 #include "typetune/describe.hpp"
@@ -256,6 +259,8 @@ struct run_options {
   // With a problem that has steps: the pruner is asked after each step's report; a pruned
   // trial keeps its intermediate values and its last value.
   pruner* prune = nullptr;
+  // > 0: a real study on that many threads instead (run_threads); workers is then ignored.
+  std::size_t threads = 0;
 };
 
 namespace detail {
@@ -334,6 +339,26 @@ inline std::vector<trial_record> run(sampler& s, const problem& p, std::uint64_t
   return trials;
 }
 
+// The same run through a real study on `threads` worker threads (study_core::optimize): each
+// objective sleeps a seeded random 1 to 5 ms, so trials overlap as they do in real use and the
+// sampler sees the other threads' trials as running. Unlike run(), the result depends on
+// timing. Trials are ordered by number.
+inline std::vector<trial_record> run_threads(std::unique_ptr<sampler> s, const problem& p, std::uint64_t seed,
+                                             std::size_t n_trials, std::size_t threads) {
+  study_options so;
+  so.metric = "value";
+  so.seed = seed;
+  study_core study(p.space, std::move(s), so);
+  study.optimize(
+      [&](trial_context& t) -> outcome {
+        random_stream duration(seed, t.number(), stream_ids::user + 8);
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(1 + 4 * duration.uniform01()));
+        return detail::observe(p, t.params(), seed, t.number());
+      },
+      {.max_trials = n_trials, .time_limit = std::nullopt, .workers = threads});
+  return study.trials();
+}
+
 inline std::vector<trial_record> run(sampler& s, const problem& p, std::uint64_t seed, std::size_t n_trials,
                                      direction dir = direction::minimize) {
   run_options o;
@@ -377,7 +402,7 @@ inline std::vector<double> median_best(const std::function<std::unique_ptr<sampl
     auto s = make();
     std::unique_ptr<pruner> pr = make_pruner ? make_pruner() : nullptr;
     o.prune = pr.get();
-    const auto trials = run(*s, p, seed, o);
+    const auto trials = o.threads > 0 ? run_threads(std::move(s), p, seed, o.n_trials, o.threads) : run(*s, p, seed, o);
     for (std::size_t c = 0; c < checkpoints.size(); ++c) per_checkpoint[c].push_back(best_after(p, trials, checkpoints[c]));
   }
   std::vector<double> out;

@@ -1,6 +1,7 @@
 // The algorithm-quality table: median over seeds of the best value after 25/50/100 trials, per
 // test function and sampler, in the layout of bench/optuna_quality.py; then the rows for 4
-// asynchronous workers and for the median pruner on a learning curve.
+// asynchronous workers (simulated, and real threads), and for the median pruner on a learning
+// curve.
 //
 //   quality_table [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=function,...]
 //   samplers: random sobol tpe tpe-multivariate gp auto; a sampler name may carry options
@@ -153,6 +154,13 @@ int main(int argc, char** argv) {
     if (wanted(p.name))
       for (const auto& n : names)
         if (n != "random" && n != "sobol") measure(out, p, n, "4 workers", seeds, parallel);
+  // The same with real threads: a study on 4 threads whose objectives sleep 1-5 ms.
+  quality::run_options threaded;
+  threaded.threads = 4;
+  for (const auto& p : {quality::hartmann6_problem(), quality::conditional_problem()})
+    if (wanted(p.name))
+      for (const auto& n : names)
+        if (n != "random" && n != "sobol") measure(out, p, n, "4 threads", seeds, threaded);
   const auto curve = quality::curve_hartmann6_problem();
   if (wanted(curve.name))
     for (const auto& n : names) {

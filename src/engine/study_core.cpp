@@ -213,6 +213,7 @@ void study_core::apply_locked(const trial_delta& delta) const {
   for (const auto& t : delta.trials) {
     if (t.number < cache_.size()) {
       cache_[t.number] = t;
+      dirty_.push_back(t.number);
     } else if (t.number == cache_.size()) {
       cache_.push_back(t);
     } else {
@@ -222,6 +223,18 @@ void study_core::apply_locked(const trial_delta& delta) const {
     }
   }
   version_ = std::max(version_, delta.version);
+}
+
+void study_core::sync_snapshot_locked() {
+  if (dirty_.size() > cache_.size() || snapshot_.size() > cache_.size()) {
+    snapshot_ = cache_;  // many reports since the last proposal: one full copy is cheaper
+  } else {
+    const auto known = snapshot_.size();
+    for (const auto number : dirty_)
+      if (number < known) snapshot_[number] = cache_[number];
+    snapshot_.insert(snapshot_.end(), cache_.begin() + static_cast<std::ptrdiff_t>(known), cache_.end());
+  }
+  dirty_.clear();
 }
 
 std::size_t study_core::requeue_stale() {
@@ -273,7 +286,8 @@ void study_core::heartbeat_loop(std::stop_token stop) {
 }
 
 std::optional<trial_ticket> study_core::ask() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock sampling(sampler_mutex_);  // one proposal at a time in this process
+  std::unique_lock lock(mutex_);
   if (options_.max_consecutive_failures > 0 &&
       consecutive_failures_ >= options_.max_consecutive_failures) {
     throw too_many_failures_error(
@@ -283,6 +297,26 @@ std::optional<trial_ticket> study_core::ask() {
   }
   if (storage_->shared() && std::chrono::steady_clock::now() - last_stale_scan_ >= options_.heartbeat_interval) {
     requeue_stale_locked();
+  }
+  // The proposal is made before the trial is created, outside mutex_ and outside the storage's
+  // write transaction: other threads report, prune and finish meanwhile. It is made for the
+  // proposal index this process last saw; should another process have used that index in the
+  // meantime, the trial is proposed again inside the transaction, for the index it gets.
+  struct early_proposal {
+    std::uint64_t index = 0;
+    std::optional<assignment> params;
+  };
+  std::optional<early_proposal> early;
+  if (queue_.empty()) {
+    refresh_locked();
+    sync_snapshot_locked();
+    const std::uint64_t index = proposals_;
+    lock.unlock();
+    const study_view view{space_, snapshot_, options_.dir, options_.seed};
+    auto params = sampler_->sample(view, index);
+    if (params) space_.validate(*params);  // a sampler bug must not reach the objective or the records
+    early = early_proposal{index, std::move(params)};
+    lock.lock();
   }
   bool from_queue = false;
   bool proposed = false;
@@ -294,13 +328,17 @@ std::optional<trial_ticket> study_core::ask() {
       t.params = queue_.front();  // validated by enqueue(); popped once the trial is stored
       t.proposals_used = 0;
       from_queue = true;
+    } else if (early && early->index == slot.proposal) {
+      if (!early->params) return std::nullopt;
+      t.params = std::move(*early->params);
+      t.proposals_used = 1;
     } else {
-      // The sampler runs under the lock: it reads the trial list, and model-based samplers keep
-      // caches that must not be updated by two threads at once.
-      const study_view view{space_, cache_, options_.dir, options_.seed};
+      // Another process took the index: propose again, here under the locks, for the new one.
+      sync_snapshot_locked();
+      const study_view view{space_, snapshot_, options_.dir, options_.seed};
       auto params = sampler_->sample(view, slot.proposal);
       if (!params) return std::nullopt;
-      space_.validate(*params);  // a sampler bug must not reach the objective or the records
+      space_.validate(*params);
       t.params = std::move(*params);
       t.proposals_used = 1;
     }
@@ -365,6 +403,7 @@ void study_core::set_metric(std::uint64_t number, std::string name, double value
     return;
   }
   cache_[number].metrics[std::move(name)] = value;
+  dirty_.push_back(number);
 }
 
 void study_core::report(std::uint64_t number, std::int64_t step, double value) {
@@ -376,6 +415,7 @@ void study_core::report(std::uint64_t number, std::int64_t step, double value) {
     return;
   }
   cache_[number].intermediate[step] = value;
+  dirty_.push_back(number);
 }
 
 bool study_core::should_prune(std::uint64_t number) {
@@ -464,6 +504,7 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
   t.message = ended.message;
   t.duration_s = ended.duration_s;
   t.peak_rss_bytes = ended.peak_rss_bytes;
+  dirty_.push_back(number);
   if (options_.on_trial_end) options_.on_trial_end(t);
 }
 
@@ -601,6 +642,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
   summary.exhausted = exhausted.load();
   if (!summary.exhausted) {
     // The budget may have ended exactly at a finite sampler's last proposal.
+    std::lock_guard sampling(sampler_mutex_);
     std::lock_guard lock(mutex_);
     const study_view view{space_, cache_, options_.dir, options_.seed};
     const auto capacity = sampler_->capacity(view);

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/detail/codec_cache.hpp"
@@ -181,16 +182,14 @@ class tpe_sampler final : public sampler {
     if (opt_.multivariate) cache_.update_groups();
     assignment a = draw(rng);
     if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
-    // A repeat. In multivariate mode first two fresh joint draws (each the best of its own
-    // candidates, so it scores close; more cost more than they find). Then the nearest proposals that score close: the same
-    // assignment with one parameter drawn again from its model, its current value excluded
-    // (parameters in a random order; those a changed branch or count switches on are drawn
-    // from the model too).
+    // A repeat. In multivariate mode first the draw's own runners-up: each group's other
+    // candidates, best score first, in place of its winner. They score close and cost no more
+    // model evaluations (fresh joint draws did as well and cost a full draw each). Then the
+    // nearest proposals that score close: the same assignment with one parameter drawn again
+    // from its model, its current value excluded (parameters in a random order; those a changed
+    // branch or count switches on are drawn from the model too).
     if (opt_.multivariate)
-      for (std::size_t attempt = 0; attempt < std::min<std::size_t>(opt_.n_redraws, 2); ++attempt) {
-        assignment again = draw(rng);
-        if (!tried_.contains(again)) return again;
-      }
+      if (auto again = runner_up(a)) return again;
     std::vector<std::size_t> order;
     for (std::size_t p = 0; p < a.values.size(); ++p)
       if (a.is_active(p) && cache_.enc[p].kind != encoded_kind::fixed) order.push_back(p);
@@ -209,6 +208,37 @@ class tpe_sampler final : public sampler {
   std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
 
  private:
+  // The untried assignment closest in score to `a` among those that swap one group's winning
+  // candidate for another of its candidates (see sample_group), or nullopt.
+  std::optional<assignment> runner_up(const assignment& a) {
+    const auto& space = *cache_.space;
+    std::vector<std::tuple<double, std::size_t, std::size_t>> order;  // (score lost, group, candidate)
+    for (std::size_t g = 0; g < cache_.groups.size(); ++g) {
+      if (!group_done_[g]) continue;
+      const auto& scores = candidate_scores_[g];
+      const double best = *std::max_element(scores.begin(), scores.end());
+      for (std::size_t c = 0; c < scores.size(); ++c)
+        if (scores[c] < best) order.emplace_back(best - scores[c], g, c);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [lost, g, c] : order) {
+      const auto& members = cache_.groups[g];
+      const std::size_t d = members.size();
+      assignment again = a;
+      for (std::size_t j = 0; j < d; ++j) {
+        const std::size_t p = members[j];
+        again.values[p] = from_internal(space.params[p], cache_.enc[p], candidate_values_[g][c * d + j]);
+      }
+      // A group holding a branch or a count may switch other parameters on or off: such a swap
+      // is not a whole assignment, so it is skipped.
+      bool consistent = true;
+      for (std::size_t p = 0; p < space.size() && consistent; ++p)
+        consistent = (!space.params[p].active_if || space.condition_holds(p, again)) == again.is_active(p);
+      if (consistent && !tried_.contains(again)) return again;
+    }
+    return std::nullopt;
+  }
+
   // One proposal from the current model: parameters in order, parents first. With a `base`,
   // every parameter keeps the base's value except `redraw`, which is drawn from its own
   // (univariate) model with the base's value excluded, and those its new value switches on.
@@ -735,11 +765,21 @@ class tpe_sampler final : public sampler {
     build_joint(members, 0, s.n_above, joint_above_);
     candidate_.resize(d);
     best_candidate_.assign(d, 0.0);
+    if (candidate_values_.size() < cache_.groups.size()) {
+      candidate_values_.resize(cache_.groups.size());
+      candidate_scores_.resize(cache_.groups.size());
+    }
+    auto& values = candidate_values_[g];
+    auto& scores = candidate_scores_[g];
+    values.clear();
+    scores.clear();
     double best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       draw_joint(joint_below_, rng, candidate_.data());
       const double score = keep_ * joint_log_density(joint_below_, candidate_.data()) -
                            joint_log_density(joint_above_, candidate_.data());
+      values.insert(values.end(), candidate_.begin(), candidate_.end());
+      scores.push_back(score);
       if (score > best_score) {
         best_score = score;
         best_candidate_ = candidate_;
@@ -760,6 +800,8 @@ class tpe_sampler final : public sampler {
   std::vector<double> pmf_below_, pmf_above_, cdf_, coef_below_, coef_above_, inv_below_, inv_above_, terms_;
   joint_mixture joint_below_, joint_above_;
   std::vector<double> candidate_, best_candidate_, group_values_;
+  // Every candidate of the last draw per group (candidate * d + member) and its score.
+  std::vector<std::vector<double>> candidate_values_, candidate_scores_;
   std::vector<std::uint8_t> group_done_;
   std::vector<std::ptrdiff_t> slot_;  // merge map of all-discrete groups, kept at -1 between calls
   std::vector<std::size_t> touched_;

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <new>
 #include <set>
@@ -215,4 +217,64 @@ TEST_CASE("random, grid and Sobol give the same configurations for 1 and 4 worke
     // Stronger: trial n got the same configuration in both runs.
     for (std::size_t n = 0; n < one_trials.size(); ++n) CHECK(one_trials[n].params == four_trials[n].params);
   }
+}
+
+TEST_CASE("a slow proposal does not hold up other threads' report, should_prune and tell") {
+  // A sampler whose second proposal waits until the test lets it go: a GP fit that takes long.
+  struct slow_sampler final : sampler {
+    std::unique_ptr<sampler> inner = make_random_sampler();
+    std::promise<void> entered;
+    std::shared_future<void> go;
+    std::shared_ptr<std::vector<trial_record>> seen = std::make_shared<std::vector<trial_record>>();
+    std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
+      if (number == 1) {
+        entered.set_value();
+        go.wait();
+        // The trial told meanwhile is in what the sampler sees next time, not necessarily now;
+        // what it saw is consistent: every trial it lists has a number below its index.
+        for (std::size_t i = 0; i < view.trials.size(); ++i) CHECK(view.trials[i].number == i);
+      }
+      if (number == 2) {
+        for (const auto& t : view.trials)
+          if (t.state == trial_state::complete) seen->push_back(t);
+      }
+      return inner->sample(view, number);
+    }
+    std::string_view name() const override { return "slow"; }
+  };
+  std::promise<void> release;
+  auto owned = std::make_unique<slow_sampler>();
+  owned->go = release.get_future().share();
+  auto entered = owned->entered.get_future();
+  const auto seen_at_2 = owned->seen;
+  auto o = options();
+  study_core study(testing::mlp_space(false), std::move(owned), o);
+  const auto first = study.ask();
+  REQUIRE(first);
+  auto second = std::async(std::launch::async, [&] { return study.ask(); });
+  REQUIRE(entered.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  // The second ask() is inside the sampler now. The first trial's worker goes on.
+  auto work = std::async(std::launch::async, [&] {
+    study.report(first->number, 1, 0.75);
+    const bool pruned = study.should_prune(first->number);
+    study.tell(first->number, "val_loss", 0.5);
+    return pruned;
+  });
+  const auto status = work.wait_for(std::chrono::seconds(20));
+  release.set_value();  // let the sampler go either way, so that a failure does not hang
+  REQUIRE(status == std::future_status::ready);
+  CHECK_FALSE(work.get());
+  const auto ticket = second.get();
+  REQUIRE(ticket);
+  CHECK(ticket->number == 1);
+  CHECK(study.trial(0).state == trial_state::complete);
+  CHECK(study.trial(0).intermediate.at(1) == 0.75);
+  CHECK(study.trial(1).state == trial_state::running);
+  // The next proposal sees both told trials, with their values and reports.
+  study.tell(ticket->number, "val_loss", 0.25);
+  REQUIRE(study.ask());
+  CHECK(seen_at_2->size() == 2);
+  CHECK(seen_at_2->at(0).value == 0.5);
+  CHECK(seen_at_2->at(0).intermediate.size() == 1);
+  CHECK(seen_at_2->at(1).value == 0.25);
 }

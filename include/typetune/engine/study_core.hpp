@@ -215,6 +215,7 @@ class study_core {
   void finish_locked(std::uint64_t number, const evaluation& result);
   void refresh_locked() const;
   void apply_locked(const trial_delta& delta) const;
+  void sync_snapshot_locked();  // caller holds sampler_mutex_ and mutex_
   std::size_t requeue_stale_locked();
   void heartbeat_loop(std::stop_token stop);
 
@@ -226,9 +227,16 @@ class study_core {
   std::uint64_t study_id_ = 0;
   std::string worker_;
 
+  // Lock order: sampler_mutex_, then mutex_. The sampler runs under sampler_mutex_ alone, on
+  // snapshot_, so that a slow proposal (a GP fit) does not hold up other threads' report(),
+  // should_prune() and tell(), which need mutex_ only.
+  std::mutex sampler_mutex_;
+  std::vector<trial_record> snapshot_;  // cache_ as the sampler last saw it; under sampler_mutex_
   mutable std::mutex mutex_;
   // The study as last read: every trial by number, and the storage version it is as of.
   mutable std::vector<trial_record> cache_;
+  // Trials of cache_ changed since snapshot_ was last brought up to date (numbers below its size).
+  mutable std::vector<std::uint64_t> dirty_;
   mutable std::uint64_t version_ = 0;
   std::unordered_map<std::uint64_t, own_trial> running_;
   std::uint64_t lost_ = 0;

@@ -37,9 +37,10 @@ struct tpe_options {
   // towards the startup or gamma.
   bool constant_liar = true;
   // A proposal that repeats a configuration already in the study (in any state) is replaced by
-  // an untried one that the model likes: in multivariate mode first two fresh joint draws;
-  // then its nearest neighbours, one parameter at a time (up to n_redraws of them, in a
-  // random order) drawn again from its model with its current value excluded. If all of those repeat too, an untried configuration is drawn at random (exactly,
+  // an untried one that the model likes: in multivariate mode first the same draw's other
+  // candidates, best score first; then its nearest neighbours, one parameter at a time (up to
+  // n_redraws of them, in a random order) drawn again from its model with its current value
+  // excluded. If all of those repeat too, an untried configuration is drawn at random (exactly,
   // on a finite space); if none is left, the repeat stands.
   bool avoid_repeats = true;
   std::size_t n_redraws = 8;
