@@ -3,7 +3,7 @@
 
   bench/compare_quality.py [seeds=30] [--table=build/bench/quality_table] [--jobs=2]
                            [--optuna=FILE] [--rerun-optuna] [--markdown]
-                           [--samplers=tpe,tpe+sigma,...] [--no-extra]
+                           [--samplers=tpe,tpe+sigma,...] [--no-extra] [--noise]
 
 Runs `quality_table SEEDS --tsv` and `optuna_quality.py SEEDS --tsv` (Optuna's rows are kept in
 FILE, by default build/optuna_quality_SEEDS.tsv, and reused unless --rerun-optuna: they take
@@ -12,6 +12,8 @@ normalised regret r = (best - minimum) / (Optuna random's best - minimum) of eve
 the mean r of each sampler over the eight functions' cells, and the checks of issue 13's bars.
 Lower is better; r = 1 is Optuna's random search. --samplers and --no-extra are passed to
 quality_table (to compare variants such as tpe+sigma; see quality_table's usage line).
+--noise also measures typetune's TPE modes on the next SEEDS seeds and applies the per-cell
+statistic of the TPE bar to the two measurements of the same algorithm: its noise floor.
 """
 import os
 import subprocess
@@ -130,6 +132,23 @@ def main():
         worst = max(t - o for t, o in pairs)
         print(f"{mode}: mean r typetune {sum(t for t, _ in pairs) / len(pairs):.3f} vs Optuna "
               f"{sum(o for _, o in pairs) / len(pairs):.3f}; worst cell {worst:+.3f} (bar: mean <=, worst <= +0.05)")
+    if "noise" in flags:
+        # The bar's statistic for the same sampler on two sets of seeds: how far apart two
+        # measurements of one algorithm land, cell by cell, at this many seeds.
+        other = parse(run(["nice", "-n", "10", table, str(seeds), "--tsv", "--no-extra", f"--first-seed={seeds}"]
+                          + list(OPTUNA_MODEL)), "typetune-b")
+        rows.update(other)
+        for mode in OPTUNA_MODEL:
+            pairs = [(regret("typetune", f, mode, s, i), regret("typetune-b", f, mode, s, i))
+                     for f, s in sequential for i in range(len(NS))]
+            pairs = [p for p in pairs if None not in p]
+            if not pairs:
+                continue
+            gaps = sorted((abs(a - b) for a, b in pairs), reverse=True)
+            print(f"{mode} against itself (seeds 0-{seeds - 1} vs {seeds}-{2 * seeds - 1}): mean r "
+                  f"{sum(a for a, _ in pairs) / len(pairs):.3f} vs {sum(b for _, b in pairs) / len(pairs):.3f}; "
+                  f"largest cell gaps {', '.join(f'{g:.3f}' for g in gaps[:3])}; "
+                  f"{sum(g > 0.05 for g in gaps)} of {len(gaps)} cells apart by more than 0.05")
     for default in ("auto",):
         fails = []
         for f, s in sequential:

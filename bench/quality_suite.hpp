@@ -391,14 +391,15 @@ inline double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-// Median over seeds 0..n_seeds-1 of the best value after each of `checkpoints` trials.
+// Median over seeds first_seed..first_seed+n_seeds-1 of the best value after each of `checkpoints` trials.
 inline std::vector<double> median_best(const std::function<std::unique_ptr<sampler>()>& make, const problem& p,
                                        std::size_t n_seeds, const std::vector<std::size_t>& checkpoints,
                                        run_options o = {},
-                                       const std::function<std::unique_ptr<pruner>()>& make_pruner = {}) {
+                                       const std::function<std::unique_ptr<pruner>()>& make_pruner = {},
+                                       std::uint64_t first_seed = 0) {
   std::vector<std::vector<double>> per_checkpoint(checkpoints.size());
   o.n_trials = *std::max_element(checkpoints.begin(), checkpoints.end());
-  for (std::uint64_t seed = 0; seed < n_seeds; ++seed) {
+  for (std::uint64_t seed = first_seed; seed < first_seed + n_seeds; ++seed) {
     auto s = make();
     std::unique_ptr<pruner> pr = make_pruner ? make_pruner() : nullptr;
     o.prune = pr.get();

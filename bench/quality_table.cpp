@@ -3,7 +3,7 @@
 // asynchronous workers (simulated, and real threads), and for the median pruner on a learning
 // curve.
 //
-//   quality_table [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=function,...]
+//   quality_table [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=function,...] [--first-seed=K]
 //   samplers: random sobol tpe tpe-multivariate gp auto; a sampler name may carry options
 //   after '+' (tpe+sigma: the kernel's -log sigma term kept, see make_sampler below).
 #include <chrono>
@@ -51,6 +51,10 @@ factory make_sampler(const std::string& spec) {
       else if (f.rfind("explore", 0) == 0) o.exploration = std::strtod(f.c_str() + 7, nullptr);
       else if (f == "nodedupe") o.avoid_repeats = false;
       else if (f == "noliar") o.constant_liar = false;
+      else if (f == "endpoints") o.consider_endpoints = true;
+      else if (f.rfind("cand", 0) == 0) o.n_ei_candidates = std::strtoul(f.c_str() + 4, nullptr, 10);
+      else if (f.rfind("prior", 0) == 0) o.prior_weight = std::strtod(f.c_str() + 5, nullptr);
+      else if (f.rfind("startup", 0) == 0) o.n_startup_trials = std::strtoul(f.c_str() + 7, nullptr, 10);
       else return nullptr;
     }
     return [o] { return make_tpe_sampler(o); };
@@ -102,12 +106,14 @@ struct row_printer {
   }
 };
 
+std::uint64_t first_seed = 0;  // --first-seed=K: seeds K..K+S-1 instead of 0..S-1
+
 void measure(const row_printer& out, const quality::problem& p, const std::string& name, const std::string& setting,
              std::size_t seeds, quality::run_options o = {}, bool prune = false) {
   const auto start = std::chrono::steady_clock::now();
   const auto pruner = prune ? std::function<std::unique_ptr<typetune::pruner>()>([] { return make_median_pruner(); })
                             : std::function<std::unique_ptr<typetune::pruner>()>();
-  const auto med = quality::median_best(make_sampler(name), p, seeds, {25, 50, 100}, o, pruner);
+  const auto med = quality::median_best(make_sampler(name), p, seeds, {25, 50, 100}, o, pruner, first_seed);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
                     static_cast<double>(seeds * 100);
   out.row(p.name, name, setting, med, ms);
@@ -125,6 +131,7 @@ int main(int argc, char** argv) {
     if (arg == "--tsv") out.tsv = true;
     else if (arg == "--no-extra") extra = false;
     else if (arg.rfind("--only=", 0) == 0) only = split(arg.substr(7), ',');
+    else if (arg.rfind("--first-seed=", 0) == 0) first_seed = std::strtoull(arg.c_str() + 13, nullptr, 10);
     else if (i == 1 && std::isdigit(static_cast<unsigned char>(arg[0]))) seeds = std::strtoul(arg.c_str(), nullptr, 10);
     else names.push_back(arg);
   }
@@ -133,7 +140,7 @@ int main(int argc, char** argv) {
     if (!make_sampler(n)) {
       std::fprintf(stderr,
                    "quality_table: unknown sampler '%s' (random sobol tpe tpe-multivariate gp auto; tpe options "
-                   "+sigma +nosigma +active-count +exploreX +nodedupe +noliar; gp options +neutral +arc +branch-arc +indicator +nopruned; auto options +tpeN (conditional_tpe_trials) +gpmaxN)\n",
+                   "+sigma +nosigma +active-count +exploreX +nodedupe +noliar +endpoints +candN +priorX +startupN; gp options +neutral +arc +branch-arc +indicator +nopruned; auto options +tpeN (conditional_tpe_trials) +gpmaxN)\n",
                    n.c_str());
       return 2;
     }

@@ -226,13 +226,16 @@ TEST_CASE("a slow proposal does not hold up other threads' report, should_prune 
     std::promise<void> entered;
     std::shared_future<void> go;
     std::shared_ptr<std::vector<trial_record>> seen = std::make_shared<std::vector<trial_record>>();
+    std::shared_ptr<bool> consistent = std::make_shared<bool>(true);
     std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
       if (number == 1) {
         entered.set_value();
         go.wait();
         // The trial told meanwhile is in what the sampler sees next time, not necessarily now;
-        // what it saw is consistent: every trial it lists has a number below its index.
-        for (std::size_t i = 0; i < view.trials.size(); ++i) CHECK(view.trials[i].number == i);
+        // what it saw is consistent: the trials in order, trial 0 among them. (Checked by the
+        // test's thread: Catch's assertions are not thread-safe.)
+        for (std::size_t i = 0; i < view.trials.size(); ++i) *consistent &= view.trials[i].number == i;
+        *consistent &= !view.trials.empty();
       }
       if (number == 2) {
         for (const auto& t : view.trials)
@@ -247,6 +250,7 @@ TEST_CASE("a slow proposal does not hold up other threads' report, should_prune 
   owned->go = release.get_future().share();
   auto entered = owned->entered.get_future();
   const auto seen_at_2 = owned->seen;
+  const auto consistent_at_1 = owned->consistent;
   auto o = options();
   study_core study(testing::mlp_space(false), std::move(owned), o);
   const auto first = study.ask();
@@ -266,6 +270,7 @@ TEST_CASE("a slow proposal does not hold up other threads' report, should_prune 
   CHECK_FALSE(work.get());
   const auto ticket = second.get();
   REQUIRE(ticket);
+  CHECK(*consistent_at_1);
   CHECK(ticket->number == 1);
   CHECK(study.trial(0).state == trial_state::complete);
   CHECK(study.trial(0).intermediate.at(1) == 0.75);
