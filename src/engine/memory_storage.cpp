@@ -232,6 +232,7 @@ class memory_storage final : public trial_storage {
   static trial_delta changed(const memory_study& s, std::uint64_t since) {
     trial_delta d;
     d.version = s.version;
+    d.proposals = s.record.proposals;
     for (auto it = s.by_version.upper_bound(since); it != s.by_version.end(); ++it)
       d.trials.push_back(s.trials[it->second].record);
     std::sort(d.trials.begin(), d.trials.end(), [](const trial_record& a, const trial_record& b) { return a.number < b.number; });

@@ -223,6 +223,7 @@ void study_core::apply_locked(const trial_delta& delta) const {
     }
   }
   version_ = std::max(version_, delta.version);
+  proposals_ = std::max(proposals_, delta.proposals);  // other workers' proposals, for ask()
 }
 
 void study_core::sync_snapshot_locked() {

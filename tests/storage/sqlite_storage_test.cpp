@@ -48,6 +48,11 @@ TEST_CASE("re-opening a study continues it: trials kept, a grid goes on where it
   cases::resume(dir.url("resume.db"));
 }
 
+TEST_CASE("two workers on one SQLite file asking in turn: each proposal made once, the grid in order") {
+  temp_dir dir;
+  cases::interleaved_workers(dir.url("interleaved.db"));
+}
+
 TEST_CASE("re-opening with another direction, metric or seed is refused, naming it") {
   temp_dir dir;
   const auto db = dir / "same.db";

@@ -152,6 +152,45 @@ inline void resume(const std::string& url) {
   CHECK(second.best_trial()->number == reference.best_trial()->number);
 }
 
+// Two study objects on one database, each with its own connection, asking in turn: every
+// proposal is made once, outside the store's write lock, for the proposal index the store then
+// gives it (the index the other worker advanced is read back before proposing), and together
+// they walk the grid in order.
+inline void interleaved_workers(const std::string& url) {
+  struct counting_sampler final : sampler {
+    std::unique_ptr<sampler> inner = make_grid_sampler();
+    std::size_t* calls = nullptr;
+    std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
+      ++*calls;
+      return inner->sample(view, number);
+    }
+    std::string_view name() const override { return "grid"; }
+  };
+  const auto space = mlp_space(true);
+  std::size_t calls_a = 0, calls_b = 0;
+  auto counted = [](std::size_t& calls) {
+    auto s = std::make_unique<counting_sampler>();
+    s->calls = &calls;
+    return s;
+  };
+  study_core a(space, counted(calls_a), options("grid"), nullptr, open_storage(url));
+  study_core b(space, counted(calls_b), options("grid"), nullptr, open_storage(url));
+  for (int round = 0; round < 10; ++round) {
+    for (auto* study : {&a, &b}) {
+      const auto ticket = study->ask();
+      REQUIRE(ticket);
+      study->tell(ticket->number, "val_loss", 1.0);
+    }
+  }
+  CHECK(calls_a == 10);
+  CHECK(calls_b == 10);
+  study_core reference(space, make_grid_sampler(), options("reference"));
+  for (int i = 0; i < 20; ++i) reference.tell(reference.ask()->number, "val_loss", 1.0);
+  const auto shared = a.trials();
+  REQUIRE(shared.size() == 20);
+  for (std::size_t i = 0; i < 20; ++i) CHECK(shared[i].params == reference.trials()[i].params);
+}
+
 inline void stale_trials(const std::string& url) {
   const auto storage = open_storage(url);
   auto o = options("stale");

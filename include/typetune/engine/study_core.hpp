@@ -243,7 +243,7 @@ class study_core {
   std::size_t consecutive_failures_ = 0;
   std::string last_failure_;
   std::deque<assignment> queue_;   // enqueued configurations, handed out before sampling
-  std::uint64_t proposals_ = 0;    // the study's sampler proposals so far (all workers)
+  mutable std::uint64_t proposals_ = 0;  // the study's sampler proposals so far (all workers)
   std::chrono::steady_clock::time_point last_stale_scan_{};
   std::atomic<bool> stop_requested_{false};
 

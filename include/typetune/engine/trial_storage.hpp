@@ -68,6 +68,7 @@ struct trial_lease {
 struct trial_delta {
   std::vector<trial_record> trials;  // ordered by number
   std::uint64_t version = 0;         // the study's version this snapshot is as of
+  std::uint64_t proposals = 0;       // the study's sampler proposal counter as of it (0: not read)
 };
 
 // What create_trial passes to the engine while it holds the study's write lock.

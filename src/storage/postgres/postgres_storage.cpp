@@ -179,7 +179,7 @@ class postgres_storage final : public trial_storage {
       return out;
     }
 
-    trial_delta before{trials_since(s, since), s.version};
+    trial_delta before{trials_since(s, since), s.version, s.record.proposals};
     const auto number = s.record.trial_count;
     auto proposed = propose(proposal_slot{number, s.record.proposals, before});
     if (!proposed) {
@@ -213,7 +213,7 @@ class postgres_storage final : public trial_storage {
     std::lock_guard lock(mutex_);
     transaction tx(db_, transaction::kind::read);  // one snapshot: the version and the rows agree
     const auto s = study_by_id(study, false);
-    trial_delta out{trials_since(s, since), s.version};
+    trial_delta out{trials_since(s, since), s.version, s.record.proposals};
     tx.commit();
     return out;
   }

@@ -34,6 +34,11 @@ TEST_CASE("re-opening a PostgreSQL study continues it: trials kept, a grid goes 
   cases::resume(db.url());
 }
 
+TEST_CASE("two workers on one PostgreSQL study asking in turn: each proposal made once, the grid in order") {
+  pg_database db;
+  cases::interleaved_workers(db.url());
+}
+
 TEST_CASE("PostgreSQL: a stale running trial is re-queued with its parameters and seed, and failed after its retries") {
   pg_database db;
   cases::stale_trials(db.url());
