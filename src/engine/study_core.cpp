@@ -302,14 +302,16 @@ std::optional<trial_ticket> study_core::ask() {
   // The proposal is made before the trial is created, outside mutex_ and outside the storage's
   // write transaction: other threads report, prune and finish meanwhile. It is made for the
   // proposal index this process last saw; should another process have used that index in the
-  // meantime, the trial is proposed again inside the transaction, for the index it gets.
+  // meantime, the trial is proposed again inside the transaction, for the index it gets. Once
+  // that has happened, other processes are writing to the study: from then on the trials and the
+  // index are read afresh before each proposal (one more read; a lone process skips it).
   struct early_proposal {
     std::uint64_t index = 0;
     std::optional<assignment> params;
   };
   std::optional<early_proposal> early;
   if (queue_.empty()) {
-    refresh_locked();
+    if (other_writers_) refresh_locked();
     sync_snapshot_locked();
     const std::uint64_t index = proposals_;
     lock.unlock();
@@ -335,6 +337,7 @@ std::optional<trial_ticket> study_core::ask() {
       t.proposals_used = 1;
     } else {
       // Another process took the index: propose again, here under the locks, for the new one.
+      if (early) other_writers_ = true;
       sync_snapshot_locked();
       const study_view view{space_, snapshot_, options_.dir, options_.seed};
       auto params = sampler_->sample(view, slot.proposal);

@@ -48,7 +48,7 @@ TEST_CASE("re-opening a study continues it: trials kept, a grid goes on where it
   cases::resume(dir.url("resume.db"));
 }
 
-TEST_CASE("two workers on one SQLite file asking in turn: each proposal made once, the grid in order") {
+TEST_CASE("two workers on one SQLite file asking in turn: proposals made once after the first clash, the grid in order") {
   temp_dir dir;
   cases::interleaved_workers(dir.url("interleaved.db"));
 }

@@ -152,10 +152,11 @@ inline void resume(const std::string& url) {
   CHECK(second.best_trial()->number == reference.best_trial()->number);
 }
 
-// Two study objects on one database, each with its own connection, asking in turn: every
-// proposal is made once, outside the store's write lock, for the proposal index the store then
-// gives it (the index the other worker advanced is read back before proposing), and together
-// they walk the grid in order.
+// Two study objects on one database, each with its own connection, asking in turn. A proposal
+// is made outside the store's write lock, for the proposal index the worker expects; the first
+// time the other worker has taken that index it is made again, and from then on the worker reads
+// the index back before proposing, so every later proposal is made once. Together they walk the
+// grid in order.
 inline void interleaved_workers(const std::string& url) {
   struct counting_sampler final : sampler {
     std::unique_ptr<sampler> inner = make_grid_sampler();
@@ -182,8 +183,8 @@ inline void interleaved_workers(const std::string& url) {
       study->tell(ticket->number, "val_loss", 1.0);
     }
   }
-  CHECK(calls_a == 10);
-  CHECK(calls_b == 10);
+  CHECK(calls_a == 11);  // 10 proposals, one of them made twice
+  CHECK(calls_b == 11);
   study_core reference(space, make_grid_sampler(), options("reference"));
   for (int i = 0; i < 20; ++i) reference.tell(reference.ask()->number, "val_loss", 1.0);
   const auto shared = a.trials();

@@ -244,6 +244,7 @@ class study_core {
   std::string last_failure_;
   std::deque<assignment> queue_;   // enqueued configurations, handed out before sampling
   mutable std::uint64_t proposals_ = 0;  // the study's sampler proposals so far (all workers)
+  bool other_writers_ = false;  // another process took a proposal index this one expected
   std::chrono::steady_clock::time_point last_stale_scan_{};
   std::atomic<bool> stop_requested_{false};
 

@@ -34,7 +34,7 @@ TEST_CASE("re-opening a PostgreSQL study continues it: trials kept, a grid goes 
   cases::resume(db.url());
 }
 
-TEST_CASE("two workers on one PostgreSQL study asking in turn: each proposal made once, the grid in order") {
+TEST_CASE("two workers on one PostgreSQL study asking in turn: proposals made once after the first clash, the grid in order") {
   pg_database db;
   cases::interleaved_workers(db.url());
 }
