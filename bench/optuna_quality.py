@@ -5,10 +5,12 @@ trials, with the same spaces, noise rule, simulated workers and learning curve. 
 python3-optuna (3.1).
 
 Usage: optuna_quality.py [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=f1,f2] [--jobs=J]
+                         [--first-seed=K]
   samplers: random qmc tpe tpe-multivariate (default: all four)
   --tsv      one tab-separated row per cell group: function sampler setting N=25 N=50 N=100 s/trial
   --no-extra only the eight functions, without the rows for 4 workers and the median pruner
   --jobs     processes to spread the seeds over (default 1)
+  --first-seed  seeds K..K+S-1 instead of 0..S-1
 
 Functions (all minimised; docs/quality.md describes them):
   branin, hartmann6, conditional, noisy-h6  as in the original reference (anchors/optuna_quality.py)
@@ -263,13 +265,14 @@ def main():
     extra = "--no-extra" not in flags
     only = next((f[len("--only="):].split(",") for f in flags if f.startswith("--only=")), [])
     jobs = next((int(f[len("--jobs="):]) for f in flags if f.startswith("--jobs=")), 1)
+    first = next((int(f[len("--first-seed="):]) for f in flags if f.startswith("--first-seed=")), 0)
     if not tsv:
         print(f"optuna {optuna.__version__}, median over {seeds} seeds of the best value after N trials")
         print(f"{'function':<12} {'sampler':<22} {'setting':<9} {'N=25':>9} {'N=50':>9} {'N=100':>9} {'s/trial':>9}")
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     for fname, name, setting, workers, prune in cells(names, only, extra):
         start = time.perf_counter()
-        tasks = [(fname, name, seed, workers, prune) for seed in range(seeds)]
+        tasks = [(fname, name, seed, workers, prune) for seed in range(first, first + seeds)]
         results = pool.map(run_cell, tasks) if pool else [run_cell(t) for t in tasks]
         per_trial = (time.perf_counter() - start) / (seeds * max(CHECKPOINTS))
         med = [statistics.median(r[i] for r in results) for i in range(len(CHECKPOINTS))]
