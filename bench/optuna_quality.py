@@ -11,6 +11,7 @@ Usage: optuna_quality.py [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=f
   --no-extra only the eight functions, without the rows for 4 workers and the median pruner
   --jobs     processes to spread the seeds over (default 1)
   --first-seed  seeds K..K+S-1 instead of 0..S-1
+  --per-seed    one row per seed (function, sampler, seed, best after 25, 50, 100), 1 worker only
 
 Functions (all minimised; docs/quality.md describes them):
   branin, hartmann6, conditional, noisy-h6  as in the original reference (anchors/optuna_quality.py)
@@ -266,7 +267,7 @@ def main():
     only = next((f[len("--only="):].split(",") for f in flags if f.startswith("--only=")), [])
     jobs = next((int(f[len("--jobs="):]) for f in flags if f.startswith("--jobs=")), 1)
     first = next((int(f[len("--first-seed="):]) for f in flags if f.startswith("--first-seed=")), 0)
-    if not tsv:
+    if not tsv and "--per-seed" not in flags:
         print(f"optuna {optuna.__version__}, median over {seeds} seeds of the best value after N trials")
         print(f"{'function':<12} {'sampler':<22} {'setting':<9} {'N=25':>9} {'N=50':>9} {'N=100':>9} {'s/trial':>9}")
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
@@ -274,6 +275,11 @@ def main():
         start = time.perf_counter()
         tasks = [(fname, name, seed, workers, prune) for seed in range(first, first + seeds)]
         results = pool.map(run_cell, tasks) if pool else [run_cell(t) for t in tasks]
+        if "--per-seed" in flags:
+            if setting == "1 worker":
+                for (_, _, seed, _, _), r in zip(tasks, results):
+                    print("\t".join([fname, name, str(seed)] + [f"{v:.10g}" for v in r]), flush=True)
+            continue
         per_trial = (time.perf_counter() - start) / (seeds * max(CHECKPOINTS))
         med = [statistics.median(r[i] for r in results) for i in range(len(CHECKPOINTS))]
         if tsv:

@@ -4,6 +4,7 @@
 // curve.
 //
 //   quality_table [seeds=10] [sampler ...] [--tsv] [--no-extra] [--only=function,...] [--first-seed=K]
+//                 [--per-seed]   (one row per seed instead of medians, 1 worker only)
 //   samplers: random sobol tpe tpe-multivariate gp auto; a sampler name may carry options
 //   after '+' (tpe+sigma: the kernel's -log sigma term kept, see make_sampler below).
 #include <chrono>
@@ -126,11 +127,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> names, only;
   row_printer out;
   bool extra = true;
+  bool per_seed = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--tsv") out.tsv = true;
     else if (arg == "--no-extra") extra = false;
     else if (arg.rfind("--only=", 0) == 0) only = split(arg.substr(7), ',');
+    else if (arg == "--per-seed") per_seed = true;
     else if (arg.rfind("--first-seed=", 0) == 0) first_seed = std::strtoull(arg.c_str() + 13, nullptr, 10);
     else if (i == 1 && std::isdigit(static_cast<unsigned char>(arg[0]))) seeds = std::strtoul(arg.c_str(), nullptr, 10);
     else names.push_back(arg);
@@ -148,6 +151,20 @@ int main(int argc, char** argv) {
     return only.empty() || std::find(only.begin(), only.end(), function) != only.end();
   };
 
+  if (per_seed) {
+    // One row per seed: function, sampler, seed, best after 25, 50 and 100 trials (1 worker).
+    for (const auto& p : quality::all_problems())
+      if (wanted(p.name))
+        for (const auto& n : names)
+          for (std::uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
+            auto s = make_sampler(n)();
+            const auto trials = quality::run(*s, p, seed, 100);
+            std::printf("%s\t%s\t%llu\t%.10g\t%.10g\t%.10g\n", p.name.c_str(), n.c_str(),
+                        static_cast<unsigned long long>(seed), quality::best_after(p, trials, 25),
+                        quality::best_after(p, trials, 50), quality::best_after(p, trials, 100));
+          }
+    return 0;
+  }
   out.header(seeds);
   for (const auto& p : quality::all_problems())
     if (wanted(p.name))
