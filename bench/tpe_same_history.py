@@ -11,7 +11,6 @@ from its own random stream (Optuna: TPESampler(seed=i); typetune: proposal numbe
 two estimators are the same, the rows agree to within the draws' sampling error (about
 2 sd / sqrt(DRAWS) for a mid quantile).
 """
-import math
 import os
 import random
 import subprocess
@@ -22,14 +21,8 @@ import numpy as np
 import optuna
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def levy(x):
-    w = [1 + (v - 1) / 4 for v in x]
-    f = math.sin(math.pi * w[0]) ** 2
-    for i in range(len(x) - 1):
-        f += (w[i] - 1) ** 2 * (1 + 10 * math.sin(math.pi * w[i] + 1) ** 2)
-    return f + (w[-1] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[-1]) ** 2)
+sys.path.insert(0, HERE)
+from optuna_quality import levy  # noqa: E402  (the same function the quality table scores)
 
 
 def summary(name, xs):

@@ -227,7 +227,7 @@ void study_core::apply_locked(const trial_delta& delta) const {
 }
 
 void study_core::sync_snapshot_locked() {
-  if (dirty_.size() > cache_.size() || snapshot_.size() > cache_.size()) {
+  if (dirty_.size() > cache_.size()) {
     snapshot_ = cache_;  // many reports since the last proposal: one full copy is cheaper
   } else {
     const auto known = snapshot_.size();
@@ -309,16 +309,18 @@ std::optional<trial_ticket> study_core::ask() {
     std::uint64_t index = 0;
     std::optional<assignment> params;
   };
+  const auto sample_at = [&](std::uint64_t index) {  // on snapshot_, under sampler_mutex_
+    auto params = sampler_->sample(study_view{space_, snapshot_, options_.dir, options_.seed}, index);
+    if (params) space_.validate(*params);  // a sampler bug must not reach the objective or the records
+    return params;
+  };
   std::optional<early_proposal> early;
   if (queue_.empty()) {
     if (other_writers_) refresh_locked();
     sync_snapshot_locked();
     const std::uint64_t index = proposals_;
     lock.unlock();
-    const study_view view{space_, snapshot_, options_.dir, options_.seed};
-    auto params = sampler_->sample(view, index);
-    if (params) space_.validate(*params);  // a sampler bug must not reach the objective or the records
-    early = early_proposal{index, std::move(params)};
+    early = early_proposal{index, sample_at(index)};
     lock.lock();
   }
   bool from_queue = false;
@@ -339,10 +341,8 @@ std::optional<trial_ticket> study_core::ask() {
       // Another process took the index: propose again, here under the locks, for the new one.
       if (early) other_writers_ = true;
       sync_snapshot_locked();
-      const study_view view{space_, snapshot_, options_.dir, options_.seed};
-      auto params = sampler_->sample(view, slot.proposal);
+      auto params = sample_at(slot.proposal);
       if (!params) return std::nullopt;
-      space_.validate(*params);
       t.params = std::move(*params);
       t.proposals_used = 1;
     }

@@ -581,7 +581,6 @@ class tpe_sampler final : public sampler {
     std::vector<double> weight;   // normalised
     std::vector<double> log_weight;
     std::vector<double> coords;   // component * d + dim (prior row: NaN)
-    std::vector<double> by_dim;   // the same, dim * components + component: what scoring walks
     std::vector<joint_dim> dims;
   };
 
@@ -635,9 +634,6 @@ class tpe_sampler final : public sampler {
     m.weight.push_back(opt_.prior_weight);
     for (std::size_t j = 0; j < d; ++j) m.coords.push_back(nan);
     const std::size_t n_comp = m.weight.size();
-    m.by_dim.resize(m.coords.size());
-    for (std::size_t k = 0; k < n_comp; ++k)
-      for (std::size_t j = 0; j < d; ++j) m.by_dim[j * n_comp + k] = m.coords[k * d + j];
     m.log_weight.resize(n_comp);
     const double log_total = std::log(total);
     for (std::size_t k = 0; k < n_comp; ++k) {
@@ -707,22 +703,20 @@ class tpe_sampler final : public sampler {
     for (std::size_t j = 0; j < d; ++j) {
       const auto& dim = m.dims[j];
       const double xj = x[j];
-      const double* mu = m.by_dim.data() + j * n_comp;
-      double* term = terms_.data();
       if (dim.kind == encoded_kind::categorical) {
-        for (std::size_t k = 0; k + 1 < n_comp; ++k) term[k] += mu[k] == xj ? dim.log_match : dim.log_other;
-        term[n_comp - 1] -= std::log(static_cast<double>(dim.count));
+        for (std::size_t k = 0; k + 1 < n_comp; ++k)
+          terms_[k] += m.coords[k * d + j] == xj ? dim.log_match : dim.log_other;
+        terms_[n_comp - 1] -= std::log(static_cast<double>(dim.count));
       } else if (dim.kind == encoded_kind::grid) {
         const auto col = static_cast<std::size_t>(xj);
         for (std::size_t k = 0; k + 1 < n_comp; ++k)
-          term[k] += dim.table[static_cast<std::size_t>(mu[k]) * dim.count + col];
-        term[n_comp - 1] += dim.table[dim.count * dim.count + col];
+          terms_[k] += dim.table[static_cast<std::size_t>(m.coords[k * d + j]) * dim.count + col];
+        terms_[n_comp - 1] += dim.table[dim.count * dim.count + col];
       } else {
         const double inv = 1.0 / dim.sigma;
-        const double* log_norm = dim.log_norm.data();
         for (std::size_t k = 0; k + 1 < n_comp; ++k) {
-          const double z = (xj - mu[k]) * inv;
-          term[k] += log_norm[k] - 0.5 * z * z;
+          const double z = (xj - m.coords[k * d + j]) * inv;
+          terms_[k] += dim.log_norm[k] - 0.5 * z * z;
         }
         const double range = dim.hi - dim.lo;
         const double z = (xj - 0.5 * (dim.lo + dim.hi)) / range;
