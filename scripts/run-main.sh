@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The main job: installs what the project needs, builds the examples and runs the tutorials'
-# Fashion-MNIST MLP search on the real data set (Debian's dataset-fashion-mnist), with the
-# embedded defaults. Arguments go to the program (fashion_mlp_search --help lists them). The
-# study is saved to build/release/fashion_mlp_study.jsonl with its HTML report beside it; the
-# `typetune` command line (build/release/src/cli/typetune) shows and exports it.
+# The main job: installs what the project needs, builds the examples and runs the Fashion-MNIST
+# MLP search on the real data set (Debian's dataset-fashion-mnist), with the embedded defaults.
+# Arguments go to the program (fashion_mlp_search --help lists them). The study is kept in
+# build/release/fashion_mlp_study.db (SQLite; running the job again continues it), with its HTML
+# report and a JSON Lines export beside it; the `typetune` command line
+# (build/release/src/cli/typetune) shows, lists and reports it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

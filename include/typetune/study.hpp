@@ -524,12 +524,21 @@ class study {
   [[nodiscard]] std::vector<trial_record> trials() const { return core_->trials(); }
   [[nodiscard]] const space_desc& description() const noexcept { return core_->space(); }
   [[nodiscard]] study_core& engine() noexcept { return *core_; }
+  // Named figures computed after the search ("test_accuracy", "gain_points", ...), merged into
+  // the study's stored attributes in one transaction and kept with it in the storage; the
+  // export, the command line and the HTML report show them. The engine's own keys ("metric",
+  // "seed", "sampler") cannot be changed: storage_error (study_mismatch).
+  void set_attributes(const std::map<std::string, std::string>& attributes) { core_->set_attributes(attributes); }
+  // The stored attributes: the engine's own and those set_attributes added.
+  [[nodiscard]] std::map<std::string, std::string> attributes() const { return core_->attributes(); }
   // The study in the export format of the command line and the HTML report
-  // (typetune/desc/study_export.hpp: write_jsonl, write_csv; typetune/report/html_report.hpp).
+  // (typetune/desc/study_export.hpp: write_jsonl, write_csv; typetune/report/html_report.hpp),
+  // with its stored attributes and "objective", the metric's name.
   [[nodiscard]] study_export export_study(std::string name) const {
     study_export out;
     out.study.name = std::move(name);
     out.study.dir = core_->options().dir;
+    out.study.attributes = core_->attributes();
     out.study.attributes["objective"] = core_->options().metric;
     out.study.space = core_->space();
     out.trials = core_->trials();

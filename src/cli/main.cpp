@@ -41,13 +41,21 @@ std::shared_ptr<tt::trial_storage> open_existing(const std::string& url, bool wr
 
 tt::study_export load_stored(const std::string& url, const std::string& name) {
   const auto storage = open_existing(url, false);
-  if (name.empty()) {
-    std::string names;
-    for (const auto& s : storage->list_studies()) names += "\n  " + s.info.name;
-    throw cli_error("which study? give --study NAME; " + url + " holds" + (names.empty() ? " none" : ":" + names));
+  std::string chosen = name;
+  if (chosen.empty()) {
+    // A storage of one study needs no name; with several, the user picks.
+    const auto studies = storage->list_studies();
+    if (studies.size() == 1) {
+      chosen = studies.front().info.name;
+    } else {
+      std::string names;
+      for (const auto& s : studies) names += "\n  " + s.info.name;
+      throw cli_error("which study? give --study NAME; " + url + " holds" + (names.empty() ? " none" : ":" + names));
+    }
   }
-  const auto record = storage->find_study(name);
-  if (!record) throw cli_error("no study named '" + name + "' in " + url + " (typetune studies " + url + " lists them)");
+  const auto& name_ = chosen;
+  const auto record = storage->find_study(name_);
+  if (!record) throw cli_error("no study named '" + name_ + "' in " + url + " (typetune studies " + url + " lists them)");
   tt::study_export out;
   out.study = record->info;
   out.trials = storage->read_trials(record->id, 0).trials;
@@ -223,6 +231,10 @@ int main(int argc, char** argv) {
       std::map<tt::trial_state, std::size_t> by_state;
       for (const auto& t : study.trials) ++by_state[t.state];
       for (const auto& [st, n] : by_state) std::cout << "  " << tt::to_string(st) << ": " << n << '\n';
+      if (!study.study.attributes.empty()) {
+        std::cout << "attributes:\n";
+        for (const auto& [key, value] : study.study.attributes) std::cout << "  " << key << ": " << value << '\n';
+      }
       if (const auto* b = tt::best_complete_trial(study))
         std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  " << study.study.space.format(b->params)
                   << '\n';

@@ -98,6 +98,14 @@ class memory_storage final : public trial_storage {
     s.record.space_hash = space.hash_text();
   }
 
+  void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) override {
+    std::lock_guard lock(mutex_);
+    auto& s = get(study);
+    auto merged = s.record.info.attributes;
+    merge_study_attributes(merged, attributes, "typetune: memory: study '" + s.record.info.name + "'");
+    s.record.info.attributes = std::move(merged);
+  }
+
   created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,
                              const trial_proposer& propose) override {
     std::lock_guard lock(mutex_);

@@ -207,6 +207,20 @@ void study_core::open_study() {
   refresh_locked();
 }
 
+void study_core::set_attributes(const std::map<std::string, std::string>& attributes) {
+  storage_->set_study_attributes(study_id_, attributes);
+}
+
+std::map<std::string, std::string> study_core::attributes() const {
+  // Found by name, as another process would; the id tells a study deleted and made again apart.
+  const auto stored = storage_->find_study(options_.study_name);
+  if (!stored || stored->id != study_id_) {
+    throw storage_error(storage_errc::not_found, "typetune: study '" + options_.study_name + "' in " + storage_->url() +
+                                                     " no longer exists (was it deleted?)");
+  }
+  return stored->info.attributes;
+}
+
 void study_core::refresh_locked() const { apply_locked(storage_->read_trials(study_id_, version_)); }
 
 void study_core::apply_locked(const trial_delta& delta) const {

@@ -20,6 +20,23 @@ std::string_view to_string(storage_errc e) {
   return "unknown";
 }
 
+void merge_study_attributes(std::map<std::string, std::string>& stored, const std::map<std::string, std::string>& given,
+                            const std::string& where) {
+  for (const auto key : engine_attribute_keys) {
+    const auto wanted = given.find(std::string(key));
+    if (wanted == given.end()) continue;
+    const auto kept = stored.find(wanted->first);
+    if (kept != stored.end() && kept->second == wanted->second) continue;  // the same value: no change
+    throw storage_error(storage_errc::study_mismatch,
+                        where + ": attribute '" + wanted->first + "' belongs to the study itself (its " +
+                            "metric, seed and sampler are checked when it is re-opened), so set_study_attributes " +
+                            "cannot " + (kept == stored.end() ? "add" : "change") + " it" +
+                            (kept == stored.end() ? "" : " from '" + kept->second + "'") + " to '" +
+                            wanted->second + "'; store the figure under another name. Nothing was changed");
+  }
+  for (const auto& [key, value] : given) stored[key] = value;
+}
+
 std::string this_worker() {
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';

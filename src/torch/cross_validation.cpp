@@ -72,6 +72,7 @@ scores cross_validate(const model_factory& build, const tensor_dataset& data, co
     const auto held_out = data.subset(folds[k].validation);
     trainer t(built.model, built.fit);
     const auto& h = t.fit(train, held_out);
+    result.epochs.push_back(h.epochs_trained());
     if (h.end == fit_end::diverged) {
       result.values.push_back(std::numeric_limits<double>::quiet_NaN());
       return result;

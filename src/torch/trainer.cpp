@@ -69,6 +69,12 @@ std::unique_ptr<::torch::optim::Optimizer> make_optimizer(::torch::nn::Module& m
         if constexpr (std::is_same_v<T, adam>) {
           return std::make_unique<::torch::optim::Adam>(
               params, ::torch::optim::AdamOptions(o.learning_rate).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+        } else if constexpr (std::is_same_v<T, adamw>) {
+          if (!(o.weight_decay >= 0) || !std::isfinite(o.weight_decay))
+            throw std::invalid_argument("typetune: adamw's weight decay must be finite and not negative, not " +
+                                        std::to_string(o.weight_decay));
+          return std::make_unique<::torch::optim::AdamW>(
+              params, ::torch::optim::AdamWOptions(o.learning_rate).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
         } else if constexpr (std::is_same_v<T, sgd>) {
           if (o.nesterov && o.momentum <= 0)
             throw std::invalid_argument("typetune: sgd with nesterov needs a momentum > 0");
@@ -118,10 +124,11 @@ double scheduled_learning_rate(const schedule_spec& schedule, double base, std::
 }
 
 ::torch::Tensor batch_loss(loss_kind kind, const ::torch::Tensor& out, const ::torch::Tensor& y,
-                           ::torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction) {
+                           ::torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction,
+                           double label_smoothing = 0) {
   switch (kind) {
     case loss_kind::cross_entropy:
-      return F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(reduction));
+      return F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(reduction).label_smoothing(label_smoothing));
     case loss_kind::mse:
       return F::mse_loss(out, y, F::MSELossFuncOptions().reduction(reduction));
     case loss_kind::mae:
@@ -245,6 +252,20 @@ std::map<std::string, double> evaluate(const model_ref& model, const tensor_data
   return ::torch::cat(parts);
 }
 
+paired_comparison compare_classifiers(const model_ref& a, const model_ref& b, const tensor_dataset& data,
+                                      std::uint64_t seed, std::int64_t eval_batch_size) {
+  if (data.size() == 0) throw std::invalid_argument("typetune: compare_classifiers() needs at least one sample");
+  const auto labels = data.y().to(::torch::kCPU);
+  const auto correct = [&](const model_ref& m) {
+    const auto right = predict(m, data.x(), eval_batch_size).argmax(1).to(::torch::kCPU).eq(labels).to(::torch::kUInt8).contiguous();
+    const auto* p = right.data_ptr<std::uint8_t>();
+    return std::vector<std::uint8_t>(p, p + right.numel());
+  };
+  const auto right_a = correct(a);
+  const auto right_b = correct(b);
+  return compare_paired(right_a, right_b, seed);
+}
+
 void set_threads(int threads) {
   if (threads < 1) throw std::invalid_argument("typetune: set_threads needs at least one thread");
   ::torch::set_num_threads(threads);
@@ -277,6 +298,11 @@ trainer::trainer(model_ref model, fit_options options) : state_(std::make_unique
   if (!model) throw std::invalid_argument("typetune: trainer needs a model");
   if (options.batch_size < 1) throw std::invalid_argument("typetune: fit_options::batch_size must be at least 1");
   if (options.epochs < 0) throw std::invalid_argument("typetune: fit_options::epochs must not be negative");
+  if (!(options.label_smoothing >= 0 && options.label_smoothing < 1))
+    throw std::invalid_argument("typetune: fit_options::label_smoothing must be in [0, 1), not " +
+                                std::to_string(options.label_smoothing));
+  if (options.label_smoothing > 0 && options.loss != loss_kind::cross_entropy)
+    throw std::invalid_argument("typetune: fit_options::label_smoothing applies to the cross-entropy loss only");
   if (options.early_stop && options.early_stop->patience < 1)
     throw std::invalid_argument("typetune: early_stopping::patience must be at least 1");
   tune_allocator_once();
@@ -339,7 +365,7 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         for (auto& p : s.parameters) p.mutable_grad().reset();
         const auto yb = ys.narrow(0, i, len);
         const auto out = s.model.forward(xs.narrow(0, i, len));
-        const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean);
+        const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean, o.label_smoothing);
         loss.backward();
         s.optimizer->step();
         ++s.iterations;

@@ -71,6 +71,8 @@ out=$("$cli" studies "$url") && [[ $out == *"demo  minimize  40"* && $out == *"o
   && pass "studies: both, with direction and trial count" || fail "studies printed: $out"
 out=$("$cli" show "$url" --study demo) && [[ $out == *"study demo (minimize), 40 trials"* && $out == *"failed: 4"* ]] \
   && pass "show --study from SQLite" || fail "show --study printed: $out"
+[[ $out == *"attributes:"*"  gain_points: +1.22"*"  metric: val_loss"*"  test_accuracy: 0.8912"* ]] \
+  && pass "show --study: the attributes set after the search" || fail "show --study printed no attributes: $out"
 rows=$("$cli" trials "$url" --study demo | tail -n +2 | wc -l)
 [ "$rows" -eq 40 ] && pass "trials from SQLite: 40 rows" || fail "trials from SQLite gave $rows rows"
 "$cli" trials "$url" --study demo --limit 1 | head -1 | grep -q "train_loss" && pass "trials: the named metric is a column" \
@@ -78,8 +80,12 @@ rows=$("$cli" trials "$url" --study demo | tail -n +2 | wc -l)
 "$cli" export "$url" --study demo -o "$work/stored.jsonl" && "$cli" show "$work/stored.jsonl" | grep -q "40 trials" \
   && grep -q '"worker":"' "$work/stored.jsonl" && grep -q '"seed":[1-9]' "$work/stored.jsonl" \
   && pass "export from SQLite reads back; trials carry worker and seed" || fail "export from SQLite"
+head -1 "$work/stored.jsonl" | grep -q '"baseline_test_accuracy":"0.8790"' && head -1 "$work/stored.jsonl" | grep -q '"test_accuracy":"0.8912"' \
+  && pass "export from SQLite: the header carries the stored attributes" || fail "export header: $(head -c 400 "$work/stored.jsonl")"
 "$cli" report "$url" --study demo -o "$work/stored.html" 2>/dev/null && grep -q 'id="parallel"' "$work/stored.html" \
   && pass "report from SQLite" || fail "report from SQLite"
+grep -q 'test_accuracy: <b>0.8912</b>' "$work/stored.html" && grep -q 'gain_points: <b>+1.22</b>' "$work/stored.html" \
+  && pass "report from SQLite shows the stored attributes" || fail "report from SQLite without the attributes"
 expect_error "no --study with a URL" "which study\? give --study NAME; .* holds:" "$cli" show "$url"
 expect_error "an unknown study" "no study named 'nope'" "$cli" show "$url" --study nope
 before=$(sha256sum "$db")
@@ -87,6 +93,8 @@ expect_error "delete without --yes" "needs --yes; nothing was deleted" "$cli" de
 [ "$(sha256sum "$db")" = "$before" ] && pass "delete without --yes left the database as it was" || fail "delete without --yes changed the database"
 "$cli" delete "$url" --study demo --yes >/dev/null && out=$("$cli" studies "$url") && [[ $out != *demo* && $out == *other* ]] \
   && pass "delete --yes removes the study and keeps the other" || fail "delete --yes: $out"
+out=$("$cli" show "$url") && [[ $out == *"study other (maximize), 5 trials"* ]] \
+  && pass "show: a storage of one study needs no --study" || fail "show without --study on one study printed: $out"
 expect_error "a missing database" "no such file|does not exist|not found" "$cli" studies "sqlite://$work/missing.db"
 [ ! -e "$work/missing.db" ] && pass "a missing database is not created" || fail "the CLI created $work/missing.db"
 if command -v sqlite3 >/dev/null; then

@@ -114,3 +114,34 @@ TEST_CASE("a study with no complete trial still gives a page that says so") {
                             Catch::Contains("No trial reported intermediate values."));
   CHECK(count(section(out.str(), "history"), "class=\"point ") == 3);
 }
+
+TEST_CASE("attributes set after the search are shown on the page, escaped", "[attributes]") {
+  auto study = tt::study(fashion_mlp::space, tt::maximize{"val_accuracy"}, tt::random{.seed = 3});
+  (void)study.optimize([](const fashion_mlp::mlp_params& p) { return tt::result{"val_accuracy", p.dense_bot / 350.0}; },
+                       tt::budget{.trials = 6, .workers = 1});
+  study.set_attributes({{"test_accuracy", "0.8912"},
+                        {"baseline_test_accuracy", "0.8790"},
+                        {"gain_points", "+1.22"},
+                        {"gain_summary", "+1.22 points (95 % CI +0.41 to +2.03; McNemar p = 0.003): beyond <noise>"}});
+  std::ostringstream out;
+  tt::write_html_report(out, study.export_study("figures"));
+  const auto html = out.str();
+  CHECK_THAT(html, Catch::Contains("<p class=\"summary\">test_accuracy: <b>0.8912</b></p>"));
+  CHECK_THAT(html, Catch::Contains("<p class=\"summary\">baseline_test_accuracy: <b>0.8790</b></p>"));
+  CHECK_THAT(html, Catch::Contains("<p class=\"summary\">gain_points: <b>+1.22</b></p>"));
+  CHECK_THAT(html, Catch::Contains("McNemar p = 0.003): beyond &lt;noise&gt;</b>"));
+  CHECK_THAT(html, Catch::Contains("<p class=\"summary\">objective: <b>val_accuracy</b></p>"));
+  CHECK_THAT(html, Catch::Contains("<p class=\"summary\">seed: <b>3</b></p>"));
+  CHECK(count(html, ": <b>val_accuracy</b>") == 1);  // the stored "metric" repeats "objective": shown once
+  // Before the plots: the figures are part of the summary at the top.
+  CHECK(html.find("test_accuracy: <b>") < html.find("id=\"history\""));
+}
+
+TEST_CASE("a study read from a storage names its axes by the stored metric", "[attributes]") {
+  auto s = mlp_study(10);
+  s.study.attributes.erase("objective");  // as the command line reads a stored study: "metric" only
+  REQUIRE(s.study.attributes.at("metric") == "val_loss");
+  std::ostringstream out;
+  tt::write_html_report(out, s);
+  CHECK_THAT(section(out.str(), "history"), Catch::Contains(">val_loss<"));
+}

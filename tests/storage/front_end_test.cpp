@@ -1,11 +1,14 @@
 // Stored studies through the typed front end: tt::storage, tt::study_name,
-// tt::allow_space_changes; and resume is exact: a TPE study stopped, re-opened and continued
-// proposes what an uninterrupted one does.
+// tt::allow_space_changes; resume is exact: a TPE study stopped, re-opened and continued
+// proposes what an uninterrupted one does; attributes set after the search stay with the study.
 #include <catch2/catch.hpp>
+
+#include <sstream>
 
 #include <typetune/study.hpp>
 
 #include "storage_support.hpp"
+#include "typetune/desc/study_export.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 
 namespace tt = typetune;
@@ -102,4 +105,37 @@ TEST_CASE("resume is exact: TPE stopped, re-opened and continued proposes what a
     CHECK(got[i].params == expected[i].params);
     CHECK(got[i].value == expected[i].value);
   }
+}
+
+TEST_CASE("tt::study::set_attributes keeps figures with the stored study; the export carries them", "[attributes]") {
+  temp_dir dir;
+  const auto url = dir.url("figures.db");
+  {
+    auto study = tt::study(first_space, tt::maximize{"val_accuracy"}, tt::random{.seed = 4}, tt::storage{url},
+                           tt::study_name{"net"});
+    (void)study.optimize([](const net& p) { return tt::result{"val_accuracy", 1 - loss(p) / 10}; }, tt::budget{.trials = 4});
+    study.set_attributes({{"test_accuracy", "0.8912"}, {"baseline_test_accuracy", "0.8790"}});
+    study.set_attributes({{"gain_points", "+1.22"}, {"gain_ci95_low", "+0.41"}});
+    CHECK_THROWS_AS(study.set_attributes({{"metric", "loss"}}), tt::storage_error);
+  }
+  // Another study object on the same stored study, as a later program would make it.
+  auto again = tt::study(first_space, tt::maximize{"val_accuracy"}, tt::random{.seed = 4}, tt::storage{url},
+                         tt::study_name{"net"});
+  const auto attributes = again.attributes();
+  CHECK(attributes.at("test_accuracy") == "0.8912");
+  CHECK(attributes.at("baseline_test_accuracy") == "0.8790");
+  CHECK(attributes.at("gain_points") == "+1.22");
+  CHECK(attributes.at("gain_ci95_low") == "+0.41");
+  CHECK(attributes.at("metric") == "val_accuracy");
+
+  const auto exported = again.export_study("net");
+  CHECK(exported.trials.size() == 4);
+  CHECK(exported.study.attributes.at("objective") == "val_accuracy");
+  CHECK(exported.study.attributes.at("gain_points") == "+1.22");
+  CHECK(exported.study.attributes.at("seed") == "4");
+  // Through JSON Lines and back.
+  std::stringstream jsonl;
+  tt::write_jsonl(jsonl, exported);
+  const auto read = tt::read_jsonl(jsonl);
+  CHECK(read.study.attributes == exported.study.attributes);
 }

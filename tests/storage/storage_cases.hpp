@@ -250,6 +250,91 @@ inline void stale_trials(const std::string& url) {
   CHECK(study.trial(0).state == trial_state::failed);
 }
 
+// Figures written after the search (set_attributes): merged into the study's stored attributes,
+// read back through another connection and by the study re-opened, merged again by a second
+// call, refused for the keys the engine owns (nothing changed then), and not_found for a study
+// that is not there. `open` connects to the storage under test as a new process would (the
+// memory store: the same object again); `url`, where there is one, is re-opened read-only.
+inline void study_attributes(const std::function<std::shared_ptr<trial_storage>()>& open, const std::string& url = {}) {
+  const auto objective = [](trial_context& t) -> outcome { return bot(t) / 100.0; };
+  std::uint64_t id = 0;
+  {
+    study_core other(mlp_space(), make_random_sampler(), options("untouched"), nullptr, open());
+    (void)other.optimize(objective, trials(2));
+  }
+  {
+    study_core study(mlp_space(), make_random_sampler(), options("figures"), nullptr, open());
+    (void)study.optimize(objective, trials(3));
+    study.set_attributes({{"test_accuracy", "0.8912"}, {"baseline_test_accuracy", "0.8790"}});
+    CHECK(study.attributes() == std::map<std::string, std::string>{{"baseline_test_accuracy", "0.8790"},
+                                                                   {"metric", "val_loss"},
+                                                                   {"sampler", "random"},
+                                                                   {"seed", "5"},
+                                                                   {"test_accuracy", "0.8912"}});
+    id = study.study_id();
+  }
+
+  // Another connection reads them back, and a second call merges: one key replaced, one added,
+  // the rest kept.
+  {
+    const auto storage = open();
+    const auto record = storage->find_study("figures");
+    REQUIRE(record);
+    CHECK(record->id == id);
+    CHECK(record->info.attributes.at("test_accuracy") == "0.8912");
+    CHECK(record->info.attributes.at("baseline_test_accuracy") == "0.8790");
+    CHECK(record->trial_count == 3);
+    storage->set_study_attributes(id, {{"test_accuracy", "0.8950"}, {"gain_points", "+1.60"}});
+  }
+  const std::map<std::string, std::string> merged{{"baseline_test_accuracy", "0.8790"},
+                                                  {"gain_points", "+1.60"},
+                                                  {"metric", "val_loss"},
+                                                  {"sampler", "random"},
+                                                  {"seed", "5"},
+                                                  {"test_accuracy", "0.8950"}};
+  // The study re-opened: its trials and the merged attributes (re-opening resets nothing).
+  study_core again(mlp_space(), make_random_sampler(), options("figures"), nullptr, open());
+  CHECK(again.trials().size() == 3);
+  CHECK(again.attributes() == merged);
+  for (const auto& s : open()->list_studies()) {
+    if (s.info.name == "figures") CHECK(s.info.attributes == merged);
+    if (s.info.name == "untouched") CHECK(s.info.attributes.count("test_accuracy") == 0);
+  }
+
+  // The engine's keys: refused, naming the key, and nothing of the call is written.
+  for (const auto& [key, value] : std::map<std::string, std::string>{{"metric", "accuracy"}, {"seed", "6"}, {"sampler", "tpe"}}) {
+    INFO("key " << key);
+    const auto call = [&, key = key, value = value] { again.set_attributes({{"note", "not kept"}, {key, value}}); };
+    CHECK(code_of(call) == storage_errc::study_mismatch);
+    CHECK_THAT(message_of(call), Catch::Contains("study 'figures'") && Catch::Contains("attribute '" + key + "'") &&
+                                     Catch::Contains("to '" + value + "'") && Catch::Contains("Nothing was changed"));
+  }
+  CHECK(again.attributes() == merged);
+  // The same value is no change: a program may pass back what it read.
+  again.set_attributes({{"seed", "5"}, {"note", "kept"}});
+  CHECK(again.attributes().at("note") == "kept");
+  CHECK(open()->find_study("figures")->info.attributes.at("note") == "kept");
+
+  // A study that is not there.
+  const auto storage = open();
+  CHECK(code_of([&] { storage->set_study_attributes(id + 1000, {{"x", "1"}}); }) == storage_errc::not_found);
+  CHECK_THAT(message_of([&] { storage->set_study_attributes(id + 1000, {{"x", "1"}}); }),
+             Catch::Contains("id " + std::to_string(id + 1000)) && Catch::Contains("was it deleted?"));
+  CHECK(storage->delete_study("figures"));
+  CHECK(code_of([&] { again.set_attributes({{"x", "1"}}); }) == storage_errc::not_found);
+  CHECK(code_of([&] { (void)again.attributes(); }) == storage_errc::not_found);
+
+  // Opened read-only (as the command line opens it): reading works, writing is refused.
+  if (!url.empty()) {
+    const auto reader = open_storage(url, {.create_if_missing = false, .read_only = true});
+    const auto untouched = reader->find_study("untouched");
+    REQUIRE(untouched);
+    CHECK(untouched->info.attributes.at("metric") == "val_loss");
+    CHECK_THAT(message_of([&] { reader->set_study_attributes(untouched->id, {{"x", "1"}}); }),
+               Catch::Contains("read-only"));
+  }
+}
+
 // --- many processes: `worker` is the worker program (storage_worker.cpp)
 
 inline std::vector<trial_record> stored_trials(const std::string& url, const std::string& study) {

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <tuple>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "typetune/torch/search.hpp"
+
+#include <unistd.h>
 
 namespace tt = typetune;
 
@@ -81,6 +85,7 @@ TEST_CASE("randomized_search_cv ranks complete candidates and refits the rank-1 
   const tt::torch::cv_candidate* first = nullptr;
   for (const auto& r : rows) {
     CHECK(r.fold_scores.size() == 3);
+    CHECK(r.epochs == 2);  // what the folds trained: small_fit's 2 epochs
     if (r.state != "complete") continue;
     ranks.push_back(r.rank);
     if (r.rank == 1) first = &r;
@@ -177,4 +182,44 @@ TEST_CASE("with the same seed and one worker, two tuner searches give identical 
     REQUIRE(b[i].value.has_value());
     CHECK(*a[i].value == *b[i].value);
   }
+}
+
+TEST_CASE("a tuner on a stored study continues it up to max_trials with count_stored_trials", "[search][storage]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("typetune-tuner-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string url = "sqlite://" + (dir / "study.db").string();
+  const auto data = toy_data({80, 6});
+  const auto train = data.subset(::torch::arange(0, 60));
+  const auto validation = data.subset(::torch::arange(60, 80));
+  const auto run = [&](std::uint64_t max_trials) {
+    auto tuner = tt::torch::make_tuner(search_test::space, flat_builder(),
+                                       {.max_trials = max_trials, .seed = 5, .count_stored_trials = true},
+                                       tt::random_search{.seed = 5}, tt::storage{url}, tt::study_name{"continued"});
+    const auto summary = tuner.search(train, validation, small_fit());
+    return std::tuple{summary.trials_started, tuner.study().trials().size(), tuner.best_trained_here(),
+                      tuner.best_value(), tuner.has_best()};
+  };
+  const auto [first_run, first_total, first_here, first_best, first_has] = run(3);
+  CHECK(first_run == 3);
+  CHECK(first_total == 3);
+  CHECK(first_here);  // this search trained its best
+  const auto [second_run, second_total, second_here, second_best, second_has] = run(5);
+  CHECK(second_run == 2);  // 3 were stored: 2 more make 5
+  CHECK(second_total == 5);
+  CHECK(second_best <= first_best);
+  // Nothing left to run: the study is read back, and its best was trained by an earlier run.
+  auto tuner = tt::torch::make_tuner(search_test::space, flat_builder(),
+                                     {.max_trials = 5, .seed = 5, .count_stored_trials = true},
+                                     tt::random_search{.seed = 5}, tt::storage{url}, tt::study_name{"continued"});
+  const auto summary = tuner.search(train, validation, small_fit());
+  CHECK(summary.trials_started == 0);
+  CHECK(tuner.study().trials().size() == 5);
+  CHECK(tuner.best_value() == second_best);
+  CHECK_FALSE(tuner.best_trained_here());
+  CHECK_THROWS_AS(tuner.best_trained_model(), std::logic_error);
+  // best_model() rebuilds the stored best configuration: 6 inputs, `units` hidden, 2 classes.
+  const auto units = static_cast<std::int64_t>(tuner.best_params().units);
+  CHECK(tuner.best_model(train, 1).parameter_count() == 6 * units + units + units * 2 + 2);
+  std::filesystem::remove_all(dir);
 }

@@ -223,6 +223,85 @@ TEST_CASE("the optimizers take their learning rate and options from the spec", "
         Approx(0.1 * 2 / std::sqrt(0.1 * 4)).epsilon(1e-5));
 }
 
+TEST_CASE("adamw decays the weights apart from the gradient's moments", "[trainer]") {
+  const double lr = 0.05;
+  const double wd = 0.5;
+  // Without decay AdamW is Adam.
+  CHECK(train_scalar(tt::adamw{.learning_rate = lr, .weight_decay = 0}, 2) ==
+        Approx(train_scalar(tt::adam{.learning_rate = lr}, 2)).epsilon(1e-6));
+  // The first step starts from w = 0, where decay does nothing; the second shrinks w1 by
+  // lr * wd * w1 before the same Adam step (the moments never see the decay).
+  const double w1 = train_scalar(tt::adam{.learning_rate = lr}, 1);
+  CHECK(train_scalar(tt::adamw{.learning_rate = lr, .weight_decay = wd}, 1) == Approx(w1).epsilon(1e-6));
+  CHECK(train_scalar(tt::adamw{.learning_rate = lr, .weight_decay = wd}, 2) ==
+        Approx(train_scalar(tt::adam{.learning_rate = lr}, 2) - lr * wd * w1).epsilon(1e-6));
+  // Adam's coupled L2 decay goes through the moments, and lands elsewhere.
+  CHECK(train_scalar(tt::adam{.learning_rate = lr, .weight_decay = wd}, 2) !=
+        Approx(train_scalar(tt::adamw{.learning_rate = lr, .weight_decay = wd}, 2)).epsilon(1e-4));
+  auto model = linear(2, 2, 10);
+  CHECK_THROWS_WITH(tt::trainer(model, options(1, tt::adamw{.learning_rate = 1e-3, .weight_decay = -1})),
+                    Catch::Contains("weight decay"));
+}
+
+TEST_CASE("label smoothing changes the training loss only; validation measures the plain cross-entropy", "[trainer]") {
+  const auto data = blobs(64, 4, 21);
+  auto model = mlp(2, 8, 4, 22);
+  const double s = 0.2;
+  // The smoothed cross-entropy of the untrained model, by hand: -(1 - s) log p_y - s/K sum_k log p_k.
+  double expected = 0;
+  {
+    torch::NoGradGuard no_grad;
+    const auto logp = torch::log_softmax(model->forward(data.x()), 1);
+    const auto true_class = logp.gather(1, data.y().unsqueeze(1)).squeeze(1);
+    expected = (-(1 - s) * true_class - s / 4.0 * logp.sum(1)).mean().item<double>();
+  }
+  auto o = options(1);
+  o.batch_size = 64;  // one batch: the epoch's training loss is the untrained model's
+  o.shuffle = false;
+  o.label_smoothing = s;
+  tt::trainer t(model, o);
+  const auto& h = t.fit(data, data);
+  CHECK(h.last("loss") == Approx(expected).epsilon(1e-5));
+  // After the step, validation and evaluate() agree on the unsmoothed loss.
+  CHECK(h.last("val_loss") == Approx(tt::evaluate(t.model(), data, tt::loss_kind::cross_entropy).at("loss")).epsilon(1e-6));
+
+  o.label_smoothing = 1.0;
+  CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("label_smoothing"));
+  o.label_smoothing = -0.1;
+  CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("label_smoothing"));
+  o.label_smoothing = 0.1;
+  o.loss = tt::loss_kind::mse;
+  CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("cross-entropy"));
+}
+
+TEST_CASE("compare_classifiers pairs two models' right answers on the same samples", "[trainer][paired]") {
+  // One-hot inputs of 3 classes, 30 samples each: an identity layer gets all 90 right, a layer
+  // that always answers class 0 gets its 30.
+  const auto y = torch::arange(90, torch::kLong).remainder(3);
+  const auto x = torch::one_hot(y, 3).to(torch::kFloat);
+  auto right = nn::Linear(nn::LinearOptions(3, 3).bias(false));
+  auto zero = nn::Linear(nn::LinearOptions(3, 3).bias(false));
+  {
+    torch::NoGradGuard no_grad;
+    right->weight.copy_(torch::eye(3));
+    zero->weight.zero_();
+    zero->weight[0].fill_(1);
+  }
+  const auto c = tt::compare_classifiers(right, zero, {x, y}, 7);
+  CHECK(c.samples == 90);
+  CHECK(c.accuracy_a == Approx(1.0));
+  CHECK(c.accuracy_b == Approx(1.0 / 3));
+  CHECK(c.only_a_right == 60);
+  CHECK(c.only_b_right == 0);
+  CHECK(c.difference == Approx(2.0 / 3));
+  CHECK(c.ci_low > 0.5);
+  CHECK(c.beyond_noise());
+  const auto same = tt::compare_classifiers(right, right, {x, y}, 7);
+  CHECK(same.difference == 0);
+  CHECK_FALSE(same.beyond_noise());
+  CHECK_THROWS_AS(tt::compare_classifiers(right, zero, {}), std::invalid_argument);
+}
+
 TEST_CASE("the trainer rejects impossible optimizer and fit options", "[trainer]") {
   auto model = linear(2, 2, 10);
   CHECK_THROWS_AS(tt::trainer(model, options(1, tt::adam{.learning_rate = 0})), std::invalid_argument);

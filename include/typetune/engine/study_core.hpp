@@ -10,6 +10,7 @@
 #include <deque>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -186,6 +187,13 @@ class study_core {
   // them; returns how many it took back. ask() does this by itself at most once per
   // heartbeat_interval, and the constructor once; a no-op for a store no other process shares.
   std::size_t requeue_stale();
+
+  // The study's attributes as stored: the engine's own ("metric", "seed", "sampler") and what
+  // set_attributes added. set_attributes merges `attributes` into them in one transaction, for
+  // figures computed after the search ("test_accuracy", "gain_points"); it throws
+  // storage_error (study_mismatch) for a changed engine key and changes nothing then.
+  void set_attributes(const std::map<std::string, std::string>& attributes);
+  [[nodiscard]] std::map<std::string, std::string> attributes() const;
 
   [[nodiscard]] trial_storage& storage() const noexcept { return *storage_; }
   [[nodiscard]] std::uint64_t study_id() const noexcept { return study_id_; }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -41,6 +42,17 @@ class storage_error : public std::runtime_error {
  private:
   storage_errc code_;
 };
+
+// The attributes the study writes when it creates a study and compares when it re-opens one:
+// set_study_attributes refuses to change them.
+inline constexpr std::string_view engine_attribute_keys[] = {"metric", "seed", "sampler"};
+
+// What every backend's set_study_attributes does once it holds the stored attributes: checks
+// `given` against the engine's keys (throws storage_error study_mismatch naming the first key
+// whose value would change, with `where` in front: "typetune: sqlite:///x.db: study 'mlp'"),
+// then merges it into `stored`.
+void merge_study_attributes(std::map<std::string, std::string>& stored, const std::map<std::string, std::string>& given,
+                            const std::string& where);
 
 // A study as stored: its identity (name), direction, space and free-form attributes (the study
 // records "metric", "seed" and "sampler" there), and the counters a backend keeps for it.
@@ -164,6 +176,12 @@ class trial_storage {
   // (migrate_assignment); throws storage_error (study_mismatch) naming the first trial that does
   // not fit, and then changes nothing.
   virtual void change_space(std::uint64_t study, const space_desc& space) = 0;
+  // Merges `attributes` into the study's stored ones, in one transaction (read, merge, write):
+  // a given key replaces its stored value, other stored keys stay. Figures a program computes
+  // after the search ("test_accuracy", "gain_points") are kept this way. Throws storage_error
+  // study_mismatch, changing nothing, when a value of a key the engine owns (engine_attribute_keys)
+  // would change, and not_found for an unknown study.
+  virtual void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) = 0;
 
   // --- trials
   // The atomic "create the next trial". In one transaction: a waiting (re-queued) trial, the

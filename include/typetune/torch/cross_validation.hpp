@@ -35,6 +35,7 @@ using model_factory = std::function<built_model(std::uint64_t seed)>;
 // Scores of one configuration: one per fold or seed.
 struct scores {
   std::vector<double> values;
+  std::vector<std::int64_t> epochs;  // cross_validate: the epochs each fold's model trained
   [[nodiscard]] double mean() const;
   [[nodiscard]] double std() const;  // population standard deviation, as scikit-learn reports it
 };

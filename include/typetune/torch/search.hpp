@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -79,6 +80,10 @@ struct tuner_options {
   std::ostream* progress = nullptr;    // a live line, redrawn after every epoch (give it a terminal)
   bool handle_interrupts = true;       // Ctrl-C ends the search cleanly (see tt::handle_interrupts)
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
+  // With a stored study (tt::storage among the study options): max_trials counts the trials
+  // already stored, so running the same program again finishes what a stopped run left and
+  // then only reads the study back, instead of adding max_trials more.
+  bool count_stored_trials = false;
 };
 
 // The configurations tried, as a person reads them.
@@ -131,10 +136,19 @@ class tuner {
     auto made = make_study();
     planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs())
                                      : options_.max_trials;
-    for (const auto& q : queued_) made->enqueue_raw(q);
+    std::uint64_t to_run = options_.max_trials;
+    if (options_.count_stored_trials) {
+      const auto stored = static_cast<std::uint64_t>(made->trials().size());
+      to_run = stored >= to_run ? 0 : to_run - stored;
+      if (!made->schedule_plan()) planned_ = to_run;
+    }
+    if (to_run > 0 || !options_.count_stored_trials)
+      for (const auto& q : queued_) made->enqueue_raw(q);
     const auto started = std::chrono::steady_clock::now();
-    const auto summary = made->optimize([this](trial<params_type>& t) { return run_trial(t); },
-                                         budget{.trials = options_.max_trials,
+    const auto summary = to_run == 0 && options_.count_stored_trials
+                             ? run_summary{}
+                             : made->optimize([this](trial<params_type>& t) { return run_trial(t); },
+                                         budget{.trials = to_run,
                                                 .time_limit = std::nullopt,
                                                 .workers = options_.workers,
                                                 .trial_time_limit = options_.trial_time_limit});
@@ -161,6 +175,14 @@ class tuner {
     if (!best_model_) throw std::logic_error("typetune: no trial has completed yet");
     return best_model_;
   }
+  // Whether the study's best trial was trained by this process's search (a stored study
+  // continued by a re-run may have its best from an earlier run: best_model() retrains it).
+  [[nodiscard]] bool best_trained_here() const {
+    if (!has_best()) return false;
+    const auto number = study().best().number;
+    std::lock_guard lock(mutex_);
+    return best_model_ && best_number_ == number;
+  }
   // The best configuration rebuilt and trained again on `data` for `epochs` (the fit's epochs
   // when 0), with the search's seed: keras-tuner's rebuild-and-retrain.
   [[nodiscard]] model_ref best_model(const tensor_dataset& data, std::int64_t epochs = 0) const {
@@ -175,6 +197,10 @@ class tuner {
   }
 
   [[nodiscard]] const study_type& study() const {
+    if (!study_) throw std::logic_error("typetune: search() has not run");
+    return *study_;
+  }
+  [[nodiscard]] study_type& study() {
     if (!study_) throw std::logic_error("typetune: search() has not run");
     return *study_;
   }
@@ -278,7 +304,7 @@ class tuner {
     }
     const double value = values.mean();
     if (options_.executions_per_trial > 1) t.set_metric(objective + "_std", values.std());
-    remember_if_best(value, state->runs.front().model());
+    remember_if_best(t.number(), value, state->runs.front().model());
     if (t.resource()) {
       std::lock_guard lock(mutex_);
       checkpoints_[t.number()] = std::move(state);
@@ -286,12 +312,13 @@ class tuner {
     return outcome(objective, value);
   }
 
-  void remember_if_best(double value, const model_ref& model) {
+  void remember_if_best(std::uint64_t number, double value, const model_ref& model) {
     std::lock_guard lock(mutex_);
     const bool better = !best_model_ || (higher_is_better(options_.objective) ? value > best_value_ : value < best_value_);
     if (better && std::isfinite(value)) {
       best_value_ = value;
       best_model_ = model;
+      best_number_ = number;
     }
   }
 
@@ -314,6 +341,7 @@ class tuner {
   std::map<std::uint64_t, std::unique_ptr<checkpoint>> checkpoints_;
   model_ref best_model_;
   double best_value_ = 0;
+  std::uint64_t best_number_ = 0;
 };
 
 // keras-tuner's RandomSearch, BayesianOptimization (a Gaussian process, or TPE) and Hyperband,
@@ -378,6 +406,7 @@ struct cv_candidate {
   double std = 0;
   std::size_t rank = 0;  // 1 = best; 0 for candidates that did not complete
   std::string state;
+  double epochs = 0;     // the epochs its models trained (mean over folds): what ran, whatever the params say
 };
 
 template <class Space, class Builder, class Sampler>
@@ -413,6 +442,9 @@ class search_cv {
             return pruned;
           }
           t.set_metric("std_" + options_.scoring, s.std());
+          if (!s.epochs.empty())
+            t.set_metric("epochs", static_cast<double>(std::accumulate(s.epochs.begin(), s.epochs.end(), std::int64_t{0})) /
+                                       static_cast<double>(s.epochs.size()));
           return outcome(options_.scoring, s.mean());
         },
         budget{.trials = options_.n_iter, .workers = options_.workers});
@@ -451,9 +483,10 @@ class search_cv {
       c.params = study().description().format(t.params);
       c.state = std::string(to_string(t.state));
       if (auto it = fold_scores_.find(t.number); it != fold_scores_.end()) c.fold_scores = it->second;
+      if (const auto e = t.metrics.find("epochs"); e != t.metrics.end()) c.epochs = e->second;
       if (t.state == trial_state::complete && t.value) {
         c.mean = *t.value;
-        scores s{c.fold_scores};
+        scores s{c.fold_scores, {}};
         c.std = s.values.empty() ? 0.0 : s.std();
       }
       rows.push_back(std::move(c));
@@ -472,10 +505,11 @@ class search_cv {
   [[nodiscard]] std::string results_table() const {
     std::ostringstream out;
     out << std::fixed << std::setprecision(4);
-    out << "rank  trial  mean_" << options_.scoring << "   std     folds  params\n";
+    out << "rank  trial  mean_" << options_.scoring << "   std  epochs  folds  params\n";
     for (const auto& r : results()) {
       out << std::setw(4) << (r.rank ? std::to_string(r.rank) : std::string("-")) << "  " << std::setw(5) << r.trial << "  "
-          << std::setw(10) << r.mean << "  " << std::setw(6) << r.std << "  ";
+          << std::setw(10) << r.mean << "  " << std::setw(6) << r.std << "  " << std::setw(6) << std::setprecision(1)
+          << r.epochs << std::setprecision(4) << "  ";
       for (double v : r.fold_scores) out << v << ' ';
       out << ' ' << r.params << (r.state == "complete" ? "" : " (" + r.state + ")") << '\n';
     }

@@ -17,6 +17,7 @@
 
 #include <torch/torch.h>
 
+#include "typetune/engine/paired_test.hpp"
 #include "typetune/engine/trial_context.hpp"
 #include "typetune/torch/data.hpp"
 
@@ -59,6 +60,14 @@ struct adam {
   double beta2 = 0.999;
   double weight_decay = 0;
 };
+// Adam with decoupled weight decay (Loshchilov & Hutter): the weights shrink by
+// learning_rate * weight_decay each step, apart from the gradient's moments; torch.optim.AdamW.
+struct adamw {
+  double learning_rate = 1e-3;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double weight_decay = 1e-2;
+};
 struct sgd {
   double learning_rate = 1e-2;
   double momentum = 0;
@@ -71,7 +80,7 @@ struct rmsprop {
   double momentum = 0;
   double weight_decay = 0;
 };
-using optimizer_spec = std::variant<adam, sgd, rmsprop>;
+using optimizer_spec = std::variant<adam, sgd, rmsprop, adamw>;
 
 // Learning-rate schedules, applied at the end of each epoch.
 struct constant_lr {};
@@ -105,6 +114,7 @@ struct early_stopping {
 
 struct epoch_record;
 
+
 struct fit_options {
   std::int64_t epochs = 10;
   std::int64_t batch_size = 32;
@@ -113,6 +123,10 @@ struct fit_options {
   optimizer_spec optimizer = adam{};
   schedule_spec schedule = constant_lr{};
   loss_kind loss = loss_kind::cross_entropy;
+  // Cross-entropy against targets of 1 - s on the true class and s / classes on every class,
+  // in training only: validation and evaluate() measure the plain cross-entropy, so trials
+  // with different smoothing compare on one scale. In [0, 1).
+  double label_smoothing = 0;
   std::optional<early_stopping> early_stop = std::nullopt;
   bool stop_on_nan = true;          // a non-finite training loss ends the fit as diverged
   std::int64_t eval_batch_size = 4096;
@@ -183,6 +197,11 @@ class trainer {
 // regressor's predictions), in eval mode, batches of eval_batch_size, without autograd.
 [[nodiscard]] ::torch::Tensor predict(const model_ref& model, const ::torch::Tensor& x,
                                       std::int64_t eval_batch_size = 4096);
+
+// Two classifiers on the same samples: accuracy of each, the difference (a - b) with a 95 %
+// paired bootstrap interval and McNemar's exact test on the samples only one gets right.
+[[nodiscard]] paired_comparison compare_classifiers(const model_ref& a, const model_ref& b, const tensor_dataset& data,
+                                                    std::uint64_t seed = 0, std::int64_t eval_batch_size = 4096);
 
 // Sets LibTorch's intra-op threads and, when LibTorch runs on OpenBLAS, OpenBLAS's own pool,
 // which torch::set_num_threads leaves alone: a one-thread search otherwise has OpenBLAS's

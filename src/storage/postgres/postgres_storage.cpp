@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -147,6 +148,22 @@ class postgres_storage final : public trial_storage {
                     {arg(as_int(study)), arg(space.to_json(-1)), arg(space.hash_text()), arg(as_int(version))});
     tx.commit();
     spaces_.erase(study);
+  }
+
+  void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) override {
+    std::lock_guard lock(mutex_);
+    refuse_if_read_only("set the attributes of study id " + std::to_string(study));
+    transaction tx(db_, transaction::kind::write);
+    const auto rows = db_.query(postgres::sql::lock_study_attributes_by_id, {arg(as_int(study))});
+    if (rows.rows() == 0) {
+      throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(study) +
+                                                       " no longer exists (was it deleted?)");
+    }
+    const auto name = rows.text(0, 0, "name", "a study");
+    auto stored = read_attributes(rows.text(0, 1, "attributes", "study '" + name + "'"), "study '" + name + "'");
+    merge_study_attributes(stored, attributes, "typetune: " + url_ + ": study '" + name + "'");
+    (void)db_.query(postgres::sql::replace_attributes, {arg(as_int(study)), arg(nlohmann::json(stored).dump())});
+    tx.commit();
   }
 
   created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,
@@ -419,17 +436,31 @@ class postgres_storage final : public trial_storage {
     row.version = checked_count(rows.integer(0, 9, "version", what), "version", what);
     if (!full) return row;
     r.info.space = *known.space;
+    r.info.attributes = read_attributes(rows.text(0, 5, "attributes", what), what);
+    return row;
+  }
+
+  // The column 'attributes' of a study row: a JSON object of strings.
+  std::map<std::string, std::string> read_attributes(const std::string& text, const std::string& what) const {
+    std::map<std::string, std::string> out;
     try {
-      const auto attributes = nlohmann::json::parse(rows.text(0, 5, "attributes", what));
+      const auto attributes = nlohmann::json::parse(text);
       if (!attributes.is_object()) fail_row(what, "column 'attributes' must hold a JSON object of strings");
       for (const auto& [k, v] : attributes.items()) {
         if (!v.is_string()) fail_row(what, "attribute '" + k + "' must be a string");
-        r.info.attributes[k] = v.get<std::string>();
+        out[k] = v.get<std::string>();
       }
     } catch (const nlohmann::json::exception& e) {
       fail_row(what, std::string("column 'attributes' is not valid JSON (") + e.what() + ")");
     }
-    return row;
+    return out;
+  }
+
+  void refuse_if_read_only(const std::string& action) const {
+    if (read_only_) {
+      throw storage_error(storage_errc::io, "typetune: " + url_ + ": opened read-only, cannot " + action +
+                                                " (open it without read_only)");
+    }
   }
 
   [[noreturn]] void fail_row(const std::string& what, const std::string& problem) const {

@@ -75,6 +75,9 @@ inline constexpr const char* advance_study =
     "UPDATE studies SET next_number = $2, next_proposal = $3, version = $4 WHERE id = $1";
 inline constexpr const char* replace_space =
     "UPDATE studies SET space_json = $2, space_hash = $3, version = $4 WHERE id = $1";
+// Under the study's write lock, so that two processes merging attributes keep both.
+inline constexpr const char* lock_study_attributes_by_id = "SELECT name, attributes FROM studies WHERE id = $1 FOR UPDATE";
+inline constexpr const char* replace_attributes = "UPDATE studies SET attributes = $2 WHERE id = $1";
 inline constexpr const char* delete_trials_of = "DELETE FROM trials WHERE study_id = $1";
 inline constexpr const char* delete_study = "DELETE FROM studies WHERE id = $1";
 

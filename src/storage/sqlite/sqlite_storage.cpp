@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <system_error>
 #include <unordered_map>
@@ -169,6 +170,27 @@ class sqlite_storage final : public trial_storage {
     db_.prepare(sqlite::sql::replace_space).bind_all(as_int(study), space.to_json(-1), space.hash_text(), as_int(version)).run();
     tx.commit();
     spaces_.erase(study);
+  }
+
+  void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) override {
+    std::lock_guard lock(mutex_);
+    refuse_if_read_only("set the attributes of study id " + std::to_string(study));
+    transaction tx(db_, transaction::kind::write);
+    std::string name;
+    std::map<std::string, std::string> stored;
+    {
+      auto st = db_.prepare(sqlite::sql::study_attributes_by_id);
+      st.bind(1, as_int(study));
+      if (!st.step()) {
+        throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(study) +
+                                                         " no longer exists (was it deleted?)");
+      }
+      name = st.text(0, "name", "a study");
+      stored = read_attributes(st.text(1, "attributes", "study '" + name + "'"), "study '" + name + "'");
+    }
+    merge_study_attributes(stored, attributes, "typetune: " + url_ + ": study '" + name + "'");
+    db_.prepare(sqlite::sql::replace_attributes).bind_all(as_int(study), nlohmann::json(stored).dump()).run();
+    tx.commit();
   }
 
   created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,
@@ -461,17 +483,31 @@ class sqlite_storage final : public trial_storage {
     row.version = checked_count(st.integer(9, "version", what), "version", what);
     if (!full) return row;
     r.info.space = *known.space;
+    r.info.attributes = read_attributes(st.text(5, "attributes", what), what);
+    return row;
+  }
+
+  // The column 'attributes' of a study row: a JSON object of strings.
+  std::map<std::string, std::string> read_attributes(const std::string& text, const std::string& what) const {
+    std::map<std::string, std::string> out;
     try {
-      const auto attributes = nlohmann::json::parse(st.text(5, "attributes", what));
+      const auto attributes = nlohmann::json::parse(text);
       if (!attributes.is_object()) fail_row(what, "column 'attributes' must hold a JSON object of strings");
       for (const auto& [k, v] : attributes.items()) {
         if (!v.is_string()) fail_row(what, "attribute '" + k + "' must be a string");
-        r.info.attributes[k] = v.get<std::string>();
+        out[k] = v.get<std::string>();
       }
     } catch (const nlohmann::json::exception& e) {
       fail_row(what, std::string("column 'attributes' is not valid JSON (") + e.what() + ")");
     }
-    return row;
+    return out;
+  }
+
+  void refuse_if_read_only(const std::string& action) const {
+    if (read_only_) {
+      throw storage_error(storage_errc::io, "typetune: " + url_ + ": opened read-only, cannot " + action +
+                                                " (open it without read_only)");
+    }
   }
 
   [[noreturn]] void fail_row(const std::string& what, const std::string& problem) const {

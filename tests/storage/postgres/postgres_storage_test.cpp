@@ -39,6 +39,12 @@ TEST_CASE("two workers on one PostgreSQL study asking in turn: proposals made on
   cases::interleaved_workers(db.url());
 }
 
+TEST_CASE("PostgreSQL: attributes set after the search are merged, read back and kept from the engine's keys", "[attributes]") {
+  pg_database db;
+  const auto url = db.url();
+  cases::study_attributes([&] { return open_storage(url); }, url);
+}
+
 TEST_CASE("PostgreSQL: a stale running trial is re-queued with its parameters and seed, and failed after its retries") {
   pg_database db;
   cases::stale_trials(db.url());
