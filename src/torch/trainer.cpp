@@ -303,6 +303,9 @@ trainer::trainer(model_ref model, fit_options options) : state_(std::make_unique
                                 std::to_string(options.label_smoothing));
   if (options.label_smoothing > 0 && options.loss != loss_kind::cross_entropy)
     throw std::invalid_argument("typetune: fit_options::label_smoothing applies to the cross-entropy loss only");
+  if (options.clip_grad_norm && !(*options.clip_grad_norm > 0 && std::isfinite(*options.clip_grad_norm)))
+    throw std::invalid_argument("typetune: fit_options::clip_grad_norm must be positive and finite, not " +
+                                std::to_string(*options.clip_grad_norm));
   if (options.early_stop && options.early_stop->patience < 1)
     throw std::invalid_argument("typetune: early_stopping::patience must be at least 1");
   tune_allocator_once();
@@ -367,6 +370,7 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         const auto out = s.model.forward(xs.narrow(0, i, len));
         const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean, o.label_smoothing);
         loss.backward();
+        if (o.clip_grad_norm) ::torch::nn::utils::clip_grad_norm_(s.parameters, *o.clip_grad_norm);
         s.optimizer->step();
         ++s.iterations;
         loss_sum.add_(loss.detach(), static_cast<double>(len));

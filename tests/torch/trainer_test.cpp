@@ -243,6 +243,26 @@ TEST_CASE("adamw decays the weights apart from the gradient's moments", "[traine
                     Catch::Contains("weight decay"));
 }
 
+TEST_CASE("clip_grad_norm bounds the gradient's norm before each step", "[trainer]") {
+  // w = 0, target 1: the MSE gradient is -2. SGD at 0.1 moves w by 0.2 unclipped, by 0.05 when
+  // the norm is clipped to 0.5; a bound above the norm changes nothing.
+  const auto trained = [](std::optional<double> clip) {
+    auto model = scalar_model();
+    auto o = regression(1, tt::sgd{.learning_rate = 0.1});
+    o.clip_grad_norm = clip;
+    tt::trainer t(model, o);
+    t.fit({torch::ones({1, 1}), torch::ones({1, 1})});
+    return model->weight.item<double>();
+  };
+  CHECK(trained(std::nullopt) == Approx(0.2).epsilon(1e-6));
+  CHECK(trained(0.5) == Approx(0.05).epsilon(1e-6));
+  CHECK(trained(10.0) == Approx(0.2).epsilon(1e-6));
+  auto model = scalar_model();
+  auto o = regression(1, tt::sgd{.learning_rate = 0.1});
+  o.clip_grad_norm = 0.0;
+  CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("clip_grad_norm"));
+}
+
 TEST_CASE("label smoothing changes the training loss only; validation measures the plain cross-entropy", "[trainer]") {
   const auto data = blobs(64, 4, 21);
   auto model = mlp(2, 8, 4, 22);

@@ -127,6 +127,9 @@ struct fit_options {
   // in training only: validation and evaluate() measure the plain cross-entropy, so trials
   // with different smoothing compare on one scale. In [0, 1).
   double label_smoothing = 0;
+  // Rescales each step's gradients so that their global L2 norm is at most this (recurrent
+  // networks at larger learning rates need it); nullopt: no clipping.
+  std::optional<double> clip_grad_norm = std::nullopt;
   std::optional<early_stopping> early_stop = std::nullopt;
   bool stop_on_nan = true;          // a non-finite training loss ends the fit as diverged
   std::int64_t eval_batch_size = 4096;
