@@ -7,8 +7,8 @@
 // The search cross-validates each candidate on a slice of the training images with its epochs
 // capped (the table shows the epochs each candidate's models trained); the best candidate is
 // then refitted on a larger slice (--refit-size) for --refit-epochs and tested.
-//   rnn_search_cv [--n-iter 8] [--folds 3] [--train-size 6000] [--max-epochs 3] [--refit-size 30000]
-//                 [--refit-epochs 8] [--window 0] [--seed 3] [--quick]
+//   rnn_search_cv [--n-iter 4] [--folds 3] [--train-size 3000] [--max-epochs 3] [--refit-size 30000]
+//                 [--refit-epochs 6] [--window 0] [--seed 3] [--quick]
 // --max-epochs 0 trains each candidate for the grid's epochs (10, 20 or 30); --refit-epochs 0
 // refits for the candidate's own (capped) epochs.
 #include <algorithm>
@@ -53,13 +53,13 @@ TORCH_MODULE(rnn_classifier);
 int main(int argc, char** argv) {
   CLI::App app{"Randomized search with stratified k-fold CV of the tutorials' SimpleRNN on Fashion-MNIST rows"};
   bool quick = false;
-  std::uint64_t n_iter = 8;
+  std::uint64_t n_iter = 4;
   std::int64_t folds = 3;
-  std::int64_t train_size = 6000;
+  std::int64_t train_size = 3000;
   std::int64_t refit_size = 30000;
   std::int64_t test_size = 0;
   std::int64_t max_epochs = 3;
-  std::int64_t refit_epochs = 8;
+  std::int64_t refit_epochs = 6;
   std::int64_t window = 0;
   std::uint64_t seed = 3;
   app.add_flag("--quick", quick, "500 images, windows of 14 rows, 2 candidates, 1 epoch each (the test suite's run)");
