@@ -17,7 +17,7 @@ ref_acc=$(sed -n 's/.*best_test_acc=\([0-9.]*\).*/\1/p' <<<"$ref")
 echo "reference: ${ref_wall} s end to end, test accuracy ${ref_acc}"
 
 for workers in 2 1; do
-  t0=$(now); out=$("$job" --workers "$workers"); t1=$(now)
+  t0=$(now); out=$("$job" --workers "$workers" --storage memory); t1=$(now)
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
   acc=$(sed -n 's/^best model: test accuracy \([0-9.]*\) %.*/\1/p' <<<"$out")
   base=$(sed -n 's/^baseline.*test accuracy \([0-9.]*\) %.*/\1/p' <<<"$out")
