@@ -53,9 +53,8 @@ tt::study_export load_stored(const std::string& url, const std::string& name) {
       throw cli_error("which study? give --study NAME; " + url + " holds" + (names.empty() ? " none" : ":" + names));
     }
   }
-  const auto& name_ = chosen;
-  const auto record = storage->find_study(name_);
-  if (!record) throw cli_error("no study named '" + name_ + "' in " + url + " (typetune studies " + url + " lists them)");
+  const auto record = storage->find_study(chosen);
+  if (!record) throw cli_error("no study named '" + chosen + "' in " + url + " (typetune studies " + url + " lists them)");
   tt::study_export out;
   out.study = record->info;
   out.trials = storage->read_trials(record->id, 0).trials;

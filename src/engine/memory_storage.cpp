@@ -101,9 +101,8 @@ class memory_storage final : public trial_storage {
   void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) override {
     std::lock_guard lock(mutex_);
     auto& s = get(study);
-    auto merged = s.record.info.attributes;
-    merge_study_attributes(merged, attributes, "typetune: memory: study '" + s.record.info.name + "'");
-    s.record.info.attributes = std::move(merged);
+    // merge_study_attributes throws before it writes anything.
+    merge_study_attributes(s.record.info.attributes, attributes, "typetune: memory: study '" + s.record.info.name + "'");
   }
 
   created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,

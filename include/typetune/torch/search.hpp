@@ -134,18 +134,18 @@ class tuner {
       log_ = &*clearing_log;
     }
     auto made = make_study();
-    planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs())
-                                     : options_.max_trials;
     std::uint64_t to_run = options_.max_trials;
     if (options_.count_stored_trials) {
       const auto stored = static_cast<std::uint64_t>(made->trials().size());
       to_run = stored >= to_run ? 0 : to_run - stored;
-      if (!made->schedule_plan()) planned_ = to_run;
     }
-    if (to_run > 0 || !options_.count_stored_trials)
+    planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs()) : to_run;
+    // A stored study that already holds max_trials is only read back.
+    const bool nothing_left = options_.count_stored_trials && to_run == 0;
+    if (!nothing_left)
       for (const auto& q : queued_) made->enqueue_raw(q);
     const auto started = std::chrono::steady_clock::now();
-    const auto summary = to_run == 0 && options_.count_stored_trials
+    const auto summary = nothing_left
                              ? run_summary{}
                              : made->optimize([this](trial<params_type>& t) { return run_trial(t); },
                                          budget{.trials = to_run,
