@@ -2,6 +2,8 @@
 // typetune's trainer, against hand-written LibTorch loops of the same model, data and batch
 // size: the plain one a user writes first, and one that does by hand what the trainer does.
 // The figures that matter are the ratios of the medians, measured side by side.
+// Then one epoch of a network the main job's search picks, with LibTorch's optimizer step and
+// dropout against typetune's (recipe_epoch_*).
 // Usage: bench_trainer_epoch [--benchmark_repetitions=5 ...]; TYPETUNE_BENCH_SAMPLES sets N.
 #include <benchmark/benchmark.h>
 
@@ -10,6 +12,7 @@
 #include <malloc.h>
 #include <xmmintrin.h>
 
+#include <typetune/torch/dropout.hpp>
 #include <typetune/torch/trainer.hpp>
 
 namespace tt = typetune;
@@ -91,9 +94,43 @@ void trainer_epoch(benchmark::State& state) {
   }
 }
 
+// One epoch of a network the main job's search picks (784-883-465-10, dropout 0.25 and 0.1,
+// AdamW, batch 256) through the trainer: with LibTorch's own optimizer step and dropout, with
+// typetune's one-pass step, and with typetune's step and dropout.
+::torch::nn::Sequential recipe_network(bool typetune_dropout) {
+  ::torch::manual_seed(1);
+  const auto drop = [&](double p) -> ::torch::nn::AnyModule {
+    return typetune_dropout ? ::torch::nn::AnyModule(tt::torch::Dropout(p)) : ::torch::nn::AnyModule(::torch::nn::Dropout(p));
+  };
+  ::torch::nn::Sequential m(::torch::nn::Linear(784, 883), ::torch::nn::ReLU());
+  m->push_back(drop(0.25));
+  m->push_back(::torch::nn::Linear(883, 465));
+  m->push_back(::torch::nn::ReLU());
+  m->push_back(drop(0.1));
+  m->push_back(::torch::nn::Linear(465, 10));
+  return m;
+}
+
+void recipe_epoch(benchmark::State& state, bool fused_step, bool typetune_dropout) {
+  tt::torch::set_threads(1);
+  const auto d = data();
+  for (auto _ : state) {
+    tt::torch::fit_options fit{.epochs = 1, .batch_size = 256, .optimizer = tt::torch::adamw{.learning_rate = 1e-3, .weight_decay = 1e-2}};
+    fit.fused_step = fused_step;
+    tt::torch::trainer t(recipe_network(typetune_dropout), fit);
+    benchmark::DoNotOptimize(t.fit(d));
+  }
+}
+void recipe_epoch_libtorch(benchmark::State& state) { recipe_epoch(state, false, false); }
+void recipe_epoch_fused_step(benchmark::State& state) { recipe_epoch(state, true, false); }
+void recipe_epoch_fused_step_and_dropout(benchmark::State& state) { recipe_epoch(state, true, true); }
+
 }  // namespace
 
 BENCHMARK(hand_written_loop)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(hand_written_tuned)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK(trainer_epoch)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(recipe_epoch_libtorch)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(recipe_epoch_fused_step)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(recipe_epoch_fused_step_and_dropout)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 BENCHMARK_MAIN();

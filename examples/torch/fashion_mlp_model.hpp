@@ -5,6 +5,7 @@
 
 #include <variant>
 
+#include <typetune/torch/dropout.hpp>
 #include <typetune/torch/trainer.hpp>
 
 #include "../mlp_recipe_space.hpp"
@@ -19,7 +20,7 @@ inline ::torch::nn::Sequential build(const mlp_params& p, tt::torch::fit_options
   for (const auto& layer : p.hidden) {
     model->push_back(::torch::nn::Linear(width, layer.units));
     model->push_back(::torch::nn::ReLU());
-    model->push_back(::torch::nn::Dropout(layer.dropout));
+    model->push_back(tt::torch::Dropout(layer.dropout));
     width = layer.units;
   }
   model->push_back(::torch::nn::Linear(width, 10));
@@ -49,12 +50,12 @@ namespace fashion_mlp_recipe {
 // written into the fit options the trainer runs with.
 inline ::torch::nn::Sequential build(const recipe_params& p, tt::torch::fit_options& fit) {
   ::torch::nn::Sequential model(::torch::nn::Linear(784, p.dense_bot), ::torch::nn::ReLU());
-  if (p.dropout_bot > 0) model->push_back(::torch::nn::Dropout(p.dropout_bot));
+  if (p.dropout_bot > 0) model->push_back(tt::torch::Dropout(p.dropout_bot));
   int width = p.dense_bot;
   for (const auto& layer : p.hidden) {
     model->push_back(::torch::nn::Linear(width, layer.units));
     model->push_back(::torch::nn::ReLU());
-    if (layer.dropout > 0) model->push_back(::torch::nn::Dropout(layer.dropout));
+    if (layer.dropout > 0) model->push_back(tt::torch::Dropout(layer.dropout));
     width = layer.units;
   }
   model->push_back(::torch::nn::Linear(width, 10));

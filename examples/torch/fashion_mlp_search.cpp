@@ -93,7 +93,8 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   const auto start = std::chrono::steady_clock::now();
   const auto d = load(o);
   std::cout << "Fashion-MNIST from " << tt::torch::fashion_mnist_dir().string() << ": " << d.train.size()
-            << " to train, " << d.validation.size() << " to validate, " << d.test.size() << " to test\n";
+            << " to train, " << d.validation.size() << " to validate, " << d.test.size() << " to test\n"
+            << "CPU kernels: " << tt::torch::cpu_kernels() << "\n";
   const std::string storage_url = o.storage == "memory" ? std::string("memory:") : o.storage;
 
   // [search]

@@ -1,17 +1,21 @@
 // The search front ends on small synthetic data: cross_val_score, randomized and grid search
-// with cross-validation, and the tuners (best trial, repeated executions, enqueue, seeding).
+// with cross-validation, and the tuners (best trial, repeated executions, enqueue, seeding,
+// the threads of a search's last trial).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <tuple>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "typetune/torch/search.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 namespace tt = typetune;
@@ -222,4 +226,35 @@ TEST_CASE("a tuner on a stored study continues it up to max_trials with count_st
   const auto units = static_cast<std::int64_t>(tuner.best_params().units);
   CHECK(tuner.best_model(train, 1).parameter_count() == 6 * units + units + units * 2 + 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the last trial of a search takes the idle workers' BLAS threads, and search() gives them back", "[search][threads]") {
+  using get_fn = int (*)();
+  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  REQUIRE(blas_threads != nullptr);  // Debian's LibTorch runs on OpenBLAS
+  const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto data = toy_data({4000, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  std::mutex mutex;
+  std::vector<int> seen;  // OpenBLAS's threads after each epoch of the long trial
+  // units = 4: one epoch; units = 16: 30 epochs, recording the threads its products run on.
+  auto builder = [&](const toy_params& p, tt::torch::fit_options& fit) {
+    fit.epochs = p.units == 4 ? 1 : 30;
+    if (p.units == 16)
+      fit.on_epoch = [&](const tt::torch::epoch_record&) {
+        std::lock_guard lock(mutex);
+        seen.push_back(blas_threads());
+      };
+    return build(p, fit, 6);
+  };
+  auto tuner = tt::torch::random_tuner(search_test::space, builder,
+                                       {.objective = "val_loss", .max_trials = 2, .seed = 4, .workers = 2, .threads = 1});
+  tuner.enqueue({.units = 4, .learning_rate = 0.01});
+  tuner.enqueue({.units = 16, .learning_rate = 0.01});
+  tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+  REQUIRE(seen.size() == 30);
+  // Once the short trial has ended nothing is left to start: the long one runs on every core.
+  CHECK(*std::max_element(seen.begin(), seen.end()) == std::min(2, cores));
+  CHECK(seen.back() == std::min(2, cores));
+  CHECK(blas_threads() == 1);
 }

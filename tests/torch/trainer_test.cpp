@@ -1,16 +1,22 @@
 // The trainer: each optimizer and its options, learning-rate schedules, loss kinds and
 // evaluation, early stopping and restoring the best weights, divergence, resuming, determinism,
-// per-epoch reports into a study's trials, out-of-memory errors and memory over many fits.
+// per-epoch reports into a study's trials, out-of-memory errors and memory over many fits;
+// the fused optimizer steps against LibTorch's and typetune's dropout ("[kernels]": CTest runs
+// these again with ATEN_CPU_CAPABILITY=avx2 and =default, so each instruction set is checked).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -21,7 +27,11 @@
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
+#include "torch/cpu_kernels.hpp"
+#include "torch/fused_optimizers.hpp"
+#include "torch/openblas.hpp"
 #include "typetune/torch/data.hpp"
+#include "typetune/torch/dropout.hpp"
 #include "typetune/torch/trainer.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -780,4 +790,207 @@ TEST_CASE("50 small trials keep RSS flat", "[trainer][memory]") {
   INFO("RSS after 5 fits " << after_fifth << " bytes, after 50 " << after_fiftieth);
   CHECK(static_cast<double>(after_fiftieth) <= 1.10 * static_cast<double>(after_fifth));
 #endif
+}
+
+namespace {
+
+// Two parameter lists with the same values: sizes that leave remainders for the vector loops,
+// and one tensor above the kernels' task size so that two threads split it.
+std::pair<std::vector<torch::Tensor>, std::vector<torch::Tensor>> twin_parameters(torch::Dtype dtype = torch::kFloat) {
+  torch::manual_seed(3);
+  std::vector<torch::Tensor> a;
+  std::vector<torch::Tensor> b;
+  for (const auto n : {std::int64_t{37}, std::int64_t{1000}, std::int64_t{70001}}) {
+    const auto t = torch::randn({n}, torch::TensorOptions().dtype(dtype));
+    a.push_back(t.clone().requires_grad_(true));
+    b.push_back(t.clone().requires_grad_(true));
+  }
+  return {a, b};
+}
+
+// Runs `steps` steps of both optimizers on the same random gradients and returns the largest
+// difference between the parameters, relative to the largest parameter.
+double largest_difference(torch::optim::Optimizer& fused, std::vector<torch::Tensor>& a, torch::optim::Optimizer& reference,
+                          std::vector<torch::Tensor>& b, int steps) {
+  torch::manual_seed(11);
+  for (int step = 0; step < steps; ++step) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto g = torch::randn_like(a[i]);
+      a[i].mutable_grad() = g.clone();
+      b[i].mutable_grad() = g.clone();
+    }
+    fused.step();
+    reference.step();
+  }
+  double diff = 0;
+  double scale = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
+    scale = std::max(scale, b[i].abs().max().item<double>());
+  }
+  return diff / scale;
+}
+
+}  // namespace
+
+TEST_CASE("the fused Adam, AdamW and SGD steps match LibTorch's own", "[trainer][kernels]") {
+  INFO("kernels: " << typetune::torch::detail::kernel_capability());
+  for (const int threads : {1, 2}) {
+    tt::set_threads(threads);
+    {
+      const auto options = torch::optim::AdamOptions(3e-3).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.01);
+      auto [a, b] = twin_parameters();
+      auto fused = typetune::torch::detail::fused_adam(a, options);
+      torch::optim::Adam reference(b, options);
+      CHECK(largest_difference(*fused, a, reference, b, 25) < 1e-5);
+    }
+    {
+      const auto options = torch::optim::AdamWOptions(1e-2).weight_decay(0.1);
+      auto [a, b] = twin_parameters();
+      auto fused = typetune::torch::detail::fused_adamw(a, options);
+      torch::optim::AdamW reference(b, options);
+      CHECK(largest_difference(*fused, a, reference, b, 25) < 1e-5);
+      // The state is LibTorch's: the same moments, under the same keys.
+      const auto& moments = static_cast<torch::optim::AdamWParamState&>(
+          *fused->state().at(c10::guts::to_string(a[2].unsafeGetTensorImpl())));
+      const auto& expected = static_cast<torch::optim::AdamWParamState&>(
+          *reference.state().at(c10::guts::to_string(b[2].unsafeGetTensorImpl())));
+      CHECK(moments.step() == 25);
+      CHECK((moments.exp_avg_sq() - expected.exp_avg_sq()).abs().max().item<double>() < 1e-6);
+    }
+    for (const bool nesterov : {false, true}) {
+      const auto options =
+          torch::optim::SGDOptions(0.05).momentum(0.9).dampening(nesterov ? 0.0 : 0.1).nesterov(nesterov).weight_decay(1e-3);
+      auto [a, b] = twin_parameters();
+      auto fused = typetune::torch::detail::fused_sgd(a, options);
+      torch::optim::SGD reference(b, options);
+      CHECK(largest_difference(*fused, a, reference, b, 25) < 1e-5);
+    }
+  }
+  tt::set_threads(1);
+  // What the kernels do not cover takes LibTorch's step, which gives the same bits.
+  auto [a, b] = twin_parameters(torch::kDouble);
+  auto fused = typetune::torch::detail::fused_adamw(a, torch::optim::AdamWOptions(1e-2));
+  torch::optim::AdamW reference(b, torch::optim::AdamWOptions(1e-2));
+  CHECK(largest_difference(*fused, a, reference, b, 5) == 0);
+  auto [c, d] = twin_parameters();
+  auto fused_amsgrad = typetune::torch::detail::fused_adam(c, torch::optim::AdamOptions(1e-2).amsgrad(true));
+  torch::optim::Adam reference_amsgrad(d, torch::optim::AdamOptions(1e-2).amsgrad(true));
+  CHECK(largest_difference(*fused_amsgrad, c, reference_amsgrad, d, 5) == 0);
+}
+
+TEST_CASE("typetune's dropout keeps 1 - p of the elements, scaled, reproducibly by seed", "[trainer][kernels]") {
+  INFO("kernels: " << typetune::torch::detail::kernel_capability());
+  const auto x = torch::rand({1000, 1000}) + 1;  // no zeros of its own
+  const double p = 0.3;
+  torch::manual_seed(5);
+  const auto y = tt::dropout(x, p, true);
+  const auto kept = y.ne(0);
+  const double kept_share = kept.to(torch::kDouble).mean().item<double>();
+  // 10^6 Bernoulli(0.7) draws: standard deviation 4.6e-4.
+  CHECK(kept_share == Approx(0.7).margin(0.003));
+  CHECK((y.masked_select(kept) - x.masked_select(kept) / 0.7).abs().max().item<double>() < 1e-5);
+  // Neighbours, rows and columns are not correlated.
+  const auto bits = kept.to(torch::kDouble);
+  const auto corr = [&](const torch::Tensor& u, const torch::Tensor& v) {
+    const auto cu = u - u.mean();
+    const auto cv = v - v.mean();
+    return ((cu * cv).mean() / (cu.std(false) * cv.std(false))).item<double>();
+  };
+  CHECK(std::abs(corr(bits.narrow(1, 0, 999), bits.narrow(1, 1, 999))) < 0.01);
+  CHECK(std::abs(corr(bits.narrow(0, 0, 999), bits.narrow(0, 1, 999))) < 0.01);
+  CHECK(std::abs(bits.mean(0).std().item<double>() - std::sqrt(0.21 / 1000)) < 0.002);
+  // The same seed, the same mask; another seed, another; one or two threads, the same.
+  torch::manual_seed(5);
+  CHECK(torch::equal(tt::dropout(x, p, true), y));
+  tt::set_threads(2);
+  torch::manual_seed(5);
+  CHECK(torch::equal(tt::dropout(x, p, true), y));
+  tt::set_threads(1);
+  torch::manual_seed(6);
+  CHECK_FALSE(torch::equal(tt::dropout(x, p, true), y));
+  // The gradient passes where the mask kept, scaled.
+  const auto w = x.clone().requires_grad_(true);
+  torch::manual_seed(5);
+  tt::dropout(w, p, true).sum().backward();
+  CHECK(torch::allclose(w.grad(), y / x));
+  // Eval mode and p = 0 pass the input through; p = 1 drops everything; p outside [0, 1] is refused.
+  CHECK(torch::equal(tt::dropout(x, p, false), x));
+  CHECK(torch::equal(tt::dropout(x, 0, true), x));
+  CHECK(tt::dropout(x, 1, true).abs().sum().item<double>() == 0);
+  CHECK_THROWS_WITH(tt::dropout(x, 1.5, true), Catch::Contains("[0, 1]"));
+  CHECK_THROWS_WITH(tt::Dropout(-0.1), Catch::Contains("Dropout's probability"));
+  // The module follows train() and eval() as torch::nn::Dropout does.
+  tt::Dropout layer(p);
+  layer->eval();
+  CHECK(torch::equal(layer(x), x));
+  layer->train();
+  CHECK(layer(x).eq(0).any().item<bool>());
+  std::ostringstream printed;
+  printed << *layer;
+  CHECK(printed.str() == "typetune::torch::Dropout(p=0.3)");
+}
+
+TEST_CASE("cpu_kernels names the instruction sets training runs with", "[trainer][kernels]") {
+  const auto text = tt::cpu_kernels();
+  CHECK(text.starts_with("typetune " + std::string(typetune::torch::detail::kernel_capability())));
+  // The kernels never run above what ATEN_CPU_CAPABILITY asks for.
+  if (const char* asked = std::getenv("ATEN_CPU_CAPABILITY")) {
+    if (std::string(asked) == "default") CHECK(typetune::torch::detail::kernel_capability() == "default");
+    if (std::string(asked) == "avx2") CHECK(typetune::torch::detail::kernel_capability() != "avx512");
+    CHECK(text.find("pick over") == std::string::npos);  // nor does OpenBLAS get switched
+  }
+  // A switch of OpenBLAS's kernels is to SkylakeX's, from an AVX2 core.
+  if (text.find("pick over") != std::string::npos) {
+    CHECK(text.find("OpenBLAS SkylakeX") != std::string::npos);
+    CHECK((text.find("OpenBLAS's Haswell") != std::string::npos || text.find("OpenBLAS's Zen") != std::string::npos));
+  }
+}
+
+TEST_CASE("the trainer's fused step and LibTorch's train the same model", "[trainer][kernels]") {
+  const auto data = blobs(600, 3, 21);
+  for (const tt::optimizer_spec& optimizer :
+       {tt::optimizer_spec{tt::adamw{.learning_rate = 1e-2, .weight_decay = 1e-2}},
+        tt::optimizer_spec{tt::sgd{.learning_rate = 0.05, .momentum = 0.9, .nesterov = true, .weight_decay = 1e-4}}}) {
+    std::vector<torch::Tensor> weights;
+    for (const bool fused : {true, false}) {
+      auto fit = options(3, optimizer);
+      fit.fused_step = fused;
+      tt::trainer t(mlp(2, 16, 3, 4), fit);
+      const auto& h = t.fit(data);
+      CHECK(h.last("accuracy") > 0.9);
+      weights.push_back(torch::cat({t.model().module().parameters()[0].flatten(), t.model().module().parameters()[2].flatten()}));
+    }
+    // 114 steps in float: the two orders of rounding stay within 1e-4 of each other.
+    CHECK((weights[0] - weights[1]).abs().max().item<double>() < 1e-4);
+  }
+}
+
+TEST_CASE("typetune picks OpenBLAS's SkylakeX kernels only on an AVX-512 CPU it left on AVX2, unless told otherwise",
+          "[trainer][kernels]") {
+  using typetune::torch::detail::prefers_skylakex;
+  CHECK(prefers_skylakex("Haswell", true, nullptr, nullptr));
+  CHECK(prefers_skylakex("Zen", true, nullptr, "avx512"));
+  CHECK_FALSE(prefers_skylakex("Haswell", false, nullptr, nullptr));         // no AVX-512
+  CHECK_FALSE(prefers_skylakex("Cooperlake", true, nullptr, nullptr));       // already an AVX-512 core
+  CHECK_FALSE(prefers_skylakex("Haswell", true, "Haswell", nullptr));        // the user chose
+  CHECK_FALSE(prefers_skylakex("Haswell", true, nullptr, "avx2"));           // LibTorch lowered
+  // The switch itself: another core's kernels, the same products, the environment untouched.
+  const auto before = typetune::torch::detail::openblas_core_name();
+  REQUIRE_FALSE(before.empty());  // Debian's LibTorch runs on OpenBLAS
+  const char* env_before = std::getenv("OPENBLAS_CORETYPE");
+  const std::string env_copy = env_before ? env_before : "";
+  torch::manual_seed(8);
+  const auto a = torch::randn({128, 784});
+  const auto b = torch::randn({784, 300});
+  const auto product = torch::mm(a, b);
+  const auto other = before == "Haswell" ? "NEHALEM" : "HASWELL";
+  const auto switched = typetune::torch::detail::switch_openblas_core(other);
+  CHECK(switched != before);
+  CHECK((torch::mm(a, b) - product).abs().max().item<double>() < 1e-3);
+  CHECK(std::string(std::getenv("OPENBLAS_CORETYPE") ? std::getenv("OPENBLAS_CORETYPE") : "") == env_copy);
+  // Back to the core the process ran with.
+  std::string upper = before;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  CHECK(typetune::torch::detail::switch_openblas_core(upper.c_str()) == before);
 }

@@ -20,6 +20,7 @@
 #include <ostream>
 #include <sstream>
 #include <streambuf>
+#include <thread>
 #include <tuple>
 #include <chrono>
 #include <string>
@@ -124,7 +125,11 @@ class tuner {
     started_ = std::chrono::steady_clock::now();
     train_ = train;
     validation_ = validation;
-    set_threads(options_.threads > 0 ? options_.threads : threads_per_worker(options_.workers));
+    base_threads_ = options_.threads > 0 ? options_.threads : threads_per_worker(options_.workers);
+    threads_now_ = base_threads_;
+    begun_ = 0;
+    running_ = 0;
+    set_threads(base_threads_);
     std::optional<detail::line_clearing_buffer> clearing;
     std::optional<std::ostream> clearing_log;
     log_ = options_.log;
@@ -140,6 +145,8 @@ class tuner {
       to_run = stored >= to_run ? 0 : to_run - stored;
     }
     planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs()) : to_run;
+    // A scheduler's rungs call run_trial once per rung: the tail is only known without one.
+    share_tail_ = !made->schedule_plan() && options_.workers > 1;
     // A stored study that already holds max_trials is only read back.
     const bool nothing_left = options_.count_stored_trials && to_run == 0;
     if (!nothing_left)
@@ -153,6 +160,7 @@ class tuner {
                                                 .workers = options_.workers,
                                                 .trial_time_limit = options_.trial_time_limit});
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (threads_now_ != base_threads_) set_blas_threads(base_threads_);
     if (options_.progress != nullptr) *options_.progress << "\r\033[K" << std::flush;
     log_ = nullptr;
     study_ = std::move(made);
@@ -252,10 +260,35 @@ class tuner {
         << " s)" << std::flush;
   }
 
+  // The last trial of a search runs alone once the other workers have nothing left to start:
+  // its matrix products take their threads (checked after each epoch; see set_blas_threads),
+  // so that their cores do not idle through the tail. Only then: two trials each with more
+  // threads would contend inside OpenBLAS.
+  void share_idle_cores() {
+    int want = 0;
+    {
+      std::lock_guard lock(mutex_);
+      want = base_threads_;
+      if (share_tail_ && begun_ >= planned_ && running_ == 1) {
+        const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+        want = std::max(base_threads_, std::min(cores, base_threads_ * static_cast<int>(options_.workers)));
+      }
+      if (want == threads_now_) return;
+      threads_now_ = want;
+    }
+    set_blas_threads(want);
+  }
+
   outcome run_trial(trial<params_type>& t) {
+    {
+      std::lock_guard lock(mutex_);
+      ++begun_;
+      ++running_;
+    }
     const auto finish = [this](outcome o) {
       std::lock_guard lock(mutex_);
       ++finished_;
+      --running_;
       return o;
     };
     try {
@@ -283,8 +316,12 @@ class tuner {
     for (std::size_t e = 0; e < options_.executions_per_trial; ++e) {
       if (state->runs.size() <= e) {
         auto built = build_seeded(build_, t.params(), fit_, derive_seed(options_.seed, e));
-        if (options_.progress != nullptr && e == 0)
-          built.fit.on_epoch = [this, number = t.number()](const epoch_record& r) { show_progress(number, r); };
+        if (e == 0)
+          built.fit.on_epoch = [this, number = t.number(), users = std::move(built.fit.on_epoch)](const epoch_record& r) {
+            share_idle_cores();
+            if (options_.progress != nullptr) show_progress(number, r);
+            if (users) users(r);
+          };
         state->runs.emplace_back(built.model, built.fit);
         if (e == 0) t.set_metric("parameters", static_cast<double>(built.model.parameter_count()));
       }
@@ -335,6 +372,11 @@ class tuner {
   std::ostream* log_ = nullptr;
   std::uint64_t planned_ = 0;
   std::uint64_t finished_ = 0;
+  std::uint64_t begun_ = 0;    // trials this search has started
+  std::uint64_t running_ = 0;  // and that have not returned yet
+  bool share_tail_ = false;
+  int base_threads_ = 1;
+  int threads_now_ = 1;
   std::chrono::steady_clock::time_point started_;
 
   mutable std::mutex mutex_;

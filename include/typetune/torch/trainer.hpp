@@ -139,6 +139,9 @@ struct fit_options {
   // The metric reported into the trial each epoch, and the early-stopping monitor's
   // fallback: empty means "val_loss", or "loss" when there is no validation data.
   std::string objective = {};
+  // Adam, AdamW and SGD with momentum step each CPU float parameter in one pass (the same rule
+  // and state as LibTorch's, src/torch/cpu_kernels.hpp); false: LibTorch's own step.
+  bool fused_step = true;
 };
 
 // One epoch's figures: "loss" and "accuracy" (classification) or "mae" on the training batches,
@@ -210,6 +213,21 @@ class trainer {
 // which torch::set_num_threads leaves alone: a one-thread search otherwise has OpenBLAS's
 // threads spinning against the other workers (measured: 2x slower on two busy cores).
 void set_threads(int threads);
+
+// OpenBLAS's threads alone (false when LibTorch runs on another BLAS), leaving LibTorch's
+// intra-op threads as they are. Matrix products are most of an MLP's time; raising LibTorch's
+// OpenMP threads as well costs more than it gives on a busy machine: its idle threads spin
+// while OpenBLAS's work (an epoch of a 784-883-465-10 MLP, batch 256, on two cores of a Zen 5
+// EPYC: 6.0 s on one thread, 3.3-3.7 s with two OpenBLAS threads, 9-10 s with two of each).
+bool set_blas_threads(int threads);
+
+// The CPU kernels training runs with, for a job's log: the instruction set of typetune's
+// optimizer and dropout kernels and, when LibTorch runs on OpenBLAS, OpenBLAS's kernels. Where
+// OpenBLAS picked an AVX2 core on a CPU with AVX-512 (Debian 12's 0.3.21 predates AMD's Zen 4),
+// typetune switches it to its SkylakeX kernels at load time unless OPENBLAS_CORETYPE or
+// ATEN_CPU_CAPABILITY says otherwise. For example "typetune avx512, OpenBLAS Cooperlake", or
+// "typetune avx512, OpenBLAS SkylakeX (typetune's pick over OpenBLAS's Zen)".
+[[nodiscard]] std::string cpu_kernels();
 
 // LibTorch's intra-op threads for `workers` concurrent trials: the cores divided among them
 // (at least 1), so that workers x threads never oversubscribe the machine.
