@@ -4,7 +4,7 @@
 // stratified slice of the training images; the best configuration is then rebuilt and trained
 // on all 60,000 (keras-tuner's rebuild-and-retrain) and tested on all 10,000. It prints one line
 // per trial, the best configuration, and the test accuracy of the retrained model.
-//   fashion_cnn_search [--trials 6] [--epochs 3] [--train-size 12000] [--retrain-epochs 8] [--device cuda] [--quick]
+//   fashion_cnn_search [--trials 6] [--epochs 3] [--train-size 12000] [--retrain-epochs 10] [--device cuda] [--quick]
 // --train-size 0 searches on all 60,000 training images (57,000 to train, 3,000 to validate);
 // --retrain-epochs 0 keeps the search's model of the best trial instead of retraining.
 #include <chrono>
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   std::uint64_t trials = 6;
   std::int64_t epochs = 3;
   std::int64_t train_size = 12000;
-  std::int64_t retrain_epochs = 8;
+  std::int64_t retrain_epochs = 10;
   std::int64_t test_size = 0;
   std::int64_t batch_size = 64;
   std::uint64_t seed = 1;

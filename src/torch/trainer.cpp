@@ -365,8 +365,10 @@ std::string cpu_kernels() {
 
 void set_threads(int threads) {
   if (threads < 1) throw std::invalid_argument("typetune: set_threads needs at least one thread");
-  ::torch::set_num_threads(threads);
-  set_blas_threads(threads);
+  // On OpenBLAS the products take the threads and LibTorch's OpenMP pool stays at one: with
+  // both at n, OpenMP's idle threads spin while OpenBLAS's work (see the header).
+  if (!set_blas_threads(threads)) ::torch::set_num_threads(threads);
+  else ::torch::set_num_threads(1);
 }
 
 bool set_blas_threads(int threads) {

@@ -5,6 +5,8 @@
 // these again with ATEN_CPU_CAPABILITY=avx2 and =default, so each instruction set is checked).
 #include <catch2/catch.hpp>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -836,7 +838,7 @@ double largest_difference(torch::optim::Optimizer& fused, std::vector<torch::Ten
 TEST_CASE("the fused Adam, AdamW and SGD steps match LibTorch's own", "[trainer][kernels]") {
   INFO("kernels: " << typetune::torch::detail::kernel_capability());
   for (const int threads : {1, 2}) {
-    tt::set_threads(threads);
+    torch::set_num_threads(threads);  // LibTorch's pool splits the kernels' work
     {
       const auto options = torch::optim::AdamOptions(3e-3).betas({0.8, 0.99}).eps(1e-6).weight_decay(0.01);
       auto [a, b] = twin_parameters();
@@ -903,10 +905,10 @@ TEST_CASE("typetune's dropout keeps 1 - p of the elements, scaled, reproducibly 
   // The same seed, the same mask; another seed, another; one or two threads, the same.
   torch::manual_seed(5);
   CHECK(torch::equal(tt::dropout(x, p, true), y));
-  tt::set_threads(2);
+  torch::set_num_threads(2);
   torch::manual_seed(5);
   CHECK(torch::equal(tt::dropout(x, p, true), y));
-  tt::set_threads(1);
+  torch::set_num_threads(1);
   torch::manual_seed(6);
   CHECK_FALSE(torch::equal(tt::dropout(x, p, true), y));
   // The gradient passes where the mask kept, scaled.
@@ -993,4 +995,20 @@ TEST_CASE("typetune picks OpenBLAS's SkylakeX kernels only on an AVX-512 CPU it 
   std::string upper = before;
   for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   CHECK(typetune::torch::detail::switch_openblas_core(upper.c_str()) == before);
+}
+
+TEST_CASE("set_threads gives the threads to OpenBLAS's products and keeps LibTorch's pool at one", "[trainer][threads]") {
+  using get_fn = int (*)();
+  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  REQUIRE(blas_threads != nullptr);  // Debian's LibTorch runs on OpenBLAS
+  tt::set_threads(2);
+  CHECK(blas_threads() == 2);
+  CHECK(torch::get_num_threads() == 1);
+  CHECK(tt::set_blas_threads(3));
+  CHECK(blas_threads() == 3);
+  CHECK(torch::get_num_threads() == 1);
+  tt::set_threads(1);
+  CHECK(blas_threads() == 1);
+  CHECK_THROWS_WITH(tt::set_threads(0), Catch::Contains("at least one thread"));
+  CHECK_THROWS_WITH(tt::set_blas_threads(0), Catch::Contains("at least one thread"));
 }
