@@ -109,6 +109,20 @@ struct kernel_table {
   dropout_fn dropout;
 };
 
+}  // namespace
+
+bool cpu_supports_avx512() noexcept {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("avx512vl");
+#else
+  return false;
+#endif
+}
+
+namespace {
+
 // The CPU's best, lowered to ATEN_CPU_CAPABILITY's when that asks for less (LibTorch 1.13 reads
 // "default", "avx2" and "avx512" from it).
 const kernel_table& kernels() {
@@ -117,9 +131,7 @@ const kernel_table& kernels() {
     __builtin_cpu_init();
     int level = 0;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2")) level = 1;
-    if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-      level = 2;
+    if (level == 1 && cpu_supports_avx512()) level = 2;
     if (const char* asked = std::getenv("ATEN_CPU_CAPABILITY")) {
       if (std::strcmp(asked, "default") == 0) level = 0;
       else if (std::strcmp(asked, "avx2") == 0 && level > 1) level = 1;

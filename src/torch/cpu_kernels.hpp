@@ -43,6 +43,9 @@ void sgd_momentum_step(float* p, const float* grad, float* buf, std::int64_t n, 
 void dropout_mask(float* out, std::int64_t offset, std::int64_t n, std::uint64_t key, std::uint32_t keep_below,
                   float scale);
 
+// Whether the CPU runs AVX-512 F, BW, DQ and VL (the kernels' and OpenBLAS's SkylakeX level).
+[[nodiscard]] bool cpu_supports_avx512() noexcept;
+
 // The instruction set the kernels run with: "avx512", "avx2" or "default".
 [[nodiscard]] std::string_view kernel_capability() noexcept;
 

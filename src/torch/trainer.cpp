@@ -291,20 +291,10 @@ struct openblas_core {
   std::string running;   // what it runs with now
 };
 
-bool cpu_has_avx512() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512vl");
-#else
-  return false;
-#endif
-}
-
 openblas_core choose_openblas_core() {
   openblas_core core{detail::openblas_core_name(), detail::openblas_core_name()};
   if (core.detected.empty()) return core;
-  if (detail::prefers_skylakex(core.detected, cpu_has_avx512(), std::getenv("OPENBLAS_CORETYPE"),
+  if (detail::prefers_skylakex(core.detected, detail::cpu_supports_avx512(), std::getenv("OPENBLAS_CORETYPE"),
                                std::getenv("ATEN_CPU_CAPABILITY"))) {
     core.running = detail::switch_openblas_core("SKYLAKEX");
     if (core.running != "SkylakeX") core.running = detail::switch_openblas_core(nullptr);  // back to its own pick
