@@ -3,12 +3,14 @@
 // search and stratified k-fold cross-validation, as scikit-learn's RandomizedSearchCV around a
 // Keras model. Fashion-MNIST images are read row by row: 28 steps of 28 features ([N, 28, 28]),
 // or with --window L, a seeded random window of L consecutive rows per image ([N, L, 28]).
-// The model: a stack of tanh RNN layers (dropout between them) and a Linear head on the last step.
+// The model: a stack of tanh RNN layers (dropout between them, Keras's initialisation) and a
+// Linear head on the last step; pixels are standardised, gradients clipped to norm --clip.
 // The search cross-validates each candidate on a slice of the training images with its epochs
-// capped (the table shows the epochs each candidate's models trained); the best candidate is
-// then refitted on a larger slice (--refit-size) for --refit-epochs and tested.
-//   rnn_search_cv [--n-iter 4] [--folds 3] [--train-size 3000] [--max-epochs 3] [--refit-size 30000]
-//                 [--refit-epochs 6] [--window 0] [--seed 3] [--quick]
+// capped (the table shows the epochs each candidate's models trained), two candidates at a
+// time; the best candidate is then refitted on all training images (--refit-size) for
+// --refit-epochs and tested.
+//   rnn_search_cv [--n-iter 8] [--folds 3] [--train-size 6000] [--max-epochs 4] [--refit-size 0]
+//                 [--refit-epochs 30] [--clip 1] [--workers 2] [--window 0] [--seed 3] [--quick]
 // --max-epochs 0 trains each candidate for the grid's epochs (10, 20 or 30); --refit-epochs 0
 // refits for the candidate's own (capped) epochs.
 #include <algorithm>
@@ -36,7 +38,18 @@ struct rnn_classifierImpl : ::torch::nn::Module {
                                                         .nonlinearity(::torch::kTanh)
                                                         .batch_first(true)
                                                         .dropout(layers > 1 ? dropout : 0.0)))),
-        head(register_module("head", ::torch::nn::Linear(units, 10))) {}
+        head(register_module("head", ::torch::nn::Linear(units, 10))) {
+    // Keras's SimpleRNN initialisation: Glorot-uniform input weights, orthogonal recurrent
+    // weights, zero biases.
+    ::torch::NoGradGuard no_grad;
+    for (auto& item : rnn->named_parameters()) {
+      const auto& name = item.key();
+      auto& w = item.value();
+      if (name.rfind("weight_hh", 0) == 0) ::torch::nn::init::orthogonal_(w);
+      else if (name.rfind("weight_ih", 0) == 0) ::torch::nn::init::xavier_uniform_(w);
+      else w.zero_();
+    }
+  }
   // x: [batch, steps, features]; the class scores come from the last step's output.
   ::torch::Tensor forward(const ::torch::Tensor& x) {
     const auto out = std::get<0>(rnn->forward(x));
@@ -53,15 +66,17 @@ TORCH_MODULE(rnn_classifier);
 int main(int argc, char** argv) {
   CLI::App app{"Randomized search with stratified k-fold CV of the tutorials' SimpleRNN on Fashion-MNIST rows"};
   bool quick = false;
-  std::uint64_t n_iter = 4;
+  std::uint64_t n_iter = 8;
   std::int64_t folds = 3;
-  std::int64_t train_size = 3000;
-  std::int64_t refit_size = 30000;
+  std::int64_t train_size = 6000;
+  std::int64_t refit_size = 0;
   std::int64_t test_size = 0;
-  std::int64_t max_epochs = 3;
-  std::int64_t refit_epochs = 6;
+  std::int64_t max_epochs = 4;
+  std::int64_t refit_epochs = 30;
   std::int64_t window = 0;
   std::uint64_t seed = 3;
+  double clip = 1.0;
+  std::size_t workers = 2;
   app.add_flag("--quick", quick, "500 images, windows of 14 rows, 2 candidates, 1 epoch each (the test suite's run)");
   app.add_option("--n-iter", n_iter, "candidates drawn from the grid")->check(CLI::Range(1, 2187));
   app.add_option("--folds", folds, "stratified folds")->check(CLI::Range(2, 100));
@@ -73,6 +88,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1000));
   app.add_option("--window", window, "read a seeded random window of this many rows per image (0: all 28)")
       ->check(CLI::Range(0, 28));
+  app.add_option("--clip", clip, "clip the gradients' global norm to this (0: no clipping)")->check(CLI::Range(0.0, 1e6));
+  app.add_option("--workers", workers, "candidates cross-validated at a time (one thread each)")->check(CLI::Range(1, 64));
   app.add_option("--seed", seed, "seed of the sampler, the folds, the windows and every model");
   CLI11_PARSE(app, argc, argv);
   if (quick) {
@@ -88,8 +105,11 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   const auto data = tt::torch::load_fashion_mnist();
   // [data]
+  // Each (row, column) pixel standardised over the training images: tanh units start in their
+  // linear range, which the raw [0, 1] pixels (mostly 0 at the borders) do not give them.
+  const auto scaler = tt::torch::standardizer::fit(tt::torch::as_sequences(data.train.x()));
   auto sequences = [&](const tt::torch::tensor_dataset& d, std::uint64_t window_seed) {
-    auto x = tt::torch::as_sequences(d.x());  // [N, 28 steps, 28 features]
+    auto x = scaler.apply(tt::torch::as_sequences(d.x()));  // [N, 28 steps, 28 features]
     if (window > 0) x = tt::torch::random_windows(x, window, window_seed);
     return tt::torch::tensor_dataset(x.contiguous(), d.y());
   };
@@ -101,17 +121,18 @@ int main(int argc, char** argv) {
             << " stratified folds, epochs capped at " << (max_epochs > 0 ? std::to_string(max_epochs) : "none") << '\n';
 
   // [search]
-  auto build = [max_epochs](const sequence_rnn::rnn_params& p, tt::torch::fit_options& fit) {
+  auto build = [max_epochs, clip](const sequence_rnn::rnn_params& p, tt::torch::fit_options& fit) {
+    if (clip > 0) fit.clip_grad_norm = clip;
     fit.epochs = max_epochs > 0 ? std::min<std::int64_t>(p.epochs, max_epochs) : p.epochs;
     fit.batch_size = p.batch_size;
     fit.optimizer = tt::torch::adam{.learning_rate = p.learning_rate};
-    fit.schedule = tt::torch::inverse_time_lr{.decay = p.decay};  // Keras's decay, applied per epoch
+    fit.schedule = tt::torch::inverse_time_lr{.decay = p.decay};  // Keras's decay (see inverse_time_lr)
     return rnn_classifier(28, p.layers, p.units, p.dropout);
   };
   auto cv = tt::torch::randomized_search_cv(
       sequence_rnn::space, build,
       {.n_iter = n_iter, .cv = tt::torch::stratified_k_fold{.n_splits = folds, .shuffle = true, .seed = seed},
-       .scoring = "accuracy", .refit = false, .seed = seed, .log = &std::cout});
+       .scoring = "accuracy", .refit = false, .seed = seed, .workers = workers, .log = &std::cout});
   cv.fit(train);
   // [search]
   std::cout << cv.results_table();
