@@ -10,11 +10,15 @@
 // and a paired test on the same test images says whether the gain is beyond noise.
 //   fashion_mlp_search [--space recipe|tutorial] [--trials N] [--epochs N] [--workers 2] [--seed 1]
 //                      [--storage URL] [--study NAME] [--report report.html] [--export study.jsonl] [--quick]
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -68,25 +72,90 @@ data_splits load(const job_options& o) {
 }
 
 // The tutorial's baseline, untuned (784-350-10, Adam 1e-3, batch 32, no dropout, no smoothing),
-// trained with the best trial's schedule (cosine over fit.epochs) for the epochs the best trial
-// trained: what differs from the best model is what the search chose.
-tt::torch::model_ref train_baseline(const job_options& o, const tt::torch::fit_options& fit, std::int64_t epochs,
-                                    const data_splits& d) {
-  tt::torch::set_threads(o.threads);
-  tt::torch::fit_options base_fit = fit;
-  base_fit.seed = o.seed;
-  base_fit.batch_size = 32;
-  base_fit.optimizer = tt::torch::adam{.learning_rate = 1e-3};
-  base_fit.label_smoothing = 0;
-  base_fit.objective.clear();  // no validation data: the trainer tracks the training loss
-  ::torch::nn::Sequential model = [&] {
-    const auto lock = tt::torch::seeded_build(o.seed);
-    return fashion_mlp::baseline();
-  }();
-  tt::torch::trainer base(model, base_fit);
-  base.fit(d.train, {}, nullptr, epochs);  // nothing to validate: the test set compares
-  return base.model();
-}
+// trained with the search's schedule (cosine over fit.epochs): what differs from the best model
+// is what the search chose. It trains for all fit.epochs and keeps its weights after each epoch,
+// since the best trial's epochs are known only when the search ends; with the schedule fixed
+// over fit.epochs, the weights after k epochs are those of a k-epoch run. It trains on its own
+// thread, started when the search's last trial runs alone (the tuner's tail_work), so that the
+// idle worker's core trains it (the last trial takes that core back once it is done); after the
+// search when there was no such tail.
+class baseline_run {
+ public:
+  baseline_run(const job_options& o, const tt::torch::fit_options& fit, const data_splits& d)
+      : options_(o), fit_(fit), data_(d) {}
+  baseline_run(const baseline_run&) = delete;
+  baseline_run& operator=(const baseline_run&) = delete;
+  ~baseline_run() {  // a job that ends early (a failed search, Ctrl-C) does not wait for it
+    cancelled_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void start() {
+    const std::lock_guard lock(mutex_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { train(); });
+  }
+  bool started_during_search() const { return started_in_tail_; }
+  void mark_tail() { started_in_tail_ = true; }
+  bool done() const { return done_; }
+
+  // The baseline after `epochs` epochs, and the seconds its training took (all epochs).
+  std::pair<::torch::nn::Sequential, double> after(std::int64_t epochs) {
+    start();
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+    if (epochs < 1 || epochs > static_cast<std::int64_t>(snapshots_.size()))
+      throw std::out_of_range("baseline: no weights after epoch " + std::to_string(epochs));
+    const ::torch::NoGradGuard no_grad;
+    auto params = model_->parameters();
+    const auto& kept = snapshots_[static_cast<std::size_t>(epochs - 1)];
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(kept[i]);
+    return {model_, seconds_};
+  }
+
+ private:
+  void train() try {
+    const auto start = std::chrono::steady_clock::now();
+    tt::torch::fit_options base_fit = fit_;
+    base_fit.seed = options_.seed;
+    base_fit.batch_size = 32;
+    base_fit.optimizer = tt::torch::adam{.learning_rate = 1e-3};
+    base_fit.label_smoothing = 0;
+    base_fit.objective.clear();  // no validation data: the trainer tracks the training loss
+    model_ = [&] {
+      const auto lock = tt::torch::seeded_build(options_.seed);
+      return fashion_mlp::baseline();
+    }();
+    base_fit.on_epoch = [this](const tt::torch::epoch_record&) {
+      if (cancelled_) throw cancelled{};
+      std::vector<::torch::Tensor> kept;
+      for (const auto& p : model_->parameters()) kept.push_back(p.detach().clone());
+      snapshots_.push_back(std::move(kept));
+    };
+    tt::torch::trainer base(model_, base_fit);
+    base.fit(data_.train, {}, nullptr, fit_.epochs);  // nothing to validate: the test set compares
+    seconds_ = examples::seconds_since(start);
+    done_ = true;
+  } catch (const cancelled&) {
+    done_ = true;
+  } catch (...) {
+    error_ = std::current_exception();
+    done_ = true;
+  }
+  struct cancelled {};
+
+  const job_options& options_;
+  tt::torch::fit_options fit_;
+  const data_splits& data_;
+  std::mutex mutex_;
+  std::thread thread_;
+  std::atomic<bool> started_in_tail_{false};
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> done_{false};
+  ::torch::nn::Sequential model_{nullptr};
+  std::vector<std::vector<::torch::Tensor>> snapshots_;
+  double seconds_ = 0;
+  std::exception_ptr error_;
+};
 
 template <class Space, class Builder>
 int run_job(const Space& space, Builder build, const job_options& o, const std::string& study_name) {
@@ -102,11 +171,18 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   fit.epochs = o.epochs;
   fit.batch_size = o.batch_size;  // the recipe space's builder sets its own
   fit.schedule = tt::torch::cosine_lr{};  // over fit.epochs: a trial stopped early never reaches the low rates
+  baseline_run baseline(o, fit, d);
   auto tuner = tt::torch::make_tuner(
       space, build,
       {.objective = o.objective, .max_trials = o.trials, .seed = o.seed, .workers = o.workers, .threads = o.threads,
        .log = &std::cout, .progress = isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr,
-       .count_stored_trials = true},  // a re-run continues the stored study up to max_trials
+       .count_stored_trials = true,  // a re-run continues the stored study up to max_trials
+       .tail_work = [&] {
+         if (!o.baseline) return false;
+         baseline.mark_tail();
+         baseline.start();
+         return !baseline.done();
+       }},
       tt::tpe{.seed = o.seed},
       tt::asha{.min_resource = o.min_epochs, .max_resource = o.epochs, .reduction_factor = o.eta},
       tt::storage{storage_url}, tt::study_name{study_name});
@@ -138,12 +214,15 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   put("test_accuracy", test_metrics.at("accuracy"), 4);
   if (o.baseline) {
     const auto baseline_start = std::chrono::steady_clock::now();
-    const auto base = train_baseline(o, fit, best_epochs, d);
+    tt::torch::set_threads(o.threads);
+    const auto [base, base_seconds] = baseline.after(best_epochs);
     const auto base_test = tt::torch::evaluate(base, d.test, tt::torch::loss_kind::cross_entropy);
     std::cout << std::setprecision(2) << "baseline: the tutorial's untuned 784-350-10 (adam 1e-3, batch 32), trained "
               << "with the best trial's schedule (cosine over " << fit.epochs << " epochs) for its " << best_epochs
-              << " epochs: test accuracy " << base_test.at("accuracy") * 100 << " % in " << std::setprecision(1)
-              << examples::seconds_since(baseline_start) << " s\n";
+              << " epochs: test accuracy " << base_test.at("accuracy") * 100 << " %; trained in " << std::setprecision(1)
+              << base_seconds << " s"
+              << (baseline.started_during_search() ? " beside the search's last trial, " : ", ")
+              << examples::seconds_since(baseline_start) << " s waited for after the search\n";
     const auto c = tt::torch::compare_classifiers(model, base, d.test, o.seed);
     std::cout << "gain of the best model over the baseline, paired on the same " << c.samples
               << " test images: " << tt::describe(c) << '\n';

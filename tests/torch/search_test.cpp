@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -256,5 +257,63 @@ TEST_CASE("the last trial of a search takes the idle workers' BLAS threads, and 
   // Once the short trial has ended nothing is left to start: the long one runs on every core.
   CHECK(*std::max_element(seen.begin(), seen.end()) == std::min(2, cores));
   CHECK(seen.back() == std::min(2, cores));
+  CHECK(blas_threads() == 1);
+}
+
+TEST_CASE("tail_work takes the tail's idle cores while it runs, then the last trial does", "[search][threads]") {
+  using get_fn = int (*)();
+  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  REQUIRE(blas_threads != nullptr);
+  const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const auto data = toy_data({4000, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  std::mutex mutex;
+  std::vector<int> seen;  // OpenBLAS's threads after each epoch of the long trial
+  std::atomic<bool> short_done{false};
+  auto builder = [&](const toy_params& p, tt::torch::fit_options& fit) {
+    fit.epochs = p.units == 4 ? 1 : 30;
+    if (p.units == 16)
+      fit.on_epoch = [&](const tt::torch::epoch_record&) {
+        std::lock_guard lock(mutex);
+        seen.push_back(blas_threads());
+      };
+    else
+      fit.on_epoch = [&](const tt::torch::epoch_record&) { short_done = true; };
+    return build(p, fit, 6);
+  };
+  std::size_t calls = 0;
+  bool before_short_ended = false;
+  std::size_t busy_for = 0;  // calls answered "still running"
+  auto tuner = tt::torch::random_tuner(
+      search_test::space, builder,
+      {.objective = "val_loss", .max_trials = 2, .seed = 4, .workers = 2, .threads = 1, .tail_work = [&] {
+         std::lock_guard lock(mutex);
+         if (!short_done) before_short_ended = true;
+         return ++calls <= busy_for;
+       }});
+  tuner.enqueue({.units = 4, .learning_rate = 0.01});
+  tuner.enqueue({.units = 16, .learning_rate = 0.01});
+
+  SECTION("work that outlasts the tail keeps its cores: the last trial stays on one thread") {
+    busy_for = 1000;
+    tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+    REQUIRE(seen.size() == 30);
+    CHECK(calls > 0);
+    CHECK(calls <= 30);  // after the long trial's epochs only
+    CHECK_FALSE(before_short_ended);
+    CHECK(*std::max_element(seen.begin(), seen.end()) == 1);
+  }
+  SECTION("once the work is done, the last trial's products take the idle cores") {
+    busy_for = 3;
+    tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+    REQUIRE(seen.size() == 30);
+    REQUIRE(calls > busy_for);  // the tail outlasted the work
+    CHECK_FALSE(before_short_ended);
+    const auto first_shared = std::find(seen.begin(), seen.end(), std::min(2, cores));
+    CHECK(seen.front() == 1);
+    CHECK(seen.back() == std::min(2, cores));
+    // While the work ran (its calls answered true), the trial had one thread.
+    CHECK(std::count(seen.begin(), first_shared, 1) >= 3);
+  }
   CHECK(blas_threads() == 1);
 }

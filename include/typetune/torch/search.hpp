@@ -85,6 +85,13 @@ struct tuner_options {
   // already stored, so running the same program again finishes what a stopped run left and
   // then only reads the study back, instead of adding max_trials more.
   bool count_stored_trials = false;
+  // Work for the cores of the search's tail, when nothing is left to start and one trial still
+  // runs: called from that trial's worker after each of its epochs there, it starts the work (a
+  // baseline to compare with, say) the first time and returns whether the work still runs.
+  // While it does, the last trial keeps its threads; then (or without tail_work) the trial's
+  // matrix products take the idle workers' threads. Never called with one worker or a
+  // scheduler (Hyperband), nor when the last trials end together; it must return quickly.
+  std::function<bool()> tail_work = {};
 };
 
 // The configurations tried, as a person reads them.
@@ -263,13 +270,19 @@ class tuner {
   // The last trial of a search runs alone once the other workers have nothing left to start:
   // its matrix products take their threads (checked after each epoch; see set_blas_threads),
   // so that their cores do not idle through the tail. Only then: two trials each with more
-  // threads would contend inside OpenBLAS.
+  // threads would contend inside OpenBLAS. While tuner_options::tail_work runs, it has them.
   void share_idle_cores() {
+    bool in_tail = false;
+    {
+      std::lock_guard lock(mutex_);
+      in_tail = share_tail_ && begun_ >= planned_ && running_ == 1;
+    }
+    const bool cores_taken = in_tail && options_.tail_work && options_.tail_work();
     int want = 0;
     {
       std::lock_guard lock(mutex_);
       want = base_threads_;
-      if (share_tail_ && begun_ >= planned_ && running_ == 1) {
+      if (in_tail && !cores_taken) {
         const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
         want = std::max(base_threads_, std::min(cores, base_threads_ * static_cast<int>(options_.workers)));
       }
