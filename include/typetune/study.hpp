@@ -526,14 +526,15 @@ class study {
   [[nodiscard]] study_core& engine() noexcept { return *core_; }
   // Named figures computed after the search ("test_accuracy", "gain_points", ...), merged into
   // the study's stored attributes in one transaction and kept with it in the storage; the
-  // export, the command line and the HTML report show them. The engine's own keys ("metric",
+  // export, the command line and the HTML report show them. The engine's own keys ("objective",
   // "seed", "sampler") cannot be changed: storage_error (study_mismatch).
   void set_attributes(const std::map<std::string, std::string>& attributes) { core_->set_attributes(attributes); }
   // The stored attributes: the engine's own and those set_attributes added.
   [[nodiscard]] std::map<std::string, std::string> attributes() const { return core_->attributes(); }
   // The study in the export format of the command line and the HTML report
   // (typetune/desc/study_export.hpp: write_jsonl, write_csv; typetune/report/html_report.hpp),
-  // with its stored attributes and "objective", the metric's name.
+  // with its stored attributes ("objective" is the metric's name, also for a study stored
+  // before that key was settled).
   [[nodiscard]] study_export export_study(std::string name) const {
     study_export out;
     out.study.name = std::move(name);

@@ -208,6 +208,14 @@ trial_record trial_from_json(std::string_view line, const space_desc& space) {
   return t;
 }
 
+std::string objective_name(const study_info& info) {
+  for (const char* key : {"objective", "metric"}) {
+    const auto it = info.attributes.find(key);
+    if (it != info.attributes.end() && !it->second.empty()) return it->second;
+  }
+  return {};
+}
+
 std::string study_header_json(const study_info& info) {
   json j;
   j["format"] = "typetune-study";

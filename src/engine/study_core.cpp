@@ -157,7 +157,7 @@ void study_core::open_study() {
   wanted.name = options_.study_name;
   wanted.dir = options_.dir;
   wanted.space = space_;
-  wanted.attributes = {{"metric", options_.metric},
+  wanted.attributes = {{"objective", options_.metric},
                        {"seed", std::to_string(options_.seed)},
                        {"sampler", std::string(sampler_->name())}};
   auto stored = storage_->open_study(wanted);
@@ -169,9 +169,11 @@ void study_core::open_study() {
                                                           std::string(to_string(options_.dir)) + ways_out);
   }
   const auto& attrs = stored.info.attributes;
-  if (const auto it = attrs.find("metric"); it != attrs.end() && it->second != options_.metric) {
-    throw storage_error(storage_errc::study_mismatch, where + " measures '" + it->second + "', but this program measures '" +
-                                                          options_.metric + "'" + ways_out);
+  if (const auto stored_objective = objective_name(stored.info);
+      !stored_objective.empty() && stored_objective != options_.metric) {
+    throw storage_error(storage_errc::study_mismatch, where + " measures '" + stored_objective +
+                                                          "', but this program measures '" + options_.metric + "'" +
+                                                          ways_out);
   }
   if (const auto it = attrs.find("seed"); it != attrs.end() && it->second != std::to_string(options_.seed)) {
     throw storage_error(storage_errc::study_mismatch,

@@ -150,12 +150,8 @@ std::string trial_title(const study_export& s, const trial_record& t) {
 }
 
 std::string objective_name(const study_export& s) {
-  // "objective" in a program's export; a study read from a storage records it as "metric".
-  for (const char* key : {"objective", "metric"}) {
-    const auto it = s.study.attributes.find(key);
-    if (it != s.study.attributes.end() && !it->second.empty()) return it->second;
-  }
-  return "objective";
+  auto name = typetune::objective_name(s.study);
+  return name.empty() ? "objective" : name;
 }
 
 void history_plot(std::ostream& out, const study_export& s) {
@@ -450,8 +446,8 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
   out << "<h1>" << escape(title) << "</h1><p class=\"summary\">" << s.trials.size() << " trials";
   for (const auto& [state, n] : by_state) out << " · " << n << ' ' << to_string(state);
   out << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space " << space.hash_text() << "</p>\n";
-  // Every attribute, those a program set after the search included; a stored study's "metric"
-  // only where it does not repeat the export's "objective".
+  // Every attribute, those a program set after the search included; an older study's "metric"
+  // only where it does not repeat "objective".
   const auto objective = s.study.attributes.find("objective");
   for (const auto& [k, v] : s.study.attributes) {
     if (k == "metric" && objective != s.study.attributes.end() && objective->second == v) continue;

@@ -71,7 +71,7 @@ out=$("$cli" studies "$url") && [[ $out == *"demo  minimize  40"* && $out == *"o
   && pass "studies: both, with direction and trial count" || fail "studies printed: $out"
 out=$("$cli" show "$url" --study demo) && [[ $out == *"study demo (minimize), 40 trials"* && $out == *"failed: 4"* ]] \
   && pass "show --study from SQLite" || fail "show --study printed: $out"
-[[ $out == *"attributes:"*"  gain_points: +1.22"*"  metric: val_loss"*"  test_accuracy: 0.8912"* ]] \
+[[ $out == *"attributes:"*"  gain_points: +1.22"*"  objective: val_loss"*"  test_accuracy: 0.8912"* ]] \
   && pass "show --study: the attributes set after the search" || fail "show --study printed no attributes: $out"
 rows=$("$cli" trials "$url" --study demo | tail -n +2 | wc -l)
 [ "$rows" -eq 40 ] && pass "trials from SQLite: 40 rows" || fail "trials from SQLite gave $rows rows"
@@ -86,6 +86,10 @@ head -1 "$work/stored.jsonl" | grep -q '"baseline_test_accuracy":"0.8790"' && he
   && pass "report from SQLite" || fail "report from SQLite"
 grep -q 'test_accuracy: <b>0.8912</b>' "$work/stored.html" && grep -q 'gain_points: <b>+1.22</b>' "$work/stored.html" \
   && pass "report from SQLite shows the stored attributes" || fail "report from SQLite without the attributes"
+# The objective's name, stored with the study, labels the value axis of the history plot.
+grep -q 'rotate(-90)" text-anchor="middle">val_loss</text>' "$work/stored.html" \
+  && pass "report from SQLite: the value axis is named by the stored objective" \
+  || fail "report from SQLite: no val_loss axis label"
 expect_error "no --study with a URL" "which study\? give --study NAME; .* holds:" "$cli" show "$url"
 expect_error "an unknown study" "no study named 'nope'" "$cli" show "$url" --study nope
 before=$(sha256sum "$db")

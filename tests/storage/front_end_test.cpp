@@ -116,7 +116,7 @@ TEST_CASE("tt::study::set_attributes keeps figures with the stored study; the ex
     (void)study.optimize([](const net& p) { return tt::result{"val_accuracy", 1 - loss(p) / 10}; }, tt::budget{.trials = 4});
     study.set_attributes({{"test_accuracy", "0.8912"}, {"baseline_test_accuracy", "0.8790"}});
     study.set_attributes({{"gain_points", "+1.22"}, {"gain_ci95_low", "+0.41"}});
-    CHECK_THROWS_AS(study.set_attributes({{"metric", "loss"}}), tt::storage_error);
+    CHECK_THROWS_AS(study.set_attributes({{"objective", "loss"}}), tt::storage_error);
   }
   // Another study object on the same stored study, as a later program would make it.
   auto again = tt::study(first_space, tt::maximize{"val_accuracy"}, tt::random{.seed = 4}, tt::storage{url},
@@ -126,7 +126,8 @@ TEST_CASE("tt::study::set_attributes keeps figures with the stored study; the ex
   CHECK(attributes.at("baseline_test_accuracy") == "0.8790");
   CHECK(attributes.at("gain_points") == "+1.22");
   CHECK(attributes.at("gain_ci95_low") == "+0.41");
-  CHECK(attributes.at("metric") == "val_accuracy");
+  CHECK(attributes.at("objective") == "val_accuracy");
+  CHECK(attributes.count("metric") == 0);  // one key for the objective's name
 
   const auto exported = again.export_study("net");
   CHECK(exported.trials.size() == 4);

@@ -116,7 +116,7 @@ inline void round_trip(const std::string& url) {
   CHECK(studies[0].info.name == "round trip");
   CHECK(studies[0].info.space == space);
   CHECK(studies[0].space_hash == space.hash_text());
-  CHECK(studies[0].info.attributes.at("metric") == "val_loss");
+  CHECK(studies[0].info.attributes.at("objective") == "val_loss");
   CHECK(studies[0].info.attributes.at("sampler") == "random");
   CHECK(studies[0].trial_count == 20);
   const auto read = storage->read_trials(studies[0].id, 0);
@@ -267,7 +267,7 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
     (void)study.optimize(objective, trials(3));
     study.set_attributes({{"test_accuracy", "0.8912"}, {"baseline_test_accuracy", "0.8790"}});
     CHECK(study.attributes() == std::map<std::string, std::string>{{"baseline_test_accuracy", "0.8790"},
-                                                                   {"metric", "val_loss"},
+                                                                   {"objective", "val_loss"},
                                                                    {"sampler", "random"},
                                                                    {"seed", "5"},
                                                                    {"test_accuracy", "0.8912"}});
@@ -288,7 +288,7 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
   }
   const std::map<std::string, std::string> merged{{"baseline_test_accuracy", "0.8790"},
                                                   {"gain_points", "+1.60"},
-                                                  {"metric", "val_loss"},
+                                                  {"objective", "val_loss"},
                                                   {"sampler", "random"},
                                                   {"seed", "5"},
                                                   {"test_accuracy", "0.8950"}};
@@ -302,7 +302,7 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
   }
 
   // The engine's keys: refused, naming the key, and nothing of the call is written.
-  for (const auto& [key, value] : std::map<std::string, std::string>{{"metric", "accuracy"}, {"seed", "6"}, {"sampler", "tpe"}}) {
+  for (const auto& [key, value] : std::map<std::string, std::string>{{"objective", "accuracy"}, {"seed", "6"}, {"sampler", "tpe"}}) {
     INFO("key " << key);
     const auto call = [&, key = key, value = value] { again.set_attributes({{"note", "not kept"}, {key, value}}); };
     CHECK(code_of(call) == storage_errc::study_mismatch);
@@ -329,7 +329,7 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
     const auto reader = open_storage(url, {.create_if_missing = false, .read_only = true});
     const auto untouched = reader->find_study("untouched");
     REQUIRE(untouched);
-    CHECK(untouched->info.attributes.at("metric") == "val_loss");
+    CHECK(untouched->info.attributes.at("objective") == "val_loss");
     CHECK_THAT(message_of([&] { reader->set_study_attributes(untouched->id, {{"x", "1"}}); }),
                Catch::Contains("read-only"));
   }

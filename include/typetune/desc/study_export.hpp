@@ -30,6 +30,10 @@ struct study_info {
   std::map<std::string, std::string> attributes;  // free-form: "objective", "dataset", ...
 };
 
+// The objective's name, as a study records it in its attributes under "objective" (studies
+// stored before that key was settled recorded it under "metric"); empty when neither is there.
+[[nodiscard]] std::string objective_name(const study_info& info);
+
 struct study_export {
   study_info study;
   std::vector<trial_record> trials;  // ordered by number

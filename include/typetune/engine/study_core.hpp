@@ -188,7 +188,7 @@ class study_core {
   // heartbeat_interval, and the constructor once; a no-op for a store no other process shares.
   std::size_t requeue_stale();
 
-  // The study's attributes as stored: the engine's own ("metric", "seed", "sampler") and what
+  // The study's attributes as stored: the engine's own ("objective", "seed", "sampler") and what
   // set_attributes added. set_attributes merges `attributes` into them in one transaction, for
   // figures computed after the search ("test_accuracy", "gain_points"); it throws
   // storage_error (study_mismatch) for a changed engine key and changes nothing then.

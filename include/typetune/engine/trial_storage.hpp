@@ -45,7 +45,7 @@ class storage_error : public std::runtime_error {
 
 // The attributes the study writes when it creates a study and compares when it re-opens one:
 // set_study_attributes refuses to change them.
-inline constexpr std::string_view engine_attribute_keys[] = {"metric", "seed", "sampler"};
+inline constexpr std::string_view engine_attribute_keys[] = {"objective", "seed", "sampler"};
 
 // What every backend's set_study_attributes does once it holds the stored attributes: checks
 // `given` against the engine's keys (throws storage_error study_mismatch naming the first key
@@ -55,7 +55,7 @@ void merge_study_attributes(std::map<std::string, std::string>& stored, const st
                             const std::string& where);
 
 // A study as stored: its identity (name), direction, space and free-form attributes (the study
-// records "metric", "seed" and "sampler" there), and the counters a backend keeps for it.
+// records "objective", "seed" and "sampler" there), and the counters a backend keeps for it.
 struct study_record {
   std::uint64_t id = 0;            // the backend's key; stable while the study exists
   study_info info;                 // name, direction, space, attributes
