@@ -184,7 +184,7 @@ class tpe_sampler final : public sampler {
     if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
     // A repeat. In multivariate mode first the draw's own runners-up: each group's other
     // candidates, best score first, in place of its winner. They score close and cost no more
-    // model evaluations (fresh joint draws did as well and cost a full draw each). Then the
+    // model evaluations (docs/quality.md compares them with fresh joint draws). Then the
     // nearest proposals that score close: the same assignment with one parameter drawn again
     // from its model, its current value excluded (parameters in a random order; those a changed
     // branch or count switches on are drawn from the model too).
