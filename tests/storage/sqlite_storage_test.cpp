@@ -55,66 +55,12 @@ TEST_CASE("two workers on one SQLite file asking in turn: proposals made once af
 
 TEST_CASE("re-opening with another direction, metric or seed is refused, naming it") {
   temp_dir dir;
-  const auto db = dir / "same.db";
-  make_study(db);
-  auto other = options("mlp");
-  other.dir = direction::maximize;
-  CHECK_THROWS_WITH(study_core(testing::mlp_space(), make_random_sampler(), other, nullptr, open_sqlite_storage(db)),
-                    Catch::Contains("study 'mlp'") && Catch::Contains("created to minimize"));
-  other = options("mlp");
-  other.metric = "val_acc";
-  CHECK_THROWS_WITH(study_core(testing::mlp_space(), make_random_sampler(), other, nullptr, open_sqlite_storage(db)),
-                    Catch::Contains("measures 'val_loss'"));
-  CHECK(code_of([&] {
-          study_core(testing::mlp_space(), make_random_sampler(), options("mlp", 6), nullptr, open_sqlite_storage(db));
-        }) == storage_errc::study_mismatch);
+  cases::mismatched_reopen(dir.url("same.db"));
 }
 
 TEST_CASE("a changed space is refused with the change named, unless a compatible change is allowed") {
   temp_dir dir;
-  const auto db = dir / "space.db";
-  make_study(db);
-  const auto before = testing::mlp_space();
-
-  auto narrowed = before;
-  narrowed.params[*narrowed.find("optimizer.adam.learning_rate")].high = 1e-2;
-  const auto refused = message_of([&] {
-    study_core(narrowed, make_random_sampler(), options("mlp"), nullptr, open_sqlite_storage(db));
-  });
-  CHECK_THAT(refused, Catch::Contains("study 'mlp'") && Catch::Contains("another space") &&
-                          Catch::Contains("'optimizer.adam.learning_rate': range [1e-04, 0.1] -> [1e-04, 0.01]"));
-
-  auto widened = before;
-  widened.params[*widened.find("dense_bot")].high = 500;
-  widened.params.push_back(testing::int_param("epochs", "epochs", 1, 50));
-  widened.params.back().default_value = std::int64_t{12};
-  // Compatible, but not allowed: the message says how to allow it.
-  CHECK_THAT(message_of([&] { study_core(widened, make_random_sampler(), options("mlp"), nullptr, open_sqlite_storage(db)); }),
-             Catch::Contains("'dense_bot': range [50, 350] -> [50, 500] (widened)") &&
-                 Catch::Contains("'epochs' added (default 12)") && Catch::Contains("allow_space_changes"));
-  // Allowed, but the change also narrows something: still refused.
-  auto both = widened;
-  both.params[*both.find("optimizer.adam.learning_rate")].high = 1e-2;
-  auto allow = options("mlp");
-  allow.allow_space_changes = true;
-  CHECK_THAT(message_of([&] { study_core(both, make_random_sampler(), allow, nullptr, open_sqlite_storage(db)); }),
-             Catch::Contains("[incompatible]") && Catch::Contains("only widened ranges"));
-
-  // Allowed and compatible: the study continues under the new space; old trials take the default.
-  {
-    study_core study(widened, make_random_sampler(), allow, nullptr, open_sqlite_storage(db));
-    const auto old = study.trials();
-    REQUIRE(old.size() == 6);
-    for (const auto& t : old) CHECK(std::get<std::int64_t>(t.params.values.back()) == 12);
-    (void)study.optimize([](trial_context& t) -> outcome { return bot(t); }, trials(3));
-    CHECK(study.trials().size() == 9);
-  }
-  const auto stored = open_sqlite_storage(db)->find_study("mlp");
-  REQUIRE(stored);
-  CHECK(stored->info.space == widened);
-  // The old space is now the changed one.
-  CHECK(code_of([&] { study_core(before, make_random_sampler(), options("mlp"), nullptr, open_sqlite_storage(db)); }) ==
-        storage_errc::study_mismatch);
+  cases::changed_space(dir.url("space.db"));
 }
 
 TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the field") {
@@ -182,49 +128,11 @@ TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the
 TEST_CASE("fuzzed records and space descriptions are rejected as corrupt, never misread") {
   temp_dir dir;
   const auto db = dir / "fuzz.db";
-  make_study(db);
-  const auto storage = open_sqlite_storage(db);
-  const auto id = storage->find_study("mlp")->id;
-  const auto space = storage->find_study("mlp")->info.space;
-  const auto original = storage->read_trials(id, 0).trials.at(1);
-  const auto line = trial_to_json(original, space);
-  const auto space_json = space.to_json(-1);
-  std::mt19937_64 rng(std::getenv("TYPETUNE_FUZZ_SEED") ? std::strtoull(std::getenv("TYPETUNE_FUZZ_SEED"), nullptr, 10) : 2024);
-  int rejected = 0;
-  const int rounds = std::getenv("TYPETUNE_FUZZ_ROUNDS") ? std::atoi(std::getenv("TYPETUNE_FUZZ_ROUNDS")) : 300;
-  for (int round = 0; round < rounds; ++round) {
-    const bool in_space = round % 3 == 2;
-    auto text = in_space ? space_json : line;
-    const auto at = std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng);
-    switch (round % 4) {
-      case 0: text[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng)); break;
-      case 1: text.resize(at); break;
-      case 2: text.erase(at, 1); break;
-      default: {
-        constexpr std::string_view json_bytes = "{}[]\",:0-9e";
-        text.insert(at, 1, json_bytes[at % json_bytes.size()]);
-        break;
-      }
-    }
-    if (in_space) {
-      testing::raw_set_text(db, "UPDATE studies SET space_json = ?1", text);
-    } else {
-      testing::raw_set_text(db, "UPDATE trials SET record = ?1 WHERE number = 1", text);
-    }
-    try {
-      const auto fresh = open_sqlite_storage(db);
-      const auto trials = fresh->read_trials(fresh->find_study("mlp")->id, 0).trials;
-      // Read back: the mutation kept a legal record (a digit that stays in range, a space).
-      CHECK(trials.size() == 6);
-    } catch (const storage_error& e) {
-      CHECK(e.code() == storage_errc::corrupt);
-      CHECK_THAT(std::string(e.what()), Catch::Contains("study 'mlp'"));
-      ++rejected;
-    }
-    testing::raw_set_text(db, "UPDATE studies SET space_json = ?1", space_json);
-    testing::raw_set_text(db, "UPDATE trials SET record = ?1 WHERE number = 1", line);
-  }
-  CHECK(rejected > rounds / 2);
+  cases::fuzzed_rows("sqlite://" + db.string(), [&](bool in_space, const std::string& text) {
+    testing::raw_set_text(db, in_space ? "UPDATE studies SET space_json = ?1" : "UPDATE trials SET record = ?1 WHERE number = 1",
+                          text);
+    return true;
+  });
 }
 
 TEST_CASE("files that are not typetune's, and newer schemas, are refused and left unchanged") {
@@ -311,24 +219,5 @@ TEST_CASE("a stale running trial is re-queued with its parameters and seed, and 
 
 TEST_CASE("ASHA decides from the shared snapshot: another worker's trials count at each rung") {
   temp_dir dir;
-  const auto db = dir / "asha.db";
-  const auto make = [&] {
-    return std::make_unique<study_core>(testing::mlp_space(), make_random_sampler(), options("asha"),
-                                        make_asha_pruner({.min_resource = 1, .max_resource = 9, .reduction_factor = 3}),
-                                        open_sqlite_storage(db));
-  };
-  auto first = make();
-  auto second = make();
-  // The first worker's trials reach rung 1 with good values.
-  for (int i = 0; i < 3; ++i) {
-    const auto t = first->ask();
-    first->report(t->number, 1, 0.3 - 0.1 * i);
-    CHECK_FALSE(first->should_prune(t->number));  // each is within the top third so far
-    first->tell(t->number, "val_loss", 0.1);
-  }
-  // The second worker's trial arrives at rung 1 with a worse value than all of them.
-  const auto late = second->ask();
-  CHECK(late->number == 3);
-  second->report(late->number, 1, 5.0);
-  CHECK(second->should_prune(late->number));
+  cases::asha_shared_snapshot(dir.url("asha.db"));
 }

@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "storage_support.hpp"
 #include "support/spaces.hpp"
 #include "typetune/desc/study_export.hpp"
+#include "typetune/engine/asha_pruner.hpp"
 #include "typetune/engine/grid_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
@@ -333,6 +336,141 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
     CHECK_THAT(message_of([&] { reader->set_study_attributes(untouched->id, {{"x", "1"}}); }),
                Catch::Contains("read-only"));
   }
+}
+
+// Re-opening a study with another direction, metric or seed is refused, naming it.
+inline void mismatched_reopen(const std::string& url) {
+  make_study(open_storage(url));
+  auto other = options("mlp");
+  other.dir = direction::maximize;
+  CHECK_THROWS_WITH(study_core(mlp_space(), make_random_sampler(), other, nullptr, open_storage(url)),
+                    Catch::Contains("study 'mlp'") && Catch::Contains("created to minimize"));
+  other = options("mlp");
+  other.metric = "val_acc";
+  CHECK_THROWS_WITH(study_core(mlp_space(), make_random_sampler(), other, nullptr, open_storage(url)),
+                    Catch::Contains("measures 'val_loss'"));
+  CHECK(code_of([&] {
+          study_core(mlp_space(), make_random_sampler(), options("mlp", 6), nullptr, open_storage(url));
+        }) == storage_errc::study_mismatch);
+}
+
+// A changed space is refused with the change named, unless a compatible change is allowed;
+// then the stored trials are migrated (a new parameter takes its default) and the study goes on.
+inline void changed_space(const std::string& url) {
+  make_study(open_storage(url));
+  const auto before = mlp_space();
+
+  auto narrowed = before;
+  narrowed.params[*narrowed.find("optimizer.adam.learning_rate")].high = 1e-2;
+  const auto refused = message_of([&] {
+    study_core(narrowed, make_random_sampler(), options("mlp"), nullptr, open_storage(url));
+  });
+  CHECK_THAT(refused, Catch::Contains("study 'mlp'") && Catch::Contains("another space") &&
+                          Catch::Contains("'optimizer.adam.learning_rate': range [1e-04, 0.1] -> [1e-04, 0.01]"));
+
+  auto widened = before;
+  widened.params[*widened.find("dense_bot")].high = 500;
+  widened.params.push_back(int_param("epochs", "epochs", 1, 50));
+  widened.params.back().default_value = std::int64_t{12};
+  // Compatible, but not allowed: the message says how to allow it.
+  CHECK_THAT(message_of([&] { study_core(widened, make_random_sampler(), options("mlp"), nullptr, open_storage(url)); }),
+             Catch::Contains("'dense_bot': range [50, 350] -> [50, 500] (widened)") &&
+                 Catch::Contains("'epochs' added (default 12)") && Catch::Contains("allow_space_changes"));
+  // Allowed, but the change also narrows something: still refused.
+  auto both = widened;
+  both.params[*both.find("optimizer.adam.learning_rate")].high = 1e-2;
+  auto allow = options("mlp");
+  allow.allow_space_changes = true;
+  CHECK_THAT(message_of([&] { study_core(both, make_random_sampler(), allow, nullptr, open_storage(url)); }),
+             Catch::Contains("[incompatible]") && Catch::Contains("only widened ranges"));
+
+  // Allowed and compatible: the study continues under the new space; old trials take the default.
+  {
+    study_core study(widened, make_random_sampler(), allow, nullptr, open_storage(url));
+    const auto old = study.trials();
+    REQUIRE(old.size() == 6);
+    for (const auto& t : old) CHECK(std::get<std::int64_t>(t.params.values.back()) == 12);
+    (void)study.optimize([](trial_context& t) -> outcome { return bot(t); }, trials(3));
+    CHECK(study.trials().size() == 9);
+  }
+  const auto stored = open_storage(url)->find_study("mlp");
+  REQUIRE(stored);
+  CHECK(stored->info.space == widened);
+  // The old space is now the changed one.
+  CHECK(code_of([&] { study_core(before, make_random_sampler(), options("mlp"), nullptr, open_storage(url)); }) ==
+        storage_errc::study_mismatch);
+}
+
+// ASHA decides from the shared snapshot: another worker's trials count at each rung.
+inline void asha_shared_snapshot(const std::string& url) {
+  const auto make = [&] {
+    return std::make_unique<study_core>(mlp_space(), make_random_sampler(), options("asha"),
+                                        make_asha_pruner({.min_resource = 1, .max_resource = 9, .reduction_factor = 3}),
+                                        open_storage(url));
+  };
+  auto first = make();
+  auto second = make();
+  // The first worker's trials reach rung 1 with good values.
+  for (int i = 0; i < 3; ++i) {
+    const auto t = first->ask();
+    first->report(t->number, 1, 0.3 - 0.1 * i);
+    CHECK_FALSE(first->should_prune(t->number));  // each is within the top third so far
+    first->tell(t->number, "val_loss", 0.1);
+  }
+  // The second worker's trial arrives at rung 1 with a worse value than all of them.
+  const auto late = second->ask();
+  CHECK(late->number == 3);
+  second->report(late->number, 1, 5.0);
+  CHECK(second->should_prune(late->number));
+}
+
+// Fuzzed records and space descriptions are rejected as corrupt, never misread. `set_text`
+// writes a study's space_json (`in_space`) or trial 1's record by hand, bypassing typetune; it
+// returns false where the database refuses the bytes (PostgreSQL: text that is not UTF-8), and
+// such a round is skipped.
+inline void fuzzed_rows(const std::string& url, const std::function<bool(bool in_space, const std::string& text)>& set_text) {
+  make_study(open_storage(url));
+  const auto storage = open_storage(url);
+  const auto id = storage->find_study("mlp")->id;
+  const auto space = storage->find_study("mlp")->info.space;
+  const auto original = storage->read_trials(id, 0).trials.at(1);
+  const auto line = trial_to_json(original, space);
+  const auto space_json = space.to_json(-1);
+  std::mt19937_64 rng(std::getenv("TYPETUNE_FUZZ_SEED") ? std::strtoull(std::getenv("TYPETUNE_FUZZ_SEED"), nullptr, 10) : 2024);
+  int rejected = 0;
+  int tried = 0;
+  const int rounds = std::getenv("TYPETUNE_FUZZ_ROUNDS") ? std::atoi(std::getenv("TYPETUNE_FUZZ_ROUNDS")) : 300;
+  for (int round = 0; round < rounds; ++round) {
+    const bool in_space = round % 3 == 2;
+    auto text = in_space ? space_json : line;
+    const auto at = std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng);
+    switch (round % 4) {
+      case 0: text[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng)); break;
+      case 1: text.resize(at); break;
+      case 2: text.erase(at, 1); break;
+      default: {
+        constexpr std::string_view json_bytes = "{}[]\",:0-9e";
+        text.insert(at, 1, json_bytes[at % json_bytes.size()]);
+        break;
+      }
+    }
+    if (!set_text(in_space, text)) continue;
+    ++tried;
+    try {
+      const auto fresh = open_storage(url);
+      const auto trials = fresh->read_trials(fresh->find_study("mlp")->id, 0).trials;
+      // Read back: the mutation kept a legal record (a digit that stays in range, a space).
+      CHECK(trials.size() == 6);
+    } catch (const storage_error& e) {
+      CHECK(e.code() == storage_errc::corrupt);
+      CHECK_THAT(std::string(e.what()), Catch::Contains("study 'mlp'"));
+      ++rejected;
+    }
+    REQUIRE(set_text(true, space_json));
+    REQUIRE(set_text(false, line));
+  }
+  CHECK(tried > rounds / 2);
+  CHECK(rejected > tried / 2);
 }
 
 // --- many processes: `worker` is the worker program (storage_worker.cpp)

@@ -1,5 +1,6 @@
-// The PostgreSQL backend (target typetune::storage_postgres): one database (its current schema)
-// holds any number of studies, shared by every process on every machine that connects to it.
+// The PostgreSQL backend (target typetune::storage, its dialect typetune::storage_postgres): one
+// database (its current schema) holds any number of studies, shared by every process on every
+// machine that connects to it.
 #pragma once
 
 #include <memory>

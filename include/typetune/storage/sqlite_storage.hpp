@@ -1,5 +1,6 @@
-// The SQLite backend (target typetune::storage_sqlite): one file holds any number of studies,
-// shared by every process that opens it (WAL journal, one write transaction per call).
+// The SQLite backend (target typetune::storage, its dialect typetune::storage_sqlite): one file
+// holds any number of studies, shared by every process that opens it (WAL journal, one write
+// transaction per call).
 #pragma once
 
 #include <filesystem>

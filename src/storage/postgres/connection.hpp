@@ -1,99 +1,68 @@
-// A thin RAII layer over libpq: a connection with a cache of prepared statements, a result with
-// checked column reads (text format), and a transaction guard. Errors become storage_error with
-// the database's URL (password hidden) and the server's own message.
+// The PostgreSQL dialect of sql::connection, a thin RAII layer over libpq: the storage's
+// statements prepared once per server session and cached by id, parameters and rows in text
+// form with checked column reads, READ COMMITTED write transactions (rows locked explicitly) and
+// REPEATABLE READ read snapshots, a reconnect between transactions. Errors become storage_error
+// with the database's URL (password hidden) and the server's own message.
 #pragma once
 
 #include <libpq-fe.h>
 
-#include <cstdint>
-#include <initializer_list>
-#include <optional>
+#include <array>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "typetune/engine/trial_storage.hpp"
+#include "../sql_connection.hpp"
 
 namespace typetune::postgres {
 
-// One statement parameter in libpq's text form; nullopt is SQL NULL.
-using param = std::optional<std::string>;
+class connection;
 
-[[nodiscard]] param arg(std::int64_t value);
-[[nodiscard]] param arg(double value);  // shortest text that reads back to the same double
-[[nodiscard]] param arg(std::string_view value);
-[[nodiscard]] param arg(std::optional<double> value);
-
-// The rows of a query. Column reads check what the server sent, so a hand-edited row is named,
-// not misread. `what` names the row for the message: "study 'mlp', trial 3".
-class result {
+// The rows of a statement of the storage, from run() to close().
+class result final : public sql::rows {
  public:
-  result(PGresult* res, const std::string& url) noexcept : res_(res), url_(&url) {}
-  result(const result&) = delete;
-  result& operator=(const result&) = delete;
-  result(result&& other) noexcept : res_(other.res_), url_(other.url_) { other.res_ = nullptr; }
-  result& operator=(result&&) = delete;
-  ~result() { PQclear(res_); }
-
-  [[nodiscard]] int rows() const noexcept { return PQntuples(res_); }
-  // Rows an INSERT, UPDATE or DELETE touched.
-  [[nodiscard]] std::int64_t affected() const;
-  [[nodiscard]] bool is_null(int row, int column) const noexcept { return PQgetisnull(res_, row, column) != 0; }
-  [[nodiscard]] std::int64_t integer(int row, int column, std::string_view name, const std::string& what) const;
-  [[nodiscard]] double real(int row, int column, std::string_view name, const std::string& what) const;
-  [[nodiscard]] std::optional<double> optional_real(int row, int column, std::string_view name,
-                                                    const std::string& what) const;
-  [[nodiscard]] std::string text(int row, int column, std::string_view name, const std::string& what) const;
+  bool next() override { return ++row_ < PQntuples(res_); }
+  [[nodiscard]] std::int64_t integer(int column, std::string_view name, const std::string& what) const override;
+  [[nodiscard]] double real(int column, std::string_view name, const std::string& what) const override;
+  [[nodiscard]] std::optional<double> optional_real(int column, std::string_view name,
+                                                    const std::string& what) const override;
+  [[nodiscard]] std::string text(int column, std::string_view name, const std::string& what) const override;
+  void close() noexcept override;
 
  private:
   friend class connection;
   [[noreturn]] void wrong(std::string_view name, const std::string& what, const std::string& problem) const;
-  std::string_view raw(int row, int column, std::string_view name, const std::string& what) const;
+  std::string_view raw(int column, std::string_view name, const std::string& what) const;
 
-  PGresult* res_;
-  const std::string* url_;
+  const connection* db_ = nullptr;
+  PGresult* res_ = nullptr;
+  int row_ = -1;
 };
 
-class connection {
+class connection final : public sql::connection {
  public:
   // Connects with a libpq connection string or URI; throws storage_error (not_found for a
   // database that does not exist, io otherwise). `url` is what messages show.
   connection(const std::string& conninfo, std::string url);
-  connection(const connection&) = delete;
-  connection& operator=(const connection&) = delete;
-  ~connection();
+  ~connection() override;
 
-  // Runs `sql` (a string literal: prepared once per connection, cached by its address).
-  result query(const char* sql, std::initializer_list<param> params = {});
+  void begin(sql::access a) override;
+  void commit() override;
+  void rollback() noexcept override;
+  // Reconnects when the server closed the connection (a restart, an idle timeout).
+  void ensure_open() override;
+  sql::cursor run(sql::stmt id, std::initializer_list<sql::param> params) override;
+  std::vector<std::string> tables() override;
+  void lock_schema_creation() override;
+  void create_schema() override;
+
   // Runs one or more statements without parameters or rows.
   void exec(const char* sql);
-  // Reconnects when the server closed the connection (a restart, an idle timeout); only between
-  // transactions.
-  void ensure_open();
-
-  [[nodiscard]] const std::string& url() const noexcept { return url_; }
   [[noreturn]] void fail(const PGresult* res, std::string_view doing) const;
 
  private:
   PGconn* conn_ = nullptr;
-  std::string url_;
-  std::unordered_map<const char*, std::string> prepared_;
-};
-
-// BEGIN (write: read committed, rows locked explicitly) or BEGIN REPEATABLE READ READ ONLY (a
-// snapshot); rolled back unless commit() ran.
-class transaction {
- public:
-  enum class kind { read, write };
-  transaction(connection& db, kind k);
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-  ~transaction();
-  void commit();
-
- private:
-  connection& db_;
-  bool open_ = true;
+  std::array<bool, sql::statement_count> prepared_{};
+  std::array<result, sql::statement_count> results_{};
 };
 
 // "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db", for messages.

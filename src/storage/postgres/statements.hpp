@@ -1,6 +1,6 @@
-// Every SQL statement of the PostgreSQL backend, in one place: the schema (version 1, the same
-// tables and columns as the SQLite backend's) and the queries, each a string literal (the
-// connection prepares each once, cached by address).
+// Every SQL statement of the PostgreSQL dialect, in one place: the schema (version 1, the same
+// tables and columns as the SQLite dialect's) and the storage's statements (sql::stmt), each a
+// string literal.
 //
 // typetune_meta holds ('format', 'typetune') and ('schema_version', N) in the connection's
 // schema (search_path): the marker by which a database is known to be typetune's, and the
@@ -9,11 +9,12 @@
 // read back; state, attempt, worker, heartbeat, proposal and version are columns beside it.
 #pragma once
 
-namespace typetune::postgres::sql {
+#include "../sql_connection.hpp"
+
+namespace typetune::postgres {
 
 inline constexpr const char* list_tables =
     "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename";
-inline constexpr const char* read_meta = "SELECT key, value FROM typetune_meta";
 // Serialises the creation of the schema between processes that find the same empty database.
 inline constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(7310601532415881829)";
 
@@ -52,55 +53,54 @@ CREATE UNIQUE INDEX trials_by_proposal ON trials (study_id, proposal);
 INSERT INTO typetune_meta (key, value) VALUES ('format', 'typetune'), ('schema_version', '1');
 )sql";
 
-// --- studies
-inline constexpr const char* study_columns_by_name =
-    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
-    "FROM studies WHERE name = $1";
-inline constexpr const char* study_columns_by_id =
-    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
-    "FROM studies WHERE id = $1";
-// The study's write lock: every call that advances the study's version takes it first, so
-// numbers, proposal indices and versions are handed out one transaction at a time across every
-// process and machine.
-inline constexpr const char* lock_study_by_id =
-    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
-    "FROM studies WHERE id = $1 FOR UPDATE";
-inline constexpr const char* all_study_names = "SELECT name FROM studies ORDER BY name";
-inline constexpr const char* insert_study =
-    "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) "
-    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING";
-inline constexpr const char* study_id_by_name = "SELECT id FROM studies WHERE name = $1 FOR UPDATE";
-inline constexpr const char* bump_version = "UPDATE studies SET version = $2 WHERE id = $1";
-inline constexpr const char* advance_study =
-    "UPDATE studies SET next_number = $2, next_proposal = $3, version = $4 WHERE id = $1";
-inline constexpr const char* replace_space =
-    "UPDATE studies SET space_json = $2, space_hash = $3, version = $4 WHERE id = $1";
-// Under the study's write lock, so that two processes merging attributes keep both.
-inline constexpr const char* lock_study_attributes_by_id = "SELECT name, attributes FROM studies WHERE id = $1 FOR UPDATE";
-inline constexpr const char* replace_attributes = "UPDATE studies SET attributes = $2 WHERE id = $1";
-inline constexpr const char* delete_trials_of = "DELETE FROM trials WHERE study_id = $1";
-inline constexpr const char* delete_study = "DELETE FROM studies WHERE id = $1";
+#define TYPETUNE_STUDY_COLUMNS \
+  "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version FROM studies "
 
-// --- trials
-inline constexpr const char* trials_since =
-    "SELECT number, state, record FROM trials WHERE study_id = $1 AND version > $2 ORDER BY number";
-inline constexpr const char* first_waiting =
-    "SELECT number, state, attempt, record FROM trials "
-    "WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1";
-inline constexpr const char* one_trial =
-    "SELECT number, state, attempt, record FROM trials WHERE study_id = $1 AND number = $2";
-inline constexpr const char* insert_trial =
-    "INSERT INTO trials (study_id, number, state, attempt, worker, heartbeat, proposal, version, record) "
-    "VALUES ($1, $2, 'running', 0, $3, $4, $5, $6, $7)";
-inline constexpr const char* update_trial =
-    "UPDATE trials SET state = $3, attempt = $4, worker = $5, heartbeat = $6, version = $7, record = $8 "
-    "WHERE study_id = $1 AND number = $2";
-inline constexpr const char* update_record =
-    "UPDATE trials SET version = $3, record = $4 WHERE study_id = $1 AND number = $2";
-inline constexpr const char* beat =
-    "UPDATE trials SET heartbeat = $4 WHERE study_id = $1 AND number = $2 AND attempt = $3 AND state = 'running'";
-inline constexpr const char* running =
-    "SELECT number, attempt, worker, heartbeat FROM trials "
-    "WHERE study_id = $1 AND state = 'running' ORDER BY number";
+// The storage's statements by id. A write transaction is READ COMMITTED with rows locked
+// explicitly: every call that advances a study's version first takes the study's write lock
+// (study_for_write: SELECT ... FOR UPDATE), so numbers, proposal indices and versions are handed
+// out one transaction at a time across every process and machine.
+inline constexpr sql::statement_texts statements = [] {
+  using sql::stmt;
+  sql::statement_texts s;
+  s[stmt::read_meta] = "SELECT key, value FROM typetune_meta";
+  s[stmt::study_by_name] = TYPETUNE_STUDY_COLUMNS "WHERE name = $1";
+  s[stmt::study_by_id] = TYPETUNE_STUDY_COLUMNS "WHERE id = $1";
+  s[stmt::study_for_write] = TYPETUNE_STUDY_COLUMNS "WHERE id = $1 FOR UPDATE";
+  s[stmt::study_id_by_name] = "SELECT id FROM studies WHERE name = $1 FOR UPDATE";
+  s[stmt::all_study_names] = "SELECT name FROM studies ORDER BY name";
+  // Two processes creating the same name: the unique name makes one insert a no-op.
+  s[stmt::insert_study] =
+      "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) "
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING";
+  s[stmt::bump_version] = "UPDATE studies SET version = $2 WHERE id = $1";
+  s[stmt::advance_study] = "UPDATE studies SET next_number = $2, next_proposal = $3, version = $4 WHERE id = $1";
+  s[stmt::replace_space] = "UPDATE studies SET space_json = $2, space_hash = $3, version = $4 WHERE id = $1";
+  s[stmt::attributes_for_write] = "SELECT name, attributes FROM studies WHERE id = $1 FOR UPDATE";
+  s[stmt::replace_attributes] = "UPDATE studies SET attributes = $2 WHERE id = $1";
+  s[stmt::delete_trials_of] = "DELETE FROM trials WHERE study_id = $1";
+  s[stmt::delete_study] = "DELETE FROM studies WHERE id = $1";
+  s[stmt::trials_since] = "SELECT number, state, record FROM trials WHERE study_id = $1 AND version > $2 ORDER BY number";
+  s[stmt::first_waiting] =
+      "SELECT number, state, attempt, record FROM trials "
+      "WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1";
+  s[stmt::one_trial] = "SELECT number, state, attempt, record FROM trials WHERE study_id = $1 AND number = $2";
+  s[stmt::insert_trial] =
+      "INSERT INTO trials (study_id, number, state, attempt, worker, heartbeat, proposal, version, record) "
+      "VALUES ($1, $2, 'running', 0, $3, $4, $5, $6, $7)";
+  s[stmt::update_trial] =
+      "UPDATE trials SET state = $3, attempt = $4, worker = $5, heartbeat = $6, version = $7, record = $8 "
+      "WHERE study_id = $1 AND number = $2";
+  s[stmt::update_record] = "UPDATE trials SET version = $3, record = $4 WHERE study_id = $1 AND number = $2";
+  s[stmt::beat] =
+      "UPDATE trials SET heartbeat = $4 WHERE study_id = $1 AND number = $2 AND attempt = $3 AND state = 'running'";
+  s[stmt::running] =
+      "SELECT number, attempt, worker, heartbeat FROM trials "
+      "WHERE study_id = $1 AND state = 'running' ORDER BY number";
+  return s;
+}();
+static_assert(statements.complete(), "every statement of the storage has a PostgreSQL text");
 
-}  // namespace typetune::postgres::sql
+#undef TYPETUNE_STUDY_COLUMNS
+
+}  // namespace typetune::postgres

@@ -1,5 +1,14 @@
-// The RAII layer over sqlite3 (see connection.hpp).
+// The SQLite dialect (see connection.hpp), and sql::open_sqlite: the checks made before SQLite
+// touches a file.
 #include "connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <system_error>
+
+#include "statements.hpp"
+#include "typetune/storage/sqlite_storage.hpp"
 
 namespace typetune::sqlite {
 namespace {
@@ -15,42 +24,25 @@ const char* type_name(int type) {
   return "an unknown type";
 }
 
-[[noreturn]] void wrong_type(std::string_view name, const std::string& what, int type, const char* expected,
-                             const std::string& url) {
-  throw storage_error(storage_errc::corrupt, "typetune: " + url + ": " + what + ": column '" + std::string(name) +
+}  // namespace
+
+void statement::wrong_type(std::string_view name, const std::string& what, int type, const char* expected) const {
+  throw storage_error(storage_errc::corrupt, "typetune: " + db_->url() + ": " + what + ": column '" + std::string(name) +
                                                  "' holds " + type_name(type) + ", not " + expected);
 }
 
-}  // namespace
-
-statement::~statement() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-void statement::check(int rc, const char* doing) const {
-  if (rc != SQLITE_OK) db_->fail(rc, doing);
-}
-
-statement& statement::bind(int index, std::int64_t value) {
-  check(sqlite3_bind_int64(stmt_, index, value), "binding a value");
-  return *this;
-}
-
-statement& statement::bind(int index, double value) {
-  check(sqlite3_bind_double(stmt_, index, value), "binding a value");
-  return *this;
-}
-
-statement& statement::bind(int index, std::string_view value) {
-  check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-        "binding a value");
-  return *this;
-}
-
-statement& statement::bind_null(int index) {
-  check(sqlite3_bind_null(stmt_, index), "binding a value");
-  return *this;
+void statement::bind(int index, const sql::param& value) {
+  int rc = SQLITE_OK;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    rc = sqlite3_bind_int64(stmt_, index, *i);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    rc = sqlite3_bind_double(stmt_, index, *d);
+  } else if (const auto* s = std::get_if<std::string_view>(&value)) {
+    rc = sqlite3_bind_text64(stmt_, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  } else {
+    rc = sqlite3_bind_null(stmt_, index);
+  }
+  if (rc != SQLITE_OK) db_->fail(rc, "binding a value");
 }
 
 bool statement::step() {
@@ -60,65 +52,87 @@ bool statement::step() {
   db_->fail(rc, sqlite3_sql(stmt_));
 }
 
-void statement::run() {
-  while (step()) {
+bool statement::next() {
+  if (first_) {
+    first_ = false;
+    return has_row_;
   }
+  if (!has_row_) return false;
+  has_row_ = step();
+  return has_row_;
 }
 
-int statement::type(int column) const { return sqlite3_column_type(stmt_, column); }
+void statement::close() noexcept {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
 
 std::int64_t statement::integer(int column, std::string_view name, const std::string& what) const {
-  const int t = type(column);
-  if (t != SQLITE_INTEGER) wrong_type(name, what, t, "an integer", db_->url());
+  const int t = sqlite3_column_type(stmt_, column);
+  if (t != SQLITE_INTEGER) wrong_type(name, what, t, "an integer");
   return sqlite3_column_int64(stmt_, column);
 }
 
 double statement::real(int column, std::string_view name, const std::string& what) const {
-  const int t = type(column);
-  if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) wrong_type(name, what, t, "a number", db_->url());
+  const int t = sqlite3_column_type(stmt_, column);
+  if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) wrong_type(name, what, t, "a number");
   return sqlite3_column_double(stmt_, column);
 }
 
 std::optional<double> statement::optional_real(int column, std::string_view name, const std::string& what) const {
-  if (type(column) == SQLITE_NULL) return std::nullopt;
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return real(column, name, what);
 }
 
 std::string statement::text(int column, std::string_view name, const std::string& what) const {
-  const int t = type(column);
-  if (t != SQLITE_TEXT) wrong_type(name, what, t, "text", db_->url());
+  const int t = sqlite3_column_type(stmt_, column);
+  if (t != SQLITE_TEXT) wrong_type(name, what, t, "text");
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-connection::connection(const std::string& path, int flags, std::string url) : url_(std::move(url)) {
+connection::connection(const std::string& path, int flags, std::string url, int busy_timeout_ms)
+    : sql::connection(std::move(url), {sqlite_schema_version, "an SQLite database", "it has"}),
+      read_only_((flags & SQLITE_OPEN_READONLY) != 0) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
     throw storage_error((rc & 0xff) == SQLITE_CANTOPEN ? storage_errc::not_found : storage_errc::io,
-                        "typetune: " + url_ + ": cannot open the database (" + message + ")");
+                        "typetune: " + this->url() + ": cannot open the database (" + message + ")");
   }
   sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
 
 connection::~connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& st : statements_) sqlite3_finalize(st.stmt_);
   sqlite3_close(db_);
 }
 
-statement connection::prepare(const char* sql) {
-  auto& stmt = cache_[sql];
-  if (stmt == nullptr) {
-    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+sql::cursor connection::run(sql::stmt id, std::initializer_list<sql::param> params) {
+  auto& st = statements_[static_cast<std::size_t>(id)];
+  if (st.stmt_ == nullptr) {
+    const char* text = statements[id];
+    const int rc = sqlite3_prepare_v3(db_, text, -1, SQLITE_PREPARE_PERSISTENT, &st.stmt_, nullptr);
     if (rc != SQLITE_OK) {
-      stmt = nullptr;
-      cache_.erase(sql);
-      fail(rc, sql);
+      sqlite3_finalize(st.stmt_);
+      st.stmt_ = nullptr;
+      fail(rc, text);
     }
+    st.db_ = this;
   }
-  return statement(*this, stmt);
+  try {
+    int index = 0;
+    for (const auto& p : params) st.bind(++index, p);
+    st.has_row_ = st.step();
+    st.first_ = true;
+  } catch (...) {
+    st.close();
+    throw;
+  }
+  return sql::cursor(st);
 }
 
 void connection::exec(const char* sql) {
@@ -126,6 +140,46 @@ void connection::exec(const char* sql) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
   sqlite3_free(message);  // fail() reads the same text from the connection
   if (rc != SQLITE_OK) fail(rc, sql);
+}
+
+void connection::begin(sql::access a) { exec(a == sql::access::write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+
+void connection::commit() { exec("COMMIT"); }
+
+void connection::rollback() noexcept {
+  try {
+    exec("ROLLBACK");
+  } catch (...) {
+    // A failed statement may already have ended the transaction.
+  }
+}
+
+std::vector<std::string> connection::first_column(const char* sql, std::string_view name, const std::string& what) {
+  std::vector<std::string> out;
+  statement rows;
+  rows.db_ = this;
+  const int rc = sqlite3_prepare_v2(db_, sql, -1, &rows.stmt_, nullptr);
+  try {
+    if (rc != SQLITE_OK) fail(rc, sql);
+    while (rows.step()) out.push_back(rows.text(0, name, what));
+  } catch (...) {
+    sqlite3_finalize(rows.stmt_);
+    throw;
+  }
+  sqlite3_finalize(rows.stmt_);
+  return out;
+}
+
+std::vector<std::string> connection::tables() { return first_column(list_tables, "name", "sqlite_master"); }
+
+void connection::create_schema() { exec(sqlite::create_schema); }
+
+void connection::schema_checked() {
+  if (!read_only_) {
+    const auto mode = first_column(journal_mode, "journal_mode", "PRAGMA journal_mode");
+    if (mode.empty() || mode.front() != "wal") (void)first_column(use_wal, "journal_mode", "PRAGMA journal_mode");
+  }
+  exec(connection_settings);
 }
 
 void connection::fail(int rc, std::string_view doing) const {
@@ -147,25 +201,46 @@ void connection::fail(int rc, std::string_view doing) const {
   std::string statement_text(doing.substr(0, 120));
   for (auto& c : statement_text)
     if (c == '\n') c = ' ';
-  throw storage_error(code, "typetune: " + url_ + ": " + sqlite3_errmsg(db_) + hint + " [while: " + statement_text + "]");
-}
-
-transaction::transaction(connection& db, kind k) : db_(db) {
-  db_.exec(k == kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
-}
-
-transaction::~transaction() {
-  if (!open_) return;
-  try {
-    db_.exec("ROLLBACK");
-  } catch (...) {
-    // A failed statement may already have ended the transaction.
-  }
-}
-
-void transaction::commit() {
-  db_.exec("COMMIT");
-  open_ = false;
+  throw storage_error(code, "typetune: " + url() + ": " + sqlite3_errmsg(db_) + hint + " [while: " + statement_text + "]");
 }
 
 }  // namespace typetune::sqlite
+
+namespace typetune::sql {
+namespace {
+
+std::string url_of(const std::filesystem::path& path) { return "sqlite://" + path.string(); }
+
+// Checks what can be checked before SQLite touches the file, and the flags to open it with.
+int open_flags(const std::filesystem::path& path, const storage_options& options) {
+  const auto url = url_of(path);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) {
+    throw storage_error(storage_errc::not_found, "typetune: " + url + ": is a directory, not a study database");
+  }
+  if (!std::filesystem::exists(status)) {
+    if (options.read_only || !options.create_if_missing) {
+      throw storage_error(storage_errc::not_found, "typetune: " + url + ": no such file");
+    }
+    const auto parent = path.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      throw storage_error(storage_errc::not_found,
+                          "typetune: " + url + ": the directory " + parent.string() +
+                              " does not exist (sqlite:///x is the absolute path /x; write sqlite://x for a path "
+                              "relative to the working directory)");
+    }
+  }
+  if (options.read_only) return SQLITE_OPEN_READONLY;
+  return SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+}
+
+}  // namespace
+
+std::unique_ptr<connection> open_sqlite(const std::filesystem::path& path, const storage_options& options) {
+  const int flags = open_flags(path, options);
+  const auto timeout = std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(), INT32_MAX);
+  return std::make_unique<sqlite::connection>(path.string(), flags, url_of(path), static_cast<int>(timeout));
+}
+
+}  // namespace typetune::sql

@@ -1,109 +1,70 @@
-// A thin RAII layer over the sqlite3 C API: a connection with a cache of prepared statements,
-// a statement with typed binds and checked column reads, and a transaction guard. Errors become
-// storage_error with the database's URL and SQLite's own message.
+// The SQLite dialect of sql::connection, a thin RAII layer over the sqlite3 C API: the
+// storage's statements prepared once each and cached by id, typed binds, checked column reads,
+// BEGIN IMMEDIATE write transactions, WAL and the busy timeout. Errors become storage_error with
+// the database's URL and SQLite's own message.
 #pragma once
 
 #include <sqlite3.h>
 
-#include <cstdint>
-#include <memory>
-#include <optional>
+#include <array>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "typetune/engine/trial_storage.hpp"
+#include "../sql_connection.hpp"
 
 namespace typetune::sqlite {
 
 class connection;
 
-// A prepared statement in use: reset (and its bindings cleared) when this goes out of scope.
-class statement {
+// A prepared statement of the storage, in use from run() to close().
+class statement final : public sql::rows {
  public:
-  statement(connection& db, sqlite3_stmt* stmt) noexcept : db_(&db), stmt_(stmt) {}
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-  ~statement();
-
-  statement& bind(int index, std::int64_t value);
-  statement& bind(int index, double value);
-  statement& bind(int index, std::string_view value);
-  statement& bind_null(int index);
-  // Positional binds from 1 in order.
-  template <class... Values>
-  statement& bind_all(const Values&... values) {
-    int index = 0;
-    (bind_one(++index, values), ...);
-    return *this;
-  }
-
-  // Advances: true when a row is ready, false when done. Throws storage_error on failure.
-  bool step();
-  // Runs a statement that returns no rows.
-  void run();
-
-  // Column reads check the stored type, so a hand-edited row is named, not misread. `what`
-  // names the row for the message: "trial 3 of study 'mlp'".
-  [[nodiscard]] int type(int column) const;
-  [[nodiscard]] std::int64_t integer(int column, std::string_view name, const std::string& what) const;
-  [[nodiscard]] double real(int column, std::string_view name, const std::string& what) const;  // integer or real
-  [[nodiscard]] std::optional<double> optional_real(int column, std::string_view name, const std::string& what) const;
-  [[nodiscard]] std::string text(int column, std::string_view name, const std::string& what) const;
+  bool next() override;
+  [[nodiscard]] std::int64_t integer(int column, std::string_view name, const std::string& what) const override;
+  [[nodiscard]] double real(int column, std::string_view name, const std::string& what) const override;
+  [[nodiscard]] std::optional<double> optional_real(int column, std::string_view name,
+                                                    const std::string& what) const override;
+  [[nodiscard]] std::string text(int column, std::string_view name, const std::string& what) const override;
+  void close() noexcept override;
 
  private:
-  template <class T>
-  void bind_one(int index, const T& value) {
-    if constexpr (std::is_same_v<T, std::nullopt_t>) bind_null(index);
-    else if constexpr (std::is_floating_point_v<T>) bind(index, static_cast<double>(value));
-    else if constexpr (std::is_integral_v<T>) bind(index, static_cast<std::int64_t>(value));
-    else bind(index, std::string_view(value));
-  }
-  void check(int rc, const char* doing) const;
+  friend class connection;
+  void bind(int index, const sql::param& value);
+  bool step();
+  [[noreturn]] void wrong_type(std::string_view name, const std::string& what, int type, const char* expected) const;
 
-  connection* db_;
-  sqlite3_stmt* stmt_;
+  connection* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  bool first_ = false;    // the first row (or the end) is the one run() stepped to
+  bool has_row_ = false;
 };
 
-class connection {
+class connection final : public sql::connection {
  public:
   // Opens `path` with sqlite3_open_v2 flags; throws storage_error (not_found, io).
-  connection(const std::string& path, int flags, std::string url);
-  connection(const connection&) = delete;
-  connection& operator=(const connection&) = delete;
-  ~connection();
+  connection(const std::string& path, int flags, std::string url, int busy_timeout_ms);
+  ~connection() override;
 
-  // A cached prepared statement for `sql` (a string literal: cached by its address).
-  [[nodiscard]] statement prepare(const char* sql);
-  // Runs one or more statements without results.
-  void exec(const char* sql);
-  [[nodiscard]] std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
-  [[nodiscard]] std::int64_t last_insert_id() const noexcept { return sqlite3_last_insert_rowid(db_); }
-  void busy_timeout(int ms) { sqlite3_busy_timeout(db_, ms); }
+  void begin(sql::access a) override;
+  void commit() override;
+  void rollback() noexcept override;
+  sql::cursor run(sql::stmt id, std::initializer_list<sql::param> params) override;
+  std::vector<std::string> tables() override;
+  void create_schema() override;
+  void schema_checked() override;
 
-  [[nodiscard]] const std::string& url() const noexcept { return url_; }
   // Throws storage_error for a failed call: the code decides the errc, the message has SQLite's.
   [[noreturn]] void fail(int rc, std::string_view doing) const;
 
  private:
+  // Runs one or more statements without results.
+  void exec(const char* sql);
+  // Runs `sql` (not one of the storage's: prepared for this call only); column 0 of its rows.
+  std::vector<std::string> first_column(const char* sql, std::string_view name, const std::string& what);
+
   sqlite3* db_ = nullptr;
-  std::string url_;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
-};
-
-// BEGIN IMMEDIATE (write) or BEGIN (read snapshot); rolled back unless commit() ran.
-class transaction {
- public:
-  enum class kind { read, write };
-  transaction(connection& db, kind k);
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-  ~transaction();
-  void commit();
-
- private:
-  connection& db_;
-  bool open_ = true;
+  bool read_only_;
+  std::array<statement, sql::statement_count> statements_{};
 };
 
 }  // namespace typetune::sqlite

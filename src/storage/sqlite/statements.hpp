@@ -1,5 +1,5 @@
-// Every SQL statement of the SQLite backend, in one place: the schema (version 1) and the
-// queries, each a string literal (the connection caches prepared statements by address).
+// Every SQL statement of the SQLite dialect, in one place: the schema (version 1) and the
+// storage's statements (sql::stmt), each a string literal.
 //
 // typetune_meta holds ('format', 'typetune') and ('schema_version', N): the marker by which a
 // file is known to be typetune's, and the version a newer build refuses to misread.
@@ -8,11 +8,12 @@
 // version are columns beside it for the queries that must not parse JSON.
 #pragma once
 
-namespace typetune::sqlite::sql {
+#include "../sql_connection.hpp"
+
+namespace typetune::sqlite {
 
 inline constexpr const char* list_tables =
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-inline constexpr const char* read_meta = "SELECT key, value FROM typetune_meta";
 inline constexpr const char* journal_mode = "PRAGMA journal_mode";
 inline constexpr const char* use_wal = "PRAGMA journal_mode = WAL";
 inline constexpr const char* connection_settings = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON";
@@ -52,50 +53,54 @@ CREATE UNIQUE INDEX trials_by_proposal ON trials (study_id, proposal);
 INSERT INTO typetune_meta (key, value) VALUES ('format', 'typetune'), ('schema_version', '1');
 )sql";
 
-// --- studies
-inline constexpr const char* study_columns_by_name =
-    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
-    "FROM studies WHERE name = ?1";
-inline constexpr const char* study_columns_by_id =
-    "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version "
-    "FROM studies WHERE id = ?1";
-inline constexpr const char* all_study_names = "SELECT name FROM studies ORDER BY name";
-inline constexpr const char* insert_study =
-    "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-inline constexpr const char* study_version = "SELECT version, space_hash FROM studies WHERE id = ?1";
-inline constexpr const char* bump_version = "UPDATE studies SET version = ?2 WHERE id = ?1";
-inline constexpr const char* advance_study =
-    "UPDATE studies SET next_number = ?2, next_proposal = ?3, version = ?4 WHERE id = ?1";
-inline constexpr const char* replace_space =
-    "UPDATE studies SET space_json = ?2, space_hash = ?3, version = ?4 WHERE id = ?1";
-inline constexpr const char* study_attributes_by_id = "SELECT name, attributes FROM studies WHERE id = ?1";
-inline constexpr const char* replace_attributes = "UPDATE studies SET attributes = ?2 WHERE id = ?1";
-inline constexpr const char* delete_trials_of = "DELETE FROM trials WHERE study_id = ?1";
-inline constexpr const char* delete_study = "DELETE FROM studies WHERE id = ?1";
+#define TYPETUNE_STUDY_COLUMNS \
+  "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version FROM studies "
 
-// --- trials
-// The queries that run once per trial name their index: without statistics SQLite's planner
-// prefers the primary key for ORDER BY number and scans the whole study, which made a trial's
-// cost grow with the number of trials. trials_since is sorted by number by the caller.
-inline constexpr const char* trials_since =
-    "SELECT number, state, record FROM trials INDEXED BY trials_by_version WHERE study_id = ?1 AND version > ?2";
-inline constexpr const char* first_waiting =
-    "SELECT number, state, attempt, record FROM trials INDEXED BY trials_by_state "
-    "WHERE study_id = ?1 AND state = 'waiting' ORDER BY number LIMIT 1";
-inline constexpr const char* one_trial =
-    "SELECT number, state, attempt, record FROM trials WHERE study_id = ?1 AND number = ?2";
-inline constexpr const char* insert_trial =
-    "INSERT INTO trials (study_id, number, state, attempt, worker, heartbeat, proposal, version, record) "
-    "VALUES (?1, ?2, 'running', 0, ?3, ?4, ?5, ?6, ?7)";
-inline constexpr const char* update_trial =
-    "UPDATE trials SET state = ?3, attempt = ?4, worker = ?5, heartbeat = ?6, version = ?7, record = ?8 "
-    "WHERE study_id = ?1 AND number = ?2";
-inline constexpr const char* update_record =
-    "UPDATE trials SET version = ?3, record = ?4 WHERE study_id = ?1 AND number = ?2";
-inline constexpr const char* beat =
-    "UPDATE trials SET heartbeat = ?4 WHERE study_id = ?1 AND number = ?2 AND attempt = ?3 AND state = 'running'";
-inline constexpr const char* running =
-    "SELECT number, attempt, worker, heartbeat FROM trials INDEXED BY trials_by_state "
-    "WHERE study_id = ?1 AND state = 'running' ORDER BY number";
+// The storage's statements by id. A write transaction (BEGIN IMMEDIATE) holds the database's
+// write lock, so the statements that take a study's write lock on PostgreSQL read it plainly
+// here. The queries that run once per trial name their index: without statistics SQLite's
+// planner prefers the primary key for ORDER BY number and scans the whole study, which made a
+// trial's cost grow with the number of trials; trials_since is sorted by number by the caller.
+inline constexpr sql::statement_texts statements = [] {
+  using sql::stmt;
+  sql::statement_texts s;
+  s[stmt::read_meta] = "SELECT key, value FROM typetune_meta";
+  s[stmt::study_by_name] = TYPETUNE_STUDY_COLUMNS "WHERE name = ?1";
+  s[stmt::study_by_id] = TYPETUNE_STUDY_COLUMNS "WHERE id = ?1";
+  s[stmt::study_for_write] = TYPETUNE_STUDY_COLUMNS "WHERE id = ?1";
+  s[stmt::study_id_by_name] = "SELECT id FROM studies WHERE name = ?1";
+  s[stmt::all_study_names] = "SELECT name FROM studies ORDER BY name";
+  s[stmt::insert_study] =
+      "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+  s[stmt::bump_version] = "UPDATE studies SET version = ?2 WHERE id = ?1";
+  s[stmt::advance_study] = "UPDATE studies SET next_number = ?2, next_proposal = ?3, version = ?4 WHERE id = ?1";
+  s[stmt::replace_space] = "UPDATE studies SET space_json = ?2, space_hash = ?3, version = ?4 WHERE id = ?1";
+  s[stmt::attributes_for_write] = "SELECT name, attributes FROM studies WHERE id = ?1";
+  s[stmt::replace_attributes] = "UPDATE studies SET attributes = ?2 WHERE id = ?1";
+  s[stmt::delete_trials_of] = "DELETE FROM trials WHERE study_id = ?1";
+  s[stmt::delete_study] = "DELETE FROM studies WHERE id = ?1";
+  s[stmt::trials_since] =
+      "SELECT number, state, record FROM trials INDEXED BY trials_by_version WHERE study_id = ?1 AND version > ?2";
+  s[stmt::first_waiting] =
+      "SELECT number, state, attempt, record FROM trials INDEXED BY trials_by_state "
+      "WHERE study_id = ?1 AND state = 'waiting' ORDER BY number LIMIT 1";
+  s[stmt::one_trial] = "SELECT number, state, attempt, record FROM trials WHERE study_id = ?1 AND number = ?2";
+  s[stmt::insert_trial] =
+      "INSERT INTO trials (study_id, number, state, attempt, worker, heartbeat, proposal, version, record) "
+      "VALUES (?1, ?2, 'running', 0, ?3, ?4, ?5, ?6, ?7)";
+  s[stmt::update_trial] =
+      "UPDATE trials SET state = ?3, attempt = ?4, worker = ?5, heartbeat = ?6, version = ?7, record = ?8 "
+      "WHERE study_id = ?1 AND number = ?2";
+  s[stmt::update_record] = "UPDATE trials SET version = ?3, record = ?4 WHERE study_id = ?1 AND number = ?2";
+  s[stmt::beat] =
+      "UPDATE trials SET heartbeat = ?4 WHERE study_id = ?1 AND number = ?2 AND attempt = ?3 AND state = 'running'";
+  s[stmt::running] =
+      "SELECT number, attempt, worker, heartbeat FROM trials INDEXED BY trials_by_state "
+      "WHERE study_id = ?1 AND state = 'running' ORDER BY number";
+  return s;
+}();
+static_assert(statements.complete(), "every statement of the storage has an SQLite text");
 
-}  // namespace typetune::sqlite::sql
+#undef TYPETUNE_STUDY_COLUMNS
+
+}  // namespace typetune::sqlite

@@ -1,8 +1,9 @@
 // The PostgreSQL backend on a real server (started by scripts/pg-test-server.sh as a CTest
 // fixture), each test in a fresh database: the cases every shared backend runs
-// (storage_cases.hpp: round trip, resume, stale trials, a worker killed with SIGKILL, 4 processes
-// x 50 trials, a 120-point grid over 4 processes), and what is PostgreSQL's own: hand-corrupted
-// rows, foreign databases, newer schemas, missing databases, URLs.
+// (storage_cases.hpp: round trip, resume, mismatched and changed studies, ASHA over two
+// connections, fuzzed rows, stale trials, a worker killed with SIGKILL, 4 processes x 50 trials,
+// a 120-point grid over 4 processes), and what is PostgreSQL's own: hand-corrupted rows (in its
+// SQL, through libpq), foreign databases, newer schemas, missing databases, URLs.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -64,6 +65,33 @@ TEST_CASE("4 processes x 50 trials on one PostgreSQL study: 200 distinct trials,
 TEST_CASE("PostgreSQL: a grid over 120 points shared by 4 processes, each point evaluated exactly once") {
   pg_database db;
   cases::shared_grid(worker_program, db.url());
+}
+
+TEST_CASE("PostgreSQL: re-opening with another direction, metric or seed is refused, naming it") {
+  pg_database db;
+  cases::mismatched_reopen(db.url());
+}
+
+TEST_CASE("PostgreSQL: a changed space is refused with the change named, unless a compatible change is allowed") {
+  pg_database db;
+  cases::changed_space(db.url());
+}
+
+TEST_CASE("PostgreSQL: ASHA decides from the shared snapshot: another worker's trials count at each rung") {
+  pg_database db;
+  cases::asha_shared_snapshot(db.url());
+}
+
+TEST_CASE("PostgreSQL: fuzzed records and space descriptions are rejected as corrupt, never misread") {
+  pg_database db;
+  cases::fuzzed_rows(db.url(), [&](bool in_space, const std::string& text) {
+    try {
+      db.sql(in_space ? "UPDATE studies SET space_json = $1" : "UPDATE trials SET record = $1 WHERE number = 1", {text});
+      return true;
+    } catch (const std::runtime_error&) {
+      return false;  // PostgreSQL refuses text that is not UTF-8
+    }
+  });
 }
 
 TEST_CASE("PostgreSQL: hand-corrupted rows are rejected with errors naming the trial and the field") {

@@ -1,27 +1,29 @@
-// The SQLite backend (see typetune/storage/sqlite_storage.hpp): schema checks on open, one
-// transaction per call, trial rows read back through the study export's checks.
-#include "typetune/storage/sqlite_storage.hpp"
-
+// The SQL storage (open_sqlite_storage, open_postgres_storage): the trial_storage protocol
+// written once over sql::connection (sql_connection.hpp), whatever the dialect. Schema checks on
+// open, one transaction per call (a write transaction holds the study's write lock for the
+// whole call), trial rows read back through the study export's checks.
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <system_error>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
-#include "connection.hpp"
-#include "statements.hpp"
+#include "sql_connection.hpp"
 #include "typetune/desc/space_diff.hpp"
 #include "typetune/desc/study_export.hpp"
+#include "typetune/storage/postgres_storage.hpp"
+#include "typetune/storage/sqlite_storage.hpp"
 
 namespace typetune {
 namespace {
 
-using sqlite::connection;
-using sqlite::statement;
-using sqlite::transaction;
+using sql::access;
+using sql::connection;
+using sql::rows;
+using sql::stmt;
+using sql::transaction;
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -36,51 +38,18 @@ std::string without_prefix(std::string_view what) {
 
 std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
-std::string url_of(const std::filesystem::path& path) { return "sqlite://" + path.string(); }
-
-// Checks what can be checked before SQLite touches the file, and the flags to open it with.
-int open_flags(const std::filesystem::path& path, const storage_options& options) {
-  const auto url = url_of(path);
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (std::filesystem::is_directory(status)) {
-    throw storage_error(storage_errc::not_found, "typetune: " + url + ": is a directory, not a study database");
-  }
-  if (!std::filesystem::exists(status)) {
-    if (options.read_only || !options.create_if_missing) {
-      throw storage_error(storage_errc::not_found, "typetune: " + url + ": no such file");
-    }
-    const auto parent = path.parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-      throw storage_error(storage_errc::not_found,
-                          "typetune: " + url + ": the directory " + parent.string() +
-                              " does not exist (sqlite:///x is the absolute path /x; write sqlite://x for a path "
-                              "relative to the working directory)");
-    }
-  }
-  if (options.read_only) return SQLITE_OPEN_READONLY;
-  return SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
-}
-
-std::vector<std::string> list_tables(connection& db) {
-  std::vector<std::string> tables;
-  auto st = db.prepare(sqlite::sql::list_tables);
-  while (st.step()) tables.push_back(st.text(0, "name", "sqlite_master"));
-  return tables;
-}
-
 struct study_row {
   study_record record;
   std::uint64_t version = 0;
   std::shared_ptr<const space_desc> space;
 };
 
-class sqlite_storage final : public trial_storage {
+class sql_storage final : public trial_storage {
  public:
-  sqlite_storage(const std::filesystem::path& path, const storage_options& options)
-      : url_(url_of(path)), db_(path.string(), open_flags(path, options), url_), read_only_(options.read_only) {
-    db_.busy_timeout(static_cast<int>(std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(), INT32_MAX)));
-    check_schema();
+  // `may_create_schema`: an empty database gets typetune's schema; otherwise it is not_found.
+  sql_storage(std::unique_ptr<connection> db, bool read_only, bool may_create_schema)
+      : db_(std::move(db)), url_(db_->url()), read_only_(read_only) {
+    check_schema(may_create_schema);
   }
 
   std::string url() const override { return url_; }
@@ -89,28 +58,29 @@ class sqlite_storage final : public trial_storage {
   study_record open_study(const study_info& info) override {
     std::lock_guard lock(mutex_);
     if (read_only_) {
-      transaction tx(db_, transaction::kind::read);
+      transaction tx(*db_, access::read);
       auto row = study_by_name(info.name);
       if (!row) throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": no study named '" + info.name + "'");
       tx.commit();
       return row->record;
     }
-    transaction tx(db_, transaction::kind::write);
+    transaction tx(*db_, access::write);
     auto row = study_by_name(info.name);
     if (!row) {
-      db_.prepare(sqlite::sql::insert_study)
-          .bind_all(info.name, to_string(info.dir), info.space.to_json(-1), info.space.hash_text(),
-                    nlohmann::json(info.attributes).dump(), unix_now())
-          .run();
+      // Two processes creating the same name: where the dialect does not serialise this
+      // transaction, the unique name makes one insert a no-op, and both read the one row.
+      db_->run(stmt::insert_study, {info.name, to_string(info.dir), info.space.to_json(-1), info.space.hash_text(),
+                                    nlohmann::json(info.attributes).dump(), unix_now()});
       row = study_by_name(info.name);
     }
     tx.commit();
+    if (!row) throw storage_error(storage_errc::io, "typetune: " + url_ + ": study '" + info.name + "' vanished while opened");
     return row->record;
   }
 
   std::optional<study_record> find_study(std::string_view name) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::read);
+    transaction tx(*db_, access::read);
     auto row = study_by_name(name);
     tx.commit();
     if (!row) return std::nullopt;
@@ -119,11 +89,11 @@ class sqlite_storage final : public trial_storage {
 
   std::vector<study_record> list_studies() override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::read);
+    transaction tx(*db_, access::read);
     std::vector<std::string> names;
     {
-      auto st = db_.prepare(sqlite::sql::all_study_names);
-      while (st.step()) names.push_back(st.text(0, "name", "a study"));
+      const auto st = db_->run(stmt::all_study_names);
+      while (st->next()) names.push_back(st->text(0, "name", "a study"));
     }
     std::vector<study_record> out;
     for (const auto& name : names) out.push_back(study_by_name(name)->record);
@@ -133,16 +103,15 @@ class sqlite_storage final : public trial_storage {
 
   bool delete_study(std::string_view name) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
+    transaction tx(*db_, access::write);
     std::optional<std::int64_t> id;
     {
-      auto st = db_.prepare(sqlite::sql::study_columns_by_name);
-      st.bind(1, name);
-      if (st.step()) id = st.integer(0, "id", "study '" + std::string(name) + "'");
+      const auto st = db_->run(stmt::study_id_by_name, {name});
+      if (st->next()) id = st->integer(0, "id", "study '" + std::string(name) + "'");
     }
     if (!id) return false;
-    db_.prepare(sqlite::sql::delete_trials_of).bind(1, *id).run();
-    db_.prepare(sqlite::sql::delete_study).bind(1, *id).run();
+    db_->run(stmt::delete_trials_of, {*id});
+    db_->run(stmt::delete_study, {*id});
     tx.commit();
     spaces_.erase(static_cast<std::uint64_t>(*id));
     return true;
@@ -150,8 +119,8 @@ class sqlite_storage final : public trial_storage {
 
   void change_space(std::uint64_t study, const space_desc& space) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
-    const auto s = study_by_id(study);
+    transaction tx(*db_, access::write);
+    const auto s = study_by_id(study, access::write);
     const auto& name = s.record.info.name;
     auto trials = trials_since(s, 0);
     for (auto& t : trials) {
@@ -163,11 +132,11 @@ class sqlite_storage final : public trial_storage {
                                                               " does not fit the new space: " + without_prefix(e.what()));
       }
     }
-    const auto version = s.version + 1;
+    const auto version = as_int(s.version + 1);
     for (const auto& t : trials) {
-      db_.prepare(sqlite::sql::update_record).bind_all(as_int(study), as_int(t.number), as_int(version), trial_to_json(t, space)).run();
+      db_->run(stmt::update_record, {as_int(study), as_int(t.number), version, trial_to_json(t, space)});
     }
-    db_.prepare(sqlite::sql::replace_space).bind_all(as_int(study), space.to_json(-1), space.hash_text(), as_int(version)).run();
+    db_->run(stmt::replace_space, {as_int(study), space.to_json(-1), space.hash_text(), version});
     tx.commit();
     spaces_.erase(study);
   }
@@ -175,38 +144,37 @@ class sqlite_storage final : public trial_storage {
   void set_study_attributes(std::uint64_t study, const std::map<std::string, std::string>& attributes) override {
     std::lock_guard lock(mutex_);
     refuse_if_read_only("set the attributes of study id " + std::to_string(study));
-    transaction tx(db_, transaction::kind::write);
+    transaction tx(*db_, access::write);
     std::string name;
     std::map<std::string, std::string> stored;
     {
-      auto st = db_.prepare(sqlite::sql::study_attributes_by_id);
-      st.bind(1, as_int(study));
-      if (!st.step()) {
+      // Under the study's write lock, so that two processes merging attributes keep both.
+      const auto st = db_->run(stmt::attributes_for_write, {as_int(study)});
+      if (!st->next()) {
         throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(study) +
                                                          " no longer exists (was it deleted?)");
       }
-      name = st.text(0, "name", "a study");
-      stored = read_attributes(st.text(1, "attributes", "study '" + name + "'"), "study '" + name + "'");
+      name = st->text(0, "name", "a study");
+      stored = read_attributes(st->text(1, "attributes", "study '" + name + "'"), "study '" + name + "'");
     }
     merge_study_attributes(stored, attributes, "typetune: " + url_ + ": study '" + name + "'");
-    db_.prepare(sqlite::sql::replace_attributes).bind_all(as_int(study), nlohmann::json(stored).dump()).run();
+    db_->run(stmt::replace_attributes, {as_int(study), nlohmann::json(stored).dump()});
     tx.commit();
   }
 
   created_trial create_trial(std::uint64_t study, std::uint64_t since, std::string_view worker, double now,
                              const trial_proposer& propose) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
-    const auto s = study_by_id(study);
+    transaction tx(*db_, access::write);
+    const auto s = study_by_id(study, access::write);  // the study's write lock, held to the commit
     const auto version = s.version + 1;
     created_trial out;
     out.proposals = s.record.proposals;
 
     std::optional<std::pair<trial_record, std::uint32_t>> waiting;
     {
-      auto st = db_.prepare(sqlite::sql::first_waiting);
-      st.bind(1, as_int(study));
-      if (st.step()) waiting = read_leased(st, s);
+      const auto st = db_->run(stmt::first_waiting, {as_int(study)});
+      if (st->next()) waiting = read_leased(*st, s);
     }
     if (waiting) {
       auto& [t, attempt] = *waiting;
@@ -214,7 +182,7 @@ class sqlite_storage final : public trial_storage {
       t.worker = std::string(worker);
       t.start_time = now;
       store(study, t, attempt, now, version, *s.space);
-      db_.prepare(sqlite::sql::bump_version).bind_all(as_int(study), as_int(version)).run();
+      db_->run(stmt::bump_version, {as_int(study), as_int(version)});
       out.changes.trials = trials_since(s, since);
       out.changes.version = version;
       tx.commit();
@@ -238,21 +206,12 @@ class sqlite_storage final : public trial_storage {
     t.seed = proposed->seed;
     t.start_time = now;
     t.worker = std::string(worker);
-    {
-      auto st = db_.prepare(sqlite::sql::insert_trial);
-      st.bind_all(as_int(study), as_int(number), t.worker, now);
-      if (proposed->proposals_used > 0) {
-        st.bind(5, as_int(s.record.proposals + proposed->proposals_used - 1));
-      } else {
-        st.bind_null(5);
-      }
-      st.bind(6, as_int(version)).bind(7, trial_to_json(t, *s.space));
-      st.run();
-    }
+    sql::param proposal = std::nullopt;
+    if (proposed->proposals_used > 0) proposal = as_int(s.record.proposals + proposed->proposals_used - 1);
+    db_->run(stmt::insert_trial, {as_int(study), as_int(number), t.worker, now, proposal, as_int(version),
+                                  trial_to_json(t, *s.space)});
     out.proposals = s.record.proposals + proposed->proposals_used;
-    db_.prepare(sqlite::sql::advance_study)
-        .bind_all(as_int(study), as_int(number + 1), as_int(out.proposals), as_int(version))
-        .run();
+    db_->run(stmt::advance_study, {as_int(study), as_int(number + 1), as_int(out.proposals), as_int(version)});
     tx.commit();
     out.changes = std::move(before);
     out.changes.trials.push_back(t);
@@ -264,8 +223,8 @@ class sqlite_storage final : public trial_storage {
 
   trial_delta read_trials(std::uint64_t study, std::uint64_t since) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::read);
-    const auto s = study_by_id(study);
+    transaction tx(*db_, access::read);  // one snapshot: the version and the rows agree
+    const auto s = study_by_id(study, access::read);
     trial_delta out{trials_since(s, since), s.version, s.record.proposals};
     tx.commit();
     return out;
@@ -285,25 +244,25 @@ class sqlite_storage final : public trial_storage {
 
   void heartbeat(std::uint64_t study, std::span<const trial_lease> leases, double now) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
+    transaction tx(*db_, access::write);
     for (const auto& l : leases) {
-      db_.prepare(sqlite::sql::beat).bind_all(as_int(study), as_int(l.number), static_cast<std::int64_t>(l.attempt), now).run();
+      db_->run(stmt::beat, {as_int(study), as_int(l.number), static_cast<std::int64_t>(l.attempt), now});
     }
     tx.commit();
   }
 
   std::vector<running_trial> running_trials(std::uint64_t study) override {
     std::lock_guard lock(mutex_);
+    db_->ensure_open();  // one statement, outside a transaction
     std::vector<running_trial> out;
-    auto st = db_.prepare(sqlite::sql::running);
-    st.bind(1, as_int(study));
-    while (st.step()) {
-      const std::string what = "a running trial of study id " + std::to_string(study);
+    const std::string what = "a running trial of study id " + std::to_string(study);
+    const auto st = db_->run(stmt::running, {as_int(study)});
+    while (st->next()) {
       running_trial r;
-      r.lease.number = checked_count(st.integer(0, "number", what), "number", what);
-      r.lease.attempt = static_cast<std::uint32_t>(checked_count(st.integer(1, "attempt", what), "attempt", what));
-      r.worker = st.text(2, "worker", what);
-      r.heartbeat = st.optional_real(3, "heartbeat", what).value_or(0);
+      r.lease.number = checked_count(st->integer(0, "number", what), "number", what);
+      r.lease.attempt = static_cast<std::uint32_t>(checked_count(st->integer(1, "attempt", what), "attempt", what));
+      r.worker = st->text(2, "worker", what);
+      r.heartbeat = st->optional_real(3, "heartbeat", what).value_or(0);
       out.push_back(std::move(r));
     }
     return out;
@@ -312,8 +271,8 @@ class sqlite_storage final : public trial_storage {
   std::vector<requeued_trial> requeue(std::uint64_t study, std::span<const stale_trial> trials,
                                       std::uint32_t max_retries) override {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
-    const auto s = study_by_id(study);
+    transaction tx(*db_, access::write);
+    const auto s = study_by_id(study, access::write);
     const auto version = s.version + 1;
     std::vector<requeued_trial> out;
     for (const auto& stale : trials) {
@@ -337,23 +296,27 @@ class sqlite_storage final : public trial_storage {
       out.push_back({t.number, t.state});
     }
     if (!out.empty()) {
-      db_.prepare(sqlite::sql::bump_version).bind_all(as_int(study), as_int(version)).run();
+      db_->run(stmt::bump_version, {as_int(study), as_int(version)});
       tx.commit();
     }
     return out;
   }
 
  private:
-  void check_schema() {
-    auto tables = list_tables(db_);  // SQLITE_NOTADB surfaces here, with nothing written
+  // Checks that the database is typetune's, of a schema this build reads, with nothing written
+  // otherwise; an empty one gets the schema where `may_create` allows.
+  void check_schema(bool may_create) {
+    const auto& dialect = db_->info();
+    auto tables = db_->tables();  // SQLite: a file that is no database fails here, unchanged
     if (tables.empty()) {
-      if (read_only_) {
+      if (!may_create) {
         throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": an empty database, with no typetune studies");
       }
-      transaction tx(db_, transaction::kind::write);
-      if (list_tables(db_).empty()) db_.exec(sqlite::sql::create_schema);
+      transaction tx(*db_, access::write);
+      db_->lock_schema_creation();
+      if (db_->tables().empty()) db_->create_schema();
       tx.commit();
-      tables = list_tables(db_);
+      tables = db_->tables();
     }
     const auto has = [&](std::string_view name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
     if (!has("typetune_meta")) {
@@ -363,18 +326,18 @@ class sqlite_storage final : public trial_storage {
         shown += tables[i];
       }
       if (tables.size() > 5) shown += ", ...";
-      throw storage_error(storage_errc::not_typetune,
-                          "typetune: " + url_ + ": an SQLite database, but not typetune's (it has the tables " + shown +
-                              " and no typetune_meta); nothing was changed");
+      throw storage_error(storage_errc::not_typetune, "typetune: " + url_ + ": " + dialect.database +
+                                                          ", but not typetune's (" + dialect.tables_owner +
+                                                          " the tables " + shown + " and no typetune_meta); nothing was changed");
     }
     std::optional<std::string> format;
     std::optional<std::string> version;
     {
-      auto st = db_.prepare(sqlite::sql::read_meta);
-      while (st.step()) {
-        const auto key = st.text(0, "key", "typetune_meta");
-        if (key == "format") format = st.text(1, "value", "typetune_meta 'format'");
-        if (key == "schema_version") version = st.text(1, "value", "typetune_meta 'schema_version'");
+      const auto st = db_->run(stmt::read_meta);
+      while (st->next()) {
+        const auto key = st->text(0, "key", "typetune_meta");
+        if (key == "format") format = st->text(1, "value", "typetune_meta 'format'");
+        if (key == "schema_version") version = st->text(1, "value", "typetune_meta 'schema_version'");
       }
     }
     if (format != "typetune") {
@@ -382,17 +345,16 @@ class sqlite_storage final : public trial_storage {
                                                           ": not a typetune database (typetune_meta has no format "
                                                           "'typetune'); nothing was changed");
     }
-    int schema = 0;
     if (!version || version->empty() || version->size() > 9 ||
         version->find_first_not_of("0123456789") != std::string::npos) {
       throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": typetune_meta holds schema_version '" +
                                                      version.value_or("") + "', not a number");
     }
-    schema = std::stoi(*version);
-    if (schema > sqlite_schema_version) {
+    const int schema = std::stoi(*version);
+    if (schema > dialect.schema_version) {
       throw storage_error(storage_errc::newer_schema,
                           "typetune: " + url_ + ": written by a newer typetune (schema version " + *version +
-                              "; this build reads up to " + std::to_string(sqlite_schema_version) +
+                              "; this build reads up to " + std::to_string(dialect.schema_version) +
                               "); upgrade typetune to open it. Nothing was changed");
     }
     if (schema < 1) {
@@ -404,18 +366,7 @@ class sqlite_storage final : public trial_storage {
                                                        std::string(table) + "' table");
       }
     }
-    if (!read_only_) {
-      std::string mode;
-      {
-        auto st = db_.prepare(sqlite::sql::journal_mode);
-        if (st.step()) mode = st.text(0, "journal_mode", "PRAGMA journal_mode");
-      }
-      if (mode != "wal") {
-        auto st = db_.prepare(sqlite::sql::use_wal);
-        st.run();
-      }
-    }
-    db_.exec(sqlite::sql::connection_settings);
+    db_->schema_checked();
   }
 
   static std::uint64_t checked_count(std::int64_t v, std::string_view name, const std::string& what) {
@@ -427,25 +378,24 @@ class sqlite_storage final : public trial_storage {
   }
 
   std::optional<study_row> study_by_name(std::string_view name) {
-    auto st = db_.prepare(sqlite::sql::study_columns_by_name);
-    st.bind(1, name);
-    if (!st.step()) return std::nullopt;
-    return read_study(st, true);
+    const auto st = db_->run(stmt::study_by_name, {name});
+    if (!st->next()) return std::nullopt;
+    return read_study(*st, true);
   }
 
-  study_row study_by_id(std::uint64_t id) {
-    auto st = db_.prepare(sqlite::sql::study_columns_by_id);
-    st.bind(1, as_int(id));
-    if (!st.step()) {
+  // access::write takes the study's write lock, held until the transaction ends.
+  study_row study_by_id(std::uint64_t id, access a) {
+    const auto st = db_->run(a == access::write ? stmt::study_for_write : stmt::study_by_id, {as_int(id)});
+    if (!st->next()) {
       throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(id) +
                                                        " no longer exists (was it deleted?)");
     }
-    return read_study(st, false);
+    return read_study(*st, false);
   }
 
   // One row of `studies`, every column checked; the space is parsed once per hash. `full` also
   // fills the record's copy of the space and its attributes (the calls on trials skip them).
-  study_row read_study(const statement& st, bool full) {
+  study_row read_study(const rows& st, bool full) {
     const std::string some = "a study";
     study_row row;
     auto& r = row.record;
@@ -516,7 +466,7 @@ class sqlite_storage final : public trial_storage {
 
   // A trial row (number, state, ..., record) read back through trial_from_json: the record must
   // be a legal trial of the study's space, and agree with the columns beside it.
-  trial_record read_trial(const statement& st, int record_column, const study_row& s) {
+  trial_record read_trial(const rows& st, int record_column, const study_row& s) {
     const std::string study = "study '" + s.record.info.name + "'";
     const auto number = checked_count(st.integer(0, "number", "a trial of " + study), "number", study);
     const std::string what = study + ", trial " + std::to_string(number);
@@ -542,43 +492,39 @@ class sqlite_storage final : public trial_storage {
     return t;
   }
 
-  std::pair<trial_record, std::uint32_t> read_leased(const statement& st, const study_row& s) {
+  std::pair<trial_record, std::uint32_t> read_leased(const rows& st, const study_row& s) {
     auto t = read_trial(st, 3, s);
     const std::string what = "study '" + s.record.info.name + "', trial " + std::to_string(t.number);
     const auto attempt = checked_count(st.integer(2, "attempt", what), "attempt", what);
     return {std::move(t), static_cast<std::uint32_t>(attempt)};
   }
 
+  // The trials written after `since`, by number. (The SQLite statement leaves the order to
+  // this sort: see sqlite/statements.hpp.)
   std::vector<trial_record> trials_since(const study_row& s, std::uint64_t since) {
     std::vector<trial_record> out;
-    auto st = db_.prepare(sqlite::sql::trials_since);
-    st.bind_all(as_int(s.record.id), as_int(since));
-    while (st.step()) out.push_back(read_trial(st, 2, s));
-    std::sort(out.begin(), out.end(), [](const trial_record& a, const trial_record& b) { return a.number < b.number; });
+    {
+      const auto st = db_->run(stmt::trials_since, {as_int(s.record.id), as_int(since)});
+      while (st->next()) out.push_back(read_trial(*st, 2, s));
+    }
+    const auto by_number = [](const trial_record& a, const trial_record& b) { return a.number < b.number; };
+    if (!std::is_sorted(out.begin(), out.end(), by_number)) std::sort(out.begin(), out.end(), by_number);
     return out;
   }
 
   // The running trial a lease names, or nullopt when the lease is over.
   std::optional<std::pair<trial_record, std::uint32_t>> leased(std::uint64_t study, trial_lease lease, const study_row& s) {
-    auto st = db_.prepare(sqlite::sql::one_trial);
-    st.bind_all(as_int(study), as_int(lease.number));
-    if (!st.step()) return std::nullopt;
-    auto held = read_leased(st, s);
+    const auto st = db_->run(stmt::one_trial, {as_int(study), as_int(lease.number)});
+    if (!st->next()) return std::nullopt;
+    auto held = read_leased(*st, s);
     if (held.first.state != trial_state::running || held.second != lease.attempt) return std::nullopt;
     return held;
   }
 
   void store(std::uint64_t study, const trial_record& t, std::uint32_t attempt, std::optional<double> heartbeat,
              std::uint64_t version, const space_desc& space) {
-    auto st = db_.prepare(sqlite::sql::update_trial);
-    st.bind_all(as_int(study), as_int(t.number), to_string(t.state), static_cast<std::int64_t>(attempt), t.worker);
-    if (heartbeat) {
-      st.bind(6, *heartbeat);
-    } else {
-      st.bind_null(6);
-    }
-    st.bind(7, as_int(version)).bind(8, trial_to_json(t, space));
-    st.run();
+    db_->run(stmt::update_trial, {as_int(study), as_int(t.number), to_string(t.state), static_cast<std::int64_t>(attempt),
+                                  t.worker, sql::nullable(heartbeat), as_int(version), trial_to_json(t, space)});
   }
 
   // A write by the holder of a lease: refused (false) once the lease is over. A write counts as
@@ -586,8 +532,8 @@ class sqlite_storage final : public trial_storage {
   template <class Change>
   bool update_running(std::uint64_t study, trial_lease lease, Change&& change) {
     std::lock_guard lock(mutex_);
-    transaction tx(db_, transaction::kind::write);
-    const auto s = study_by_id(study);
+    transaction tx(*db_, access::write);
+    const auto s = study_by_id(study, access::write);
     auto held = leased(study, lease, s);
     if (!held) return false;
     auto& t = held->first;
@@ -596,7 +542,7 @@ class sqlite_storage final : public trial_storage {
     std::optional<double> beat;
     if (t.state == trial_state::running) beat = unix_now();
     store(study, t, held->second, beat, version, *s.space);
-    db_.prepare(sqlite::sql::bump_version).bind_all(as_int(study), as_int(version)).run();
+    db_->run(stmt::bump_version, {as_int(study), as_int(version)});
     tx.commit();
     return true;
   }
@@ -606,9 +552,9 @@ class sqlite_storage final : public trial_storage {
     std::shared_ptr<const space_desc> space;
   };
 
-  std::string url_;
   std::mutex mutex_;
-  connection db_;
+  std::unique_ptr<connection> db_;
+  std::string url_;
   bool read_only_;
   std::unordered_map<std::uint64_t, known_space> spaces_;
 };
@@ -617,7 +563,18 @@ class sqlite_storage final : public trial_storage {
 
 std::shared_ptr<trial_storage> open_sqlite_storage(const std::filesystem::path& path, const storage_options& options) {
   if (path.empty()) throw storage_error(storage_errc::bad_url, "typetune: an SQLite storage needs a file path");
-  return std::make_shared<sqlite_storage>(std::filesystem::absolute(path).lexically_normal(), options);
+  // SQLite's write transaction (BEGIN IMMEDIATE) serialises the creation of the schema; a
+  // missing file was refused before it was opened where create_if_missing is off.
+  return std::make_shared<sql_storage>(sql::open_sqlite(std::filesystem::absolute(path).lexically_normal(), options),
+                                       options.read_only, !options.read_only);
 }
+
+#if TYPETUNE_HAS_POSTGRES
+std::shared_ptr<trial_storage> open_postgres_storage(const std::string& conninfo, const storage_options& options) {
+  if (conninfo.empty()) throw storage_error(storage_errc::bad_url, "typetune: a PostgreSQL storage needs a connection URL");
+  return std::make_shared<sql_storage>(sql::open_postgres(conninfo, options), options.read_only,
+                                       !options.read_only && options.create_if_missing);
+}
+#endif
 
 }  // namespace typetune
