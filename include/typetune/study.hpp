@@ -556,15 +556,16 @@ class study {
       core_->clear_stop_request();
       throw;
     }
-    run_summary summary;
-    summary.interrupted = core_->clear_stop_request();
+    const bool interrupted = core_->clear_stop_request();
     std::vector<std::uint64_t> numbers;
     for (const auto& bracket : ran.brackets) {
       if (!bracket.empty()) numbers.insert(numbers.end(), bracket.front().trials.begin(), bracket.front().trials.end());
     }
-    summary.trials_started = numbers.size();
-    summary.exhausted = !summary.interrupted && ran.total_configs() < plan_->total_configs();
-    summary.failures = core_->summarize_failures(numbers);
+    auto summary = core_->summarize_run(
+        std::move(numbers),
+        {.exhausted = !interrupted && ran.total_configs() < plan_->total_configs(),
+         .timed_out = false,
+         .interrupted = interrupted});
     report_ = std::move(ran);
     return summary;
   }

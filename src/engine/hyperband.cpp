@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "typetune/desc/direction.hpp"
+
 namespace typetune {
 namespace {
 
@@ -84,8 +86,6 @@ bracket_plan make_bracket(const hyperband_options& o, std::int64_t s, std::int64
   }
   return b;
 }
-
-bool better(direction dir, double a, double b) { return dir == direction::minimize ? a < b : a > b; }
 
 }  // namespace
 

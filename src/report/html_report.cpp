@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "typetune/desc/direction.hpp"
+
 namespace typetune {
 namespace {
 
@@ -169,12 +171,11 @@ void history_plot(std::ostream& out, const study_export& s) {
       << "\" role=\"img\" aria-label=\"Objective value by trial, with the best so far\">";
   axes(out, f, xs, ys, "trial", objective_name(s), true);
   // Best so far, over complete trials, as a step line.
-  const bool maximize = s.study.dir == direction::maximize;
   std::string best_path;
   std::optional<double> best;
   for (const auto& t : s.trials) {
     if (t.state != trial_state::complete || !has_value(t)) continue;
-    const bool better = !best || (maximize ? *t.value > *best : *t.value < *best);
+    const bool better = !best || typetune::better(s.study.dir, *t.value, *best);
     const double x = xs(static_cast<double>(t.number));
     if (!best) best_path += "M" + px(x) + " " + px(ys(*t.value));
     else best_path += " H" + px(x) + (better ? " V" + px(ys(*t.value)) : "");
@@ -222,9 +223,8 @@ void parallel_plot(std::ostream& out, const study_export& s) {
   if (done.empty()) { lo = 0; hi = 1; }
   // Rank colours: the best trial darkest, drawn last (on top).
   std::vector<const trial_record*> order = done;
-  const bool maximize = s.study.dir == direction::maximize;
-  std::sort(order.begin(), order.end(), [maximize](const trial_record* a, const trial_record* b) {
-    return maximize ? *a->value < *b->value : *a->value > *b->value;
+  std::sort(order.begin(), order.end(), [dir = s.study.dir](const trial_record* a, const trial_record* b) {
+    return better(dir, *b->value, *a->value);  // worst first
   });
 
   out << "<svg id=\"parallel\" class=\"plot\" viewBox=\"0 0 " << px(f.width) << ' ' << f.height

@@ -8,6 +8,7 @@
 #include <future>
 #include <limits>
 #include <new>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -114,6 +115,58 @@ TEST_CASE("ask/tell: running trials, metric checks, best trial by direction") {
   CHECK(study.trial(3).state == trial_state::out_of_memory);
   CHECK_THROWS_AS(study.tell_failure(study.ask()->number, trial_state::complete, ""),
                   std::invalid_argument);
+}
+
+TEST_CASE("better() compares by direction, a tie is not better, NaN never is; improves() takes finite values only") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(better(direction::minimize, 0.1, 0.2));
+  CHECK_FALSE(better(direction::minimize, 0.2, 0.1));
+  CHECK(better(direction::maximize, 0.2, 0.1));
+  CHECK_FALSE(better(direction::maximize, 0.1, 0.2));
+  for (const auto dir : {direction::minimize, direction::maximize}) {
+    CHECK_FALSE(better(dir, 0.5, 0.5));
+    CHECK_FALSE(better(dir, nan, 0.5));
+    CHECK_FALSE(better(dir, 0.5, nan));
+    CHECK(improves(dir, 0.5, std::nullopt));
+    CHECK_FALSE(improves(dir, nan, std::nullopt));
+    CHECK_FALSE(improves(dir, inf, std::nullopt));
+    CHECK_FALSE(improves(dir, -inf, std::nullopt));
+    CHECK_FALSE(improves(dir, 0.5, 0.5));
+  }
+  CHECK(improves(direction::minimize, 0.1, 0.5));
+  CHECK_FALSE(improves(direction::minimize, -inf, 0.5));
+  CHECK(improves(direction::maximize, 0.9, 0.5));
+  CHECK_FALSE(improves(direction::maximize, inf, 0.5));
+}
+
+TEST_CASE("summarize_run() counts the trials given in any order and groups their failures") {
+  study_core study(testing::mlp_space(false), make_random_sampler(), options());
+  const auto a = study.ask();
+  const auto b = study.ask();
+  const auto c = study.ask();
+  study.tell_failure(c->number, trial_state::failed, "boom");
+  study.tell(b->number, "val_loss", 0.5);
+  study.tell_failure(a->number, trial_state::failed, "boom");
+  const auto summary = study.summarize_run({c->number, a->number, b->number},
+                                           {.exhausted = true, .timed_out = false, .interrupted = true});
+  CHECK(summary.trials_started == 3);
+  CHECK(summary.exhausted);
+  CHECK_FALSE(summary.timed_out);
+  CHECK(summary.interrupted);
+  REQUIRE(summary.failures.size() == 1);
+  CHECK(summary.failures[0].count == 2);
+  CHECK(summary.failures[0].first_trial == a->number);
+  CHECK(summary.failures_text() == "2 of 3 trials did not complete:\n  2 failed (first: trial 0): boom\n");
+}
+
+TEST_CASE("best_trial() keeps the lowest number among equal values") {
+  study_core study(testing::mlp_space(false), make_random_sampler(), options());
+  for (const double v : {0.3, 0.2, 0.2, 0.4}) {
+    const auto t = study.ask();
+    study.tell(t->number, "val_loss", v);
+  }
+  CHECK(study.best_trial()->number == 1);
 }
 
 TEST_CASE("an objective that names another metric stops the run") {

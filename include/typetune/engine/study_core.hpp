@@ -25,6 +25,7 @@
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/sampler.hpp"
 #include "typetune/desc/trial.hpp"
+#include "typetune/desc/direction.hpp"
 #include "typetune/engine/trial_context.hpp"
 #include "typetune/engine/trial_storage.hpp"
 #include "typetune/desc/space_desc.hpp"
@@ -89,6 +90,13 @@ struct run_summary {
   // "3 of 20 trials did not complete:\n  2 failed (first: trial 4): cuda error ...\n...";
   // empty when every trial completed (or was pruned or interrupted).
   [[nodiscard]] std::string failures_text() const;
+};
+
+// How a run (optimize(), a schedule) ended, as study_core::summarize_run() puts it in the summary.
+struct run_end {
+  bool exhausted = false;    // see run_summary::exhausted
+  bool timed_out = false;
+  bool interrupted = false;  // a stop was requested (clear_stop_request() said so)
 };
 
 // A trial handed out by ask(): its number, the assignment (inactive parameters monostate) and
@@ -182,6 +190,10 @@ class study_core {
 
   // The failed, out_of_memory and diverged trials among `numbers`, grouped by state and message.
   [[nodiscard]] std::vector<failure_group> summarize_failures(std::span<const std::uint64_t> numbers) const;
+  // The summary of a run that started the trials `started` (in any order) and ended as `end`
+  // says: their count and their failures (summarize_failures). optimize() and the schedules
+  // (tt::hyperband, tt::successive_halving) both report through it.
+  [[nodiscard]] run_summary summarize_run(std::vector<std::uint64_t> started, const run_end& end) const;
 
   // Looks for running trials whose worker stopped (see study_options::stale_after) and re-queues
   // them; returns how many it took back. ask() does this by itself at most once per
@@ -202,7 +214,7 @@ class study_core {
   // back (their heartbeat had lapsed); they run again elsewhere.
   [[nodiscard]] std::uint64_t lost_trials() const;
 
-  // The complete trial with the best value (ties: the lowest number), if any.
+  // The complete trial with the best value (better(); ties: the lowest number), if any.
   [[nodiscard]] std::optional<trial_record> best_trial() const;
   // A consistent snapshot of every trial, ordered by number (read from the storage: with a
   // shared one it includes other workers' trials).

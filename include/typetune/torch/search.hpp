@@ -364,8 +364,8 @@ class tuner {
 
   void remember_if_best(std::uint64_t number, double value, const model_ref& model) {
     std::lock_guard lock(mutex_);
-    const bool better = !best_model_ || (higher_is_better(options_.objective) ? value > best_value_ : value < best_value_);
-    if (better && std::isfinite(value)) {
+    const auto dir = higher_is_better(options_.objective) ? direction::maximize : direction::minimize;
+    if (improves(dir, value, best_model_ ? std::optional<double>(best_value_) : std::nullopt)) {
       best_value_ = value;
       best_model_ = model;
       best_number_ = number;
@@ -549,9 +549,9 @@ class search_cv {
     std::vector<cv_candidate*> complete;
     for (auto& r : rows)
       if (r.state == "complete") complete.push_back(&r);
-    const bool maximise = higher_is_better(options_.scoring);
+    const auto dir = higher_is_better(options_.scoring) ? direction::maximize : direction::minimize;
     std::stable_sort(complete.begin(), complete.end(),
-                     [&](const auto* a, const auto* b) { return maximise ? a->mean > b->mean : a->mean < b->mean; });
+                     [dir](const auto* a, const auto* b) { return better(dir, a->mean, b->mean); });
     for (std::size_t i = 0; i < complete.size(); ++i) complete[i]->rank = i + 1;
     return rows;
   }

@@ -1,0 +1,139 @@
+// Running trials: evaluate() (one objective call, classified by how it ended) and optimize()
+// (ask -> evaluate -> finish on a pool of worker threads, within a budget).
+#include "typetune/engine/study_core.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <new>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "typetune/engine/errors.hpp"
+
+namespace typetune {
+
+evaluation study_core::evaluate(const trial_ticket& ticket, const objective& f,
+                                std::optional<std::int64_t> resource, std::int64_t resumed_from,
+                                std::optional<std::chrono::duration<double>> time_limit) {
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (time_limit) {
+    deadline = std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(*time_limit);
+  }
+  trial_context context(*this, ticket.number, ticket.params, ticket.seed, resource, resumed_from, deadline);
+  outcome result(0.0);
+  try {
+    result = f(context);
+  } catch (const trial_pruned&) {
+    return {trial_state::pruned, {}, {}};
+  } catch (const interrupted&) {
+    return {trial_state::interrupted, {}, "stop requested"};
+  } catch (const trial_timeout&) {
+    if (!time_limit) return {trial_state::failed, {}, "time limit reached"};
+    char text[64];
+    std::snprintf(text, sizeof text, "time limit of %g s reached", time_limit->count());
+    return {trial_state::failed, {}, text};
+  } catch (const out_of_memory_error& e) {
+    return {trial_state::out_of_memory, {}, e.what()};
+  } catch (const std::bad_alloc& e) {
+    return {trial_state::out_of_memory, {}, e.what()};
+  } catch (const std::exception& e) {
+    return {trial_state::failed, {}, e.what()};
+  } catch (...) {
+    return {trial_state::failed, {}, "unknown exception (not derived from std::exception)"};
+  }
+  if (result.is_pruned()) return {trial_state::pruned, {}, {}};
+  if (context.saw_stop_) {
+    // It saw the stop request and returned early: its value is of a partly trained model.
+    std::optional<double> partial;
+    if (std::isfinite(result.value())) partial = result.value();
+    return {trial_state::interrupted, partial, "stop requested"};
+  }
+  if (!result.metric().empty() && result.metric() != options_.metric) {
+    // Not a property of this trial: every trial would fail the same way, so stop the run.
+    throw std::invalid_argument("typetune: the objective returned metric '" + result.metric() +
+                                "', but this study measures '" + options_.metric + "'");
+  }
+  if (!std::isfinite(result.value())) {
+    return {trial_state::diverged, {}, "objective returned " + std::to_string(result.value())};
+  }
+  return {trial_state::complete, result.value(), {}};
+}
+
+run_summary study_core::optimize(const objective& f, const run_budget& budget) {
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<std::uint64_t> reserved{0};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> exhausted{false};
+  std::atomic<bool> timed_out{false};
+  std::mutex local_mutex;  // guards error and started (this call's own trials)
+  std::exception_ptr error;
+  std::vector<std::uint64_t> started;
+
+  const auto worker = [&] {
+    try {
+      while (!stop.load()) {
+        if (stop_requested()) return;
+        if (budget.time_limit && std::chrono::steady_clock::now() - start >= *budget.time_limit) {
+          timed_out = true;
+          return;
+        }
+        // Reserve a slot first so that exactly max_trials trials start, whatever the workers.
+        if (reserved.fetch_add(1) >= budget.max_trials) return;
+        auto ticket = ask();
+        if (!ticket) {
+          exhausted = true;
+          stop = true;
+          return;
+        }
+        {
+          std::lock_guard lock(local_mutex);
+          started.push_back(ticket->number);
+        }
+        evaluation result;
+        try {
+          result = evaluate(*ticket, f, std::nullopt, 0, budget.trial_time_limit);
+        } catch (const std::exception& e) {
+          finish(ticket->number, {trial_state::failed, {}, e.what()});
+          throw;
+        }
+        finish(ticket->number, result);
+      }
+    } catch (...) {
+      std::lock_guard lock(local_mutex);
+      if (!error) error = std::current_exception();
+      stop = true;
+    }
+  };
+
+  const std::size_t workers = std::max<std::size_t>(1, budget.workers);
+  if (workers == 1) {
+    worker();
+  } else {
+    std::vector<std::jthread> threads;
+    threads.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(worker);
+  }
+  const bool was_stopped = clear_stop_request();
+  if (error) std::rethrow_exception(error);
+
+  bool sampler_exhausted = exhausted.load();
+  if (!sampler_exhausted) {
+    // The budget may have ended exactly at a finite sampler's last proposal.
+    std::lock_guard sampling(sampler_mutex_);
+    std::lock_guard lock(mutex_);
+    const study_view view{space_, cache_, options_.dir, options_.seed};
+    const auto capacity = sampler_->capacity(view);
+    sampler_exhausted = queue_.empty() && capacity && proposals_ >= *capacity;
+  }
+  return summarize_run(std::move(started),
+                       {.exhausted = sampler_exhausted, .timed_out = timed_out.load(), .interrupted = was_stopped});
+}
+
+}  // namespace typetune
