@@ -81,8 +81,13 @@ data_splits load(const job_options& o) {
 // search when there was no such tail.
 class baseline_run {
  public:
+  // The model is built here, before the search: building seeds LibTorch's generator, which the
+  // last trial's dropout draws from while the baseline trains beside it.
   baseline_run(const job_options& o, const tt::torch::fit_options& fit, const data_splits& d)
-      : options_(o), fit_(fit), data_(d) {}
+      : options_(o), fit_(fit), data_(d), model_([&] {
+          const auto lock = tt::torch::seeded_build(o.seed);
+          return fashion_mlp::baseline();
+        }()) {}
   baseline_run(const baseline_run&) = delete;
   baseline_run& operator=(const baseline_run&) = delete;
   ~baseline_run() {  // a job that ends early (a failed search, Ctrl-C) does not wait for it
@@ -121,10 +126,6 @@ class baseline_run {
     base_fit.optimizer = tt::torch::adam{.learning_rate = 1e-3};
     base_fit.label_smoothing = 0;
     base_fit.objective.clear();  // no validation data: the trainer tracks the training loss
-    model_ = [&] {
-      const auto lock = tt::torch::seeded_build(options_.seed);
-      return fashion_mlp::baseline();
-    }();
     base_fit.on_epoch = [this](const tt::torch::epoch_record&) {
       if (cancelled_) throw cancelled{};
       std::vector<::torch::Tensor> kept;
@@ -151,7 +152,7 @@ class baseline_run {
   std::atomic<bool> started_in_tail_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> done_{false};
-  ::torch::nn::Sequential model_{nullptr};
+  ::torch::nn::Sequential model_;
   std::vector<std::vector<::torch::Tensor>> snapshots_;
   double seconds_ = 0;
   std::exception_ptr error_;
