@@ -11,6 +11,10 @@ namespace typetune::torch::detail {
 // The core OpenBLAS runs ("Haswell", "SkylakeX", ...); "" when OpenBLAS is not loaded.
 [[nodiscard]] std::string openblas_core_name();
 
+// The threads OpenBLAS's products run on (set_blas_threads sets them); 0 when OpenBLAS is not
+// loaded.
+[[nodiscard]] int openblas_threads();
+
 // Whether typetune switches OpenBLAS to SkylakeX: the CPU has AVX-512, OpenBLAS picked an AVX2
 // core (Haswell, Zen), and neither OPENBLAS_CORETYPE nor a lowered ATEN_CPU_CAPABILITY is set.
 [[nodiscard]] bool prefers_skylakex(std::string_view detected, bool avx512, const char* openblas_coretype,

@@ -320,6 +320,12 @@ std::string openblas_core_name() {
   return corename == nullptr ? std::string() : std::string(corename());
 }
 
+int openblas_threads() {
+  using getter = int (*)();
+  static const auto threads = reinterpret_cast<getter>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return threads == nullptr ? 0 : threads();
+}
+
 bool prefers_skylakex(std::string_view detected, bool avx512, const char* openblas_coretype, const char* aten_capability) {
   const bool aten_lowered = aten_capability != nullptr && std::string_view(aten_capability) != "avx512";
   return avx512 && openblas_coretype == nullptr && !aten_lowered && (detected == "Haswell" || detected == "Zen");

@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "torch/openblas.hpp"
 #include "typetune/torch/search.hpp"
 
-#include <dlfcn.h>
 #include <unistd.h>
 
 namespace tt = typetune;
@@ -230,9 +230,8 @@ TEST_CASE("a tuner on a stored study continues it up to max_trials with count_st
 }
 
 TEST_CASE("the last trial of a search takes the idle workers' BLAS threads, and search() gives them back", "[search][threads]") {
-  using get_fn = int (*)();
-  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-  REQUIRE(blas_threads != nullptr);  // Debian's LibTorch runs on OpenBLAS
+  const auto blas_threads = typetune::torch::detail::openblas_threads;
+  REQUIRE(blas_threads() > 0);  // Debian's LibTorch runs on OpenBLAS
   const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   const auto data = toy_data({4000, 6});
   const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
@@ -261,9 +260,8 @@ TEST_CASE("the last trial of a search takes the idle workers' BLAS threads, and 
 }
 
 TEST_CASE("tail_work takes the tail's idle cores while it runs, then the last trial does", "[search][threads]") {
-  using get_fn = int (*)();
-  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-  REQUIRE(blas_threads != nullptr);
+  const auto blas_threads = typetune::torch::detail::openblas_threads;
+  REQUIRE(blas_threads() > 0);  // Debian's LibTorch runs on OpenBLAS
   const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   const auto data = toy_data({4000, 6});
   const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);

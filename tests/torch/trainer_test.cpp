@@ -5,7 +5,6 @@
 // these again with ATEN_CPU_CAPABILITY=avx2 and =default, so each instruction set is checked).
 #include <catch2/catch.hpp>
 
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -999,9 +998,8 @@ TEST_CASE("typetune picks OpenBLAS's SkylakeX kernels only on an AVX-512 CPU it 
 }
 
 TEST_CASE("set_threads gives the threads to OpenBLAS's products and keeps LibTorch's pool at one", "[trainer][threads]") {
-  using get_fn = int (*)();
-  const auto blas_threads = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-  REQUIRE(blas_threads != nullptr);  // Debian's LibTorch runs on OpenBLAS
+  const auto blas_threads = typetune::torch::detail::openblas_threads;
+  REQUIRE(blas_threads() > 0);  // Debian's LibTorch runs on OpenBLAS
   tt::set_threads(2);
   CHECK(blas_threads() == 2);
   CHECK(torch::get_num_threads() == 1);
