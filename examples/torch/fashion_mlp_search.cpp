@@ -99,12 +99,16 @@ class baseline_run {
     const std::lock_guard lock(mutex_);
     if (!thread_.joinable()) thread_ = std::thread([this] { train(); });
   }
-  bool started_during_search() const { return started_in_tail_; }
-  void mark_tail() { started_in_tail_ = true; }
+  // Whether the search's tail started it (known once after() was called).
+  bool started_during_search() const { return started_during_search_; }
   bool done() const { return done_; }
 
   // The baseline after `epochs` epochs, and the seconds its training took (all epochs).
   std::pair<::torch::nn::Sequential, double> after(std::int64_t epochs) {
+    {
+      const std::lock_guard lock(mutex_);
+      started_during_search_ = thread_.joinable();
+    }
     start();
     thread_.join();
     if (error_) std::rethrow_exception(error_);
@@ -149,7 +153,7 @@ class baseline_run {
   const data_splits& data_;
   std::mutex mutex_;
   std::thread thread_;
-  std::atomic<bool> started_in_tail_{false};
+  bool started_during_search_ = false;
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> done_{false};
   ::torch::nn::Sequential model_;
@@ -180,7 +184,6 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
        .count_stored_trials = true,  // a re-run continues the stored study up to max_trials
        .tail_work = [&] {
          if (!o.baseline) return false;
-         baseline.mark_tail();
          baseline.start();
          return !baseline.done();
        }},
