@@ -57,7 +57,7 @@ tt::study_export load_stored(const std::string& url, const std::string& name) {
   if (!record) throw cli_error("no study named '" + chosen + "' in " + url + " (typetune studies " + url + " lists them)");
   tt::study_export out;
   out.study = record->info;
-  out.trials = storage->read_trials(record->id, 0).trials;
+  for (const auto& t : storage->read_trials(record->id, 0).trials) out.trials.push_back(*t);
   return out;
 }
 
@@ -126,7 +126,7 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
   for (const auto& p : space.params)
     if (p.kind != tt::param_kind::constant) header.push_back(p.path);
   for (const auto& m : metrics) header.push_back(m);
-  header.insert(header.end(), {"seconds", "peak MiB", "device MiB"});
+  header.insert(header.end(), {"seconds", "peak MiB"});
   std::vector<std::vector<std::string>> table{header};
   for (const auto* t : rows) {
     std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state)), t->value ? cell_num(*t->value) : ""};
@@ -137,7 +137,7 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
       const auto it = t->metrics.find(m);
       r.push_back(it == t->metrics.end() ? "" : cell_num(it->second));
     }
-    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes), mib(t->peak_device_bytes)});
+    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes)});
     table.push_back(std::move(r));
   }
   std::vector<std::size_t> width(header.size(), 0);

@@ -130,7 +130,6 @@ std::string trial_to_json(const trial_record& t, const space_desc& space) {
   j["seed"] = t.seed;
   if (t.start_time != 0) j["start_time"] = real_to_json(t.start_time);
   if (t.peak_rss_bytes != 0) j["peak_rss_bytes"] = t.peak_rss_bytes;
-  if (t.peak_device_bytes != 0) j["peak_device_bytes"] = t.peak_device_bytes;
   if (!t.worker.empty()) j["worker"] = t.worker;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -203,7 +202,6 @@ trial_record trial_from_json(std::string_view line, const space_desc& space) {
   t.start_time = real_field(j, "start_time", where, 0);
   t.seed = unsigned_field(j, "seed", where, 0);
   t.peak_rss_bytes = unsigned_field(j, "peak_rss_bytes", where, 0);
-  t.peak_device_bytes = unsigned_field(j, "peak_device_bytes", where, 0);
   if (t.duration_s < 0 || !std::isfinite(t.duration_s)) fail(where, "field 'duration_s' must be a finite non-negative number");
   return t;
 }
@@ -307,7 +305,7 @@ void write_csv(std::ostream& out, const study_export& study) {
   out << "number,state,value";
   for (const auto& p : space.params) out << ',' << csv_cell(p.path);
   for (const auto& m : metric_names) out << ',' << csv_cell(m);
-  out << ",duration_s,start_time,peak_rss_bytes,peak_device_bytes,worker,message\n";
+  out << ",duration_s,start_time,peak_rss_bytes,worker,message\n";
   for (const auto& t : study.trials) {
     out << t.number << ',' << to_string(t.state) << ',' << (t.value ? format_real(*t.value) : "");
     for (std::size_t i = 0; i < space.size(); ++i)
@@ -317,8 +315,7 @@ void write_csv(std::ostream& out, const study_export& study) {
       out << ',' << (it == t.metrics.end() ? "" : format_real(it->second));
     }
     out << ',' << format_real(t.duration_s) << ',' << (t.start_time != 0 ? format_real(t.start_time) : "") << ','
-        << (t.peak_rss_bytes ? std::to_string(t.peak_rss_bytes) : "") << ','
-        << (t.peak_device_bytes ? std::to_string(t.peak_device_bytes) : "") << ',' << csv_cell(t.worker) << ','
+        << (t.peak_rss_bytes ? std::to_string(t.peak_rss_bytes) : "") << ',' << csv_cell(t.worker) << ','
         << csv_cell(t.message) << '\n';
   }
 }

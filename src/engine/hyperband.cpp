@@ -254,7 +254,7 @@ schedule_report run_schedule(study_core& study, const objective& f, const schedu
       for (const auto& t : alive) rr.trials.push_back(t.number);
 
       // The rung's configurations are independent: spread them over the workers.
-      std::vector<evaluation> results(alive.size());
+      std::vector<trial_result> results(alive.size());
       std::atomic<std::size_t> next{0};
       std::mutex error_mutex;
       std::exception_ptr error;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -13,11 +14,28 @@
 namespace typetune {
 namespace {
 
+// A trial as the store keeps it. The record is shared with the studies that read it (through
+// trial_delta) once it has ended: finished trials never change, so the store, the study's cache
+// and the sampler's snapshot hold one copy. Running and waiting trials, which still change, are
+// handed out as copies, so that the store changes its own in place.
 struct stored_trial {
-  trial_record record;
+  std::shared_ptr<trial_record> shared = std::make_shared<trial_record>();
   std::uint32_t attempt = 0;
   double heartbeat = 0;
   std::uint64_t version = 0;
+
+  [[nodiscard]] const trial_record& record() const { return *shared; }
+  // The record to change: a copy first if a reader holds this one (copy on write).
+  trial_record& edit() {
+    if (shared.use_count() > 1) shared = std::make_shared<trial_record>(*shared);
+    return *shared;
+  }
+  // The record as a reader gets it: the shared one once it can no longer change.
+  [[nodiscard]] shared_trial hand_out() const {
+    const auto state = shared->state;
+    if (state == trial_state::running || state == trial_state::waiting) return std::make_shared<const trial_record>(*shared);
+    return shared;
+  }
 };
 
 struct memory_study {
@@ -83,15 +101,15 @@ class memory_storage final : public trial_storage {
     std::vector<assignment> moved;
     for (const auto& t : s.trials) {
       try {
-        moved.push_back(migrate_assignment(t.record.params, s.record.info.space, space));
+        moved.push_back(migrate_assignment(t.record().params, s.record.info.space, space));
       } catch (const assignment_error& e) {
         throw storage_error(storage_errc::study_mismatch, "typetune: study '" + s.record.info.name + "', trial " +
-                                                              std::to_string(t.record.number) +
+                                                              std::to_string(t.record().number) +
                                                               " does not fit the new space: " + e.what());
       }
     }
     for (std::size_t i = 0; i < s.trials.size(); ++i) {
-      s.trials[i].record.params = std::move(moved[i]);
+      s.trials[i].edit().params = std::move(moved[i]);
       s.touch(i);
     }
     s.record.info.space = space;
@@ -112,35 +130,37 @@ class memory_storage final : public trial_storage {
     created_trial out;
     const auto waiting = s.waiting == 0 ? s.trials.end()
                                         : std::find_if(s.trials.begin(), s.trials.end(), [](const stored_trial& t) {
-                                            return t.record.state == trial_state::waiting;
+                                            return t.record().state == trial_state::waiting;
                                           });
     if (waiting != s.trials.end()) {
       auto& t = *waiting;
-      t.record.state = trial_state::running;
-      t.record.worker = worker;
-      t.record.start_time = now;
+      auto& r = t.edit();
+      r.state = trial_state::running;
+      r.worker = worker;
+      r.start_time = now;
       t.heartbeat = now;
       --s.waiting;
-      s.touch(t.record.number);
-      out.trial = t.record;
-      out.lease = {t.record.number, t.attempt};
+      s.touch(r.number);
+      out.trial = t.hand_out();
+      out.lease = {r.number, t.attempt};
       out.was_waiting = true;
     } else {
       out.changes = changed(s, since);
       auto proposed = propose(proposal_slot{s.trials.size(), s.record.proposals, out.changes});
       if (proposed) {
         stored_trial t;
-        t.record.number = s.trials.size();
-        t.record.state = trial_state::running;
-        t.record.params = std::move(proposed->params);
-        t.record.seed = proposed->seed;
-        t.record.start_time = now;
-        t.record.worker = worker;
+        auto& r = t.edit();
+        r.number = s.trials.size();
+        r.state = trial_state::running;
+        r.params = std::move(proposed->params);
+        r.seed = proposed->seed;
+        r.start_time = now;
+        r.worker = worker;
         t.heartbeat = now;
         s.record.proposals += proposed->proposals_used;
-        out.trial = t.record;
-        out.lease = {t.record.number, 0};
-        out.changes.trials.push_back(t.record);
+        out.trial = t.hand_out();
+        out.lease = {r.number, 0};
+        out.changes.trials.push_back(out.trial);
         s.trials.push_back(std::move(t));
         s.touch(s.trials.size() - 1);
         out.changes.version = s.version;
@@ -181,7 +201,7 @@ class memory_storage final : public trial_storage {
     std::lock_guard lock(mutex_);
     std::vector<running_trial> out;
     for (const auto& t : get(study).trials)
-      if (t.record.state == trial_state::running) out.push_back({{t.record.number, t.attempt}, t.record.worker, t.heartbeat});
+      if (t.record().state == trial_state::running) out.push_back({{t.record().number, t.attempt}, t.record().worker, t.heartbeat});
     return out;
   }
 
@@ -193,7 +213,7 @@ class memory_storage final : public trial_storage {
     for (const auto& stale : trials) {
       auto* t = leased(s, stale.lease);
       if (t == nullptr) continue;
-      auto& r = t->record;
+      auto& r = t->edit();
       if (t->attempt >= max_retries) {
         r.state = trial_state::failed;
         r.message = stale.reason + "; failed after " + std::to_string(t->attempt) + " retries";
@@ -241,15 +261,15 @@ class memory_storage final : public trial_storage {
     d.version = s.version;
     d.proposals = s.record.proposals;
     for (auto it = s.by_version.upper_bound(since); it != s.by_version.end(); ++it)
-      d.trials.push_back(s.trials[it->second].record);
-    std::sort(d.trials.begin(), d.trials.end(), [](const trial_record& a, const trial_record& b) { return a.number < b.number; });
+      d.trials.push_back(s.trials[it->second].hand_out());
+    std::sort(d.trials.begin(), d.trials.end(), [](const shared_trial& a, const shared_trial& b) { return a->number < b->number; });
     return d;
   }
 
   static stored_trial* leased(memory_study& s, trial_lease lease) {
     if (lease.number >= s.trials.size()) return nullptr;
     auto& t = s.trials[lease.number];
-    if (t.record.state != trial_state::running || t.attempt != lease.attempt) return nullptr;
+    if (t.record().state != trial_state::running || t.attempt != lease.attempt) return nullptr;
     return &t;
   }
 
@@ -259,7 +279,7 @@ class memory_storage final : public trial_storage {
     auto& s = get(study);
     auto* t = leased(s, lease);
     if (t == nullptr) return false;
-    change(t->record);
+    change(t->edit());
     s.touch(lease.number);
     return true;
   }

@@ -25,7 +25,7 @@ std::vector<failure_group> study_core::summarize_failures(std::span<const std::u
   std::lock_guard lock(mutex_);
   for (const auto number : numbers) {
     if (number >= cache_.size()) continue;
-    const auto& t = cache_[number];
+    const auto& t = *cache_[number];
     if (t.state != trial_state::failed && t.state != trial_state::out_of_memory &&
         t.state != trial_state::diverged) {
       continue;

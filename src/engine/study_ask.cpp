@@ -97,7 +97,7 @@ std::optional<trial_ticket> study_core::ask() {
   auto created = storage_->create_trial(study_id_, version_, worker_, detail::unix_now(), propose);
   if (proposed && created.trial) {
     // The proposer already applied what changed before it; only the new trial is left.
-    apply_locked(trial_delta{{*created.trial}, created.changes.version});
+    apply_locked(trial_delta{{created.trial}, created.changes.version});
   } else {
     apply_locked(created.changes);
   }
@@ -105,11 +105,11 @@ std::optional<trial_ticket> study_core::ask() {
   if (!created.trial) return std::nullopt;
   if (from_queue && !created.was_waiting) queue_.pop_front();
   if (running_.empty()) detail::reset_peak_rss();
-  running_[created.lease.number] = own_trial{created.lease.attempt, std::chrono::steady_clock::now(), false};
+  running_[created.lease.number] = own_trial{created.lease.attempt, std::chrono::steady_clock::now(), false, nullptr};
   if (storage_->shared() && !heartbeat_.joinable()) {
     heartbeat_ = std::jthread([this](std::stop_token stop) { heartbeat_loop(std::move(stop)); });
   }
-  return trial_ticket{created.trial->number, std::move(created.trial->params), created.trial->seed};
+  return trial_ticket{created.trial->number, created.trial->params, created.trial->seed};
 }
 
 void study_core::enqueue(assignment params) {

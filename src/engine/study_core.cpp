@@ -57,12 +57,13 @@ study_core::~study_core() {
 void study_core::refresh_locked() const { apply_locked(storage_->read_trials(study_id_, version_)); }
 
 void study_core::apply_locked(const trial_delta& delta) const {
-  for (const auto& t : delta.trials) {
+  for (const auto& shared : delta.trials) {
+    const auto& t = *shared;
     if (t.number < cache_.size()) {
-      cache_[t.number] = t;
+      cache_[t.number] = shared;
       dirty_.push_back(t.number);
     } else if (t.number == cache_.size()) {
-      cache_.push_back(t);
+      cache_.push_back(shared);
     } else {
       throw storage_error(storage_errc::corrupt, "typetune: study '" + options_.study_name + "' in " + storage_->url() +
                                                      ": trial numbers jump from " + std::to_string(cache_.size()) +
@@ -78,13 +79,23 @@ study_core::own_trial& study_core::running_trial(std::uint64_t number) {
   if (it != running_.end()) return it->second;
   if (number >= cache_.size()) refresh_locked();
   if (number >= cache_.size()) throw std::out_of_range("typetune: no trial " + std::to_string(number));
-  const auto& t = cache_[number];
+  const auto& t = *cache_[number];
   if (t.state == trial_state::running) {
     throw std::invalid_argument("typetune: trial " + std::to_string(number) + " is running in another worker (" +
                                 t.worker + "), not in this one");
   }
   throw std::invalid_argument("typetune: trial " + std::to_string(number) + " is " + std::string(to_string(t.state)) +
                               ", not running");
+}
+
+trial_record& study_core::edit_locked(std::shared_ptr<trial_record>& mine, std::uint64_t number) {
+  auto& entry = cache_[number];
+  // Held by `mine` and cache_ alone: no reader (snapshot_, the storage) sees it change.
+  if (!mine || mine.get() != entry.get() || mine.use_count() > 2) {
+    mine = std::make_shared<trial_record>(*entry);
+    entry = mine;
+  }
+  return *mine;
 }
 
 void study_core::set_metric(std::uint64_t number, std::string name, double value) {
@@ -101,7 +112,7 @@ void study_core::set_metric(std::uint64_t number, std::string name, double value
     own.lost = true;
     return;
   }
-  cache_[number].metrics[std::move(name)] = value;
+  edit_locked(own.record, number).metrics[std::move(name)] = value;
   dirty_.push_back(number);
 }
 
@@ -113,7 +124,7 @@ void study_core::report(std::uint64_t number, std::int64_t step, double value) {
     own.lost = true;
     return;
   }
-  cache_[number].intermediate[step] = value;
+  edit_locked(own.record, number).intermediate[step] = value;
   dirty_.push_back(number);
 }
 
@@ -121,13 +132,13 @@ bool study_core::should_prune(std::uint64_t number) {
   std::lock_guard lock(mutex_);
   const auto& own = running_trial(number);
   if (own.lost) return true;  // another worker runs it again: stop spending on this copy
-  if (!pruner_ || cache_[number].intermediate.empty()) return false;
+  if (!pruner_ || cache_[number]->intermediate.empty()) return false;
   // Decisions read the shared snapshot: with many workers, ASHA's rungs hold every worker's
   // trials that reached them.
   refresh_locked();
-  if (cache_[number].state != trial_state::running) return true;
+  if (cache_[number]->state != trial_state::running) return true;
   const study_view view{space_, cache_, options_.dir, options_.seed};
-  return pruner_->should_prune(view, cache_[number]);
+  return pruner_->should_prune(view, *cache_[number]);
 }
 void study_core::tell(std::uint64_t number, std::string_view metric, double value) {
   if (metric != options_.metric) {
@@ -152,12 +163,12 @@ void study_core::tell_failure(std::uint64_t number, trial_state state, std::stri
   finish(number, {state, {}, std::move(message)});
 }
 
-void study_core::finish(std::uint64_t number, const evaluation& result) {
+void study_core::finish(std::uint64_t number, const trial_result& result) {
   std::lock_guard lock(mutex_);
   finish_locked(number, result);
 }
 
-void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
+void study_core::finish_locked(std::uint64_t number, const trial_result& result) {
   auto& own = running_trial(number);
   if (result.state == trial_state::running) {
     throw std::invalid_argument("typetune: a trial cannot finish as running");
@@ -172,20 +183,19 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
     }
     return;
   }
-  auto& t = cache_[number];
+  const auto& t = *cache_[number];
   std::optional<double> value = result.value;
   if ((result.state == trial_state::pruned || result.state == trial_state::interrupted) && !value &&
       !t.intermediate.empty()) {
     value = t.intermediate.rbegin()->second;  // what it had reached when it was stopped
   }
-  trial_result ended;
-  ended.state = result.state;
+  trial_result ended = result;
   ended.value = value;
-  ended.message = result.message;
   ended.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - own.started).count();
   ended.peak_rss_bytes = detail::peak_rss_bytes();
   const trial_lease lease{number, own.attempt};
   const bool was_lost = own.lost;
+  auto mine = std::move(own.record);
   running_.erase(number);
   if (was_lost || !storage_->finish(study_id_, lease, ended)) {
     ++lost_;  // re-queued by another worker, which runs it again: this result is not kept
@@ -198,20 +208,18 @@ void study_core::finish_locked(std::uint64_t number, const evaluation& result) {
   } else if (result.state == trial_state::complete || result.state == trial_state::pruned) {
     consecutive_failures_ = 0;
   }
-  t.state = ended.state;
-  t.value = ended.value;
-  t.message = ended.message;
-  t.duration_s = ended.duration_s;
-  t.peak_rss_bytes = ended.peak_rss_bytes;
+  auto& ended_record = edit_locked(mine, number);
+  ended.apply_to(ended_record);
   dirty_.push_back(number);
-  if (options_.on_trial_end) options_.on_trial_end(t);
+  if (options_.on_trial_end) options_.on_trial_end(ended_record);
 }
 
 std::optional<trial_record> study_core::best_trial() const {
   std::lock_guard lock(mutex_);
   refresh_locked();
   const trial_record* best = nullptr;
-  for (const auto& t : cache_) {
+  for (const auto& shared : cache_) {
+    const auto& t = *shared;
     if (t.state != trial_state::complete || !t.value) continue;
     if (!best || better(options_.dir, *t.value, *best->value)) best = &t;
   }
@@ -222,14 +230,17 @@ std::optional<trial_record> study_core::best_trial() const {
 std::vector<trial_record> study_core::trials() const {
   std::lock_guard lock(mutex_);
   refresh_locked();
-  return cache_;
+  std::vector<trial_record> out;
+  out.reserve(cache_.size());
+  for (const auto& t : cache_) out.push_back(*t);
+  return out;
 }
 
 trial_record study_core::trial(std::uint64_t number) const {
   std::lock_guard lock(mutex_);
   refresh_locked();
   if (number >= cache_.size()) throw std::out_of_range("typetune: no trial " + std::to_string(number));
-  return cache_[number];
+  return *cache_[number];
 }
 
 std::uint64_t study_core::lost_trials() const {

@@ -18,9 +18,9 @@
 
 namespace typetune {
 
-evaluation study_core::evaluate(const trial_ticket& ticket, const objective& f,
-                                std::optional<std::int64_t> resource, std::int64_t resumed_from,
-                                std::optional<std::chrono::duration<double>> time_limit) {
+trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f,
+                                  std::optional<std::int64_t> resource, std::int64_t resumed_from,
+                                  std::optional<std::chrono::duration<double>> time_limit) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (time_limit) {
     deadline = std::chrono::steady_clock::now() +
@@ -96,7 +96,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
           std::lock_guard lock(local_mutex);
           started.push_back(ticket->number);
         }
-        evaluation result;
+        trial_result result;
         try {
           result = evaluate(*ticket, f, std::nullopt, 0, budget.trial_time_limit);
         } catch (const std::exception& e) {

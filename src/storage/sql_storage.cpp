@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -183,16 +184,16 @@ class sql_storage final : public trial_storage {
       t.start_time = now;
       store(study, t, attempt, now, version, *s.space);
       db_->run(stmt::bump_version, {as_int(study), as_int(version)});
-      out.changes.trials = trials_since(s, since);
+      out.changes.trials = shared(trials_since(s, since));
       out.changes.version = version;
       tx.commit();
       out.lease = {t.number, attempt};
-      out.trial = std::move(t);
+      out.trial = std::make_shared<const trial_record>(std::move(t));
       out.was_waiting = true;
       return out;
     }
 
-    trial_delta before{trials_since(s, since), s.version, s.record.proposals};
+    trial_delta before{shared(trials_since(s, since)), s.version, s.record.proposals};
     const auto number = s.record.trial_count;
     auto proposed = propose(proposal_slot{number, s.record.proposals, before});
     if (!proposed) {
@@ -213,11 +214,11 @@ class sql_storage final : public trial_storage {
     out.proposals = s.record.proposals + proposed->proposals_used;
     db_->run(stmt::advance_study, {as_int(study), as_int(number + 1), as_int(out.proposals), as_int(version)});
     tx.commit();
+    out.trial = std::make_shared<const trial_record>(std::move(t));
     out.changes = std::move(before);
-    out.changes.trials.push_back(t);
+    out.changes.trials.push_back(out.trial);
     out.changes.version = version;
     out.lease = {number, 0};
-    out.trial = std::move(t);
     return out;
   }
 
@@ -225,7 +226,7 @@ class sql_storage final : public trial_storage {
     std::lock_guard lock(mutex_);
     transaction tx(*db_, access::read);  // one snapshot: the version and the rows agree
     const auto s = study_by_id(study, access::read);
-    trial_delta out{trials_since(s, since), s.version, s.record.proposals};
+    trial_delta out{shared(trials_since(s, since)), s.version, s.record.proposals};
     tx.commit();
     return out;
   }
@@ -497,6 +498,13 @@ class sql_storage final : public trial_storage {
     const std::string what = "study '" + s.record.info.name + "', trial " + std::to_string(t.number);
     const auto attempt = checked_count(st.integer(2, "attempt", what), "attempt", what);
     return {std::move(t), static_cast<std::uint32_t>(attempt)};
+  }
+
+  static std::vector<shared_trial> shared(std::vector<trial_record> trials) {
+    std::vector<shared_trial> out;
+    out.reserve(trials.size());
+    for (auto& t : trials) out.push_back(std::make_shared<const trial_record>(std::move(t)));
+    return out;
   }
 
   // The trials written after `since`, by number. (The SQLite statement leaves the order to

@@ -125,6 +125,17 @@ TEST_CASE("a study export reads back as the same study") {
   CHECK(to_text(back) == to_text(s));
 }
 
+TEST_CASE("a trial line written with the old peak_device_bytes field still reads") {
+  const auto s = sample_study();
+  auto line = tt::trial_to_json(s.trials[0], s.study.space);
+  REQUIRE(line.back() == '}');
+  line.insert(line.size() - 1, ",\"peak_device_bytes\":1048576");
+  const auto back = tt::trial_from_json(line, s.study.space);
+  CHECK(back.params == s.trials[0].params);
+  CHECK(back.value == s.trials[0].value);
+  CHECK_THAT(tt::trial_to_json(back, s.study.space), !Catch::Contains("peak_device_bytes"));
+}
+
 TEST_CASE("a trial line shows parameters by path, with the choice itself") {
   const auto s = sample_study();
   const auto line = tt::trial_to_json(s.trials[0], s.study.space);

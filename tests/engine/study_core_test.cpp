@@ -2,6 +2,7 @@
 // finite spaces, and the same configurations whether 1 or 4 workers run the trials.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
+#include "typetune/engine/trial_storage.hpp"
 
 using namespace typetune;
 
@@ -115,6 +117,58 @@ TEST_CASE("ask/tell: running trials, metric checks, best trial by direction") {
   CHECK(study.trial(3).state == trial_state::out_of_memory);
   CHECK_THROWS_AS(study.tell_failure(study.ask()->number, trial_state::complete, ""),
                   std::invalid_argument);
+}
+
+TEST_CASE("the in-memory store shares a finished trial's record and copies a running one on write") {
+  const auto storage = make_memory_storage();
+  study_core study(testing::mlp_space(false), make_random_sampler(), options(), nullptr, storage);
+  const auto a = study.ask();
+  const auto b = study.ask();
+  REQUIRE((a && b));
+  study.report(b->number, 1, 0.5);
+  study.tell(a->number, "val_loss", 0.7);
+  const auto id = storage->find_study(options().study_name)->id;
+  const auto first = storage->read_trials(id, 0);
+  const auto second = storage->read_trials(id, 0);
+  REQUIRE(first.trials.size() == 2);
+  // Finished: one record, whoever reads it.
+  CHECK(first.trials[0].get() == second.trials[0].get());
+  CHECK(first.trials[0]->value == 0.7);
+  // Running: each reader gets its own copy, which the store's later writes leave alone.
+  CHECK(first.trials[1].get() != second.trials[1].get());
+  study.report(b->number, 2, 0.4);
+  study.tell(b->number, "val_loss", 0.4);
+  CHECK(first.trials[1]->state == trial_state::running);
+  CHECK(first.trials[1]->intermediate.size() == 1);
+  const auto third = storage->read_trials(id, 0);
+  CHECK(third.trials[1]->state == trial_state::complete);
+  CHECK(third.trials[1]->intermediate.size() == 2);
+  // The study's own copies agree with the store.
+  CHECK(study.trial(1).intermediate == third.trials[1]->intermediate);
+  CHECK(study.trial(0).value == 0.7);
+}
+
+TEST_CASE("trial_span reads records from a vector of records and from shared records alike") {
+  std::vector<trial_record> records(3);
+  std::vector<shared_trial> shared;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    records[i].number = i;
+    records[i].value = 0.1 * static_cast<double>(i);
+    shared.push_back(std::make_shared<const trial_record>(records[i]));
+  }
+  for (const trial_span span : {trial_span(records), trial_span(shared)}) {
+    REQUIRE(span.size() == 3);
+    CHECK_FALSE(span.empty());
+    CHECK(span[1].number == 1);
+    CHECK(span.back().number == 2);
+    CHECK(span.end() - span.begin() == 3);
+    std::uint64_t expected = 0;
+    for (const auto& t : span) CHECK(t.number == expected++);
+    CHECK(expected == 3);
+    CHECK(span.first(2).size() == 2);
+    CHECK(std::find_if(span.begin(), span.end(), [](const trial_record& t) { return t.number == 2; })->value == 0.2);
+  }
+  CHECK(trial_span().empty());
 }
 
 TEST_CASE("better() compares by direction, a tie is not better, NaN never is; improves() takes finite values only") {

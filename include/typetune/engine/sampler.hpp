@@ -16,7 +16,7 @@ namespace typetune {
 // number) and the direction. Values of complete trials are as the objective returned them.
 struct study_view {
   const space_desc& space;
-  std::span<const trial_record> trials;
+  trial_span trials;
   direction dir = direction::minimize;
   std::uint64_t seed = 0;
 };

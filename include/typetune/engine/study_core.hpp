@@ -111,14 +111,6 @@ struct trial_ticket {
 // trial's number, so that a re-run (after its worker died) draws the same numbers.
 [[nodiscard]] std::uint64_t trial_seed(std::uint64_t study_seed, std::uint64_t number) noexcept;
 
-// How one objective call ended, before it is recorded: complete (a finite value), pruned,
-// failed, diverged or out_of_memory.
-struct evaluation {
-  trial_state state = trial_state::failed;
-  std::optional<double> value;
-  std::string message;
-};
-
 // Each trial records its seed, start time, worker ("host:pid", this_worker()) and peak memory:
 // peak_rss_bytes is the process's peak resident set size (getrusage's ru_maxrss) read when the
 // trial ends. The kernel's high-water mark is reset (/proc/self/clear_refs) when a trial starts
@@ -180,13 +172,13 @@ class study_core {
 
   // For schedulers: runs the objective for an asked trial, classifying how it ended, without
   // ending the trial; then finish() records it. `time_limit`: the trial's deadline is now plus it.
-  [[nodiscard]] evaluation evaluate(const trial_ticket& ticket, const objective& f,
+  [[nodiscard]] trial_result evaluate(const trial_ticket& ticket, const objective& f,
                                     std::optional<std::int64_t> resource = std::nullopt,
                                     std::int64_t resumed_from = 0,
                                     std::optional<std::chrono::duration<double>> time_limit = std::nullopt);
   // Records how a running trial ended. The same rule as tell(): a complete result with a NaN or
   // infinite value is recorded as diverged, one with no value as failed.
-  void finish(std::uint64_t number, const evaluation& result);
+  void finish(std::uint64_t number, const trial_result& result);
 
   // The failed, out_of_memory and diverged trials among `numbers`, grouped by state and message.
   [[nodiscard]] std::vector<failure_group> summarize_failures(std::span<const std::uint64_t> numbers) const;
@@ -228,11 +220,17 @@ class study_core {
     std::uint32_t attempt = 0;
     std::chrono::steady_clock::time_point started;
     bool lost = false;  // the storage refused a write: another worker took it back
+      // This worker's own copy of the running trial, which report(), set_metric() and finish
+    // change in place while cache_ holds it and no one else does (see edit_locked).
+    std::shared_ptr<trial_record> record;
   };
 
   void open_study();
   own_trial& running_trial(std::uint64_t number);  // caller holds mutex_
-  void finish_locked(std::uint64_t number, const evaluation& result);
+  // The record of a running trial of this worker, to change: cache_'s entry when it is the
+  // worker's own copy and nobody else holds it, else a new copy that replaces the entry.
+  trial_record& edit_locked(std::shared_ptr<trial_record>& mine, std::uint64_t number);
+  void finish_locked(std::uint64_t number, const trial_result& result);
   void refresh_locked() const;
   void apply_locked(const trial_delta& delta) const;
   void sync_snapshot_locked();  // caller holds sampler_mutex_ and mutex_
@@ -251,10 +249,14 @@ class study_core {
   // snapshot_, so that a slow proposal (a GP fit) does not hold up other threads' report(),
   // should_prune() and tell(), which need mutex_ only.
   std::mutex sampler_mutex_;
-  std::vector<trial_record> snapshot_;  // cache_ as the sampler last saw it; under sampler_mutex_
+  // cache_ as the sampler last saw it, under sampler_mutex_: the same records as cache_ (shared
+  // pointers), so a trial costs a pointer here.
+  std::vector<shared_trial> snapshot_;
   mutable std::mutex mutex_;
   // The study as last read: every trial by number, and the storage version it is as of.
-  mutable std::vector<trial_record> cache_;
+  // A record here is shared with the storage (memory) and snapshot_, and never changed while it is
+  // shared: see edit_locked.
+  mutable std::vector<shared_trial> cache_;
   // Trials of cache_ changed since snapshot_ was last brought up to date (numbers below its size).
   mutable std::vector<std::uint64_t> dirty_;
   mutable std::uint64_t version_ = 0;

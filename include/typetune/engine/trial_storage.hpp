@@ -78,7 +78,7 @@ struct trial_lease {
 // study's trials (creation, report, metric, finish, re-queue), so a reader that keeps the last
 // version it saw reads only what changed since.
 struct trial_delta {
-  std::vector<trial_record> trials;  // ordered by number
+  std::vector<shared_trial> trials;  // ordered by number
   std::uint64_t version = 0;         // the study's version this snapshot is as of
   std::uint64_t proposals = 0;       // the study's sampler proposal counter as of it (0: not read)
 };
@@ -101,32 +101,32 @@ struct new_trial {
 };
 
 struct created_trial {
-  // The new (or re-queued, now claimed) running trial; nullopt when the proposer returned
-  // nullopt and no waiting trial existed.
-  std::optional<trial_record> trial;
+  // The new (or re-queued, now claimed) running trial; null when the proposer returned nullopt
+  // and no waiting trial existed.
+  shared_trial trial;
   trial_lease lease;
   bool was_waiting = false;    // a re-queued trial claimed again, not a new one
   trial_delta changes;         // since the caller's version, the created trial included
   std::uint64_t proposals = 0; // the study's proposal counter after this call
 };
 
-// A trial's end, as the worker that ran it records it.
+// How a trial ended: what an objective call gave (study_core::evaluate: the state, the value and
+// any message) and, once the worker records it, how long it ran and its peak memory.
 struct trial_result {
   trial_state state = trial_state::complete;
   std::optional<double> value;
   std::string message;
   double duration_s = 0;
   std::uint64_t peak_rss_bytes = 0;
-  std::uint64_t peak_device_bytes = 0;
 
-  // Writes this end into the trial's record: what every backend's finish() stores.
+  // Writes this end into the trial's record: what every backend's finish() stores, and what
+  // the study's own copy of the trial records.
   void apply_to(trial_record& t) const {
     t.state = state;
     t.value = value;
     t.message = message;
     t.duration_s = duration_s;
     t.peak_rss_bytes = peak_rss_bytes;
-    t.peak_device_bytes = peak_device_bytes;
   }
 };
 

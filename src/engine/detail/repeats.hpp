@@ -2,10 +2,10 @@
 // twice: a set of tried assignments kept in step with the trial list, and a random untried one.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -16,45 +16,55 @@
 
 namespace typetune::detail {
 
-struct assignment_hash {
-  std::size_t operator()(const assignment& a) const noexcept {
-    std::uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (const auto& v : a.values) {
-      std::uint64_t x = v.index();
-      if (const auto* i = std::get_if<std::int64_t>(&v)) x ^= static_cast<std::uint64_t>(*i) * 0xff51afd7ed558ccdULL;
-      if (const auto* d = std::get_if<double>(&v)) x ^= std::hash<double>{}(*d) * 0xc4ceb9fe1a85ec53ULL;
-      h = (h ^ x) * 0x100000001b3ULL + (h >> 29);
-    }
-    return static_cast<std::size_t>(h);
+// A 64-bit fingerprint of an assignment: which values are set, and their bits.
+[[nodiscard]] inline std::uint64_t fingerprint(const assignment& a) noexcept {
+  const auto mix = [](std::uint64_t x) {  // splitmix64's finaliser
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ a.values.size();
+  for (const auto& v : a.values) {
+    std::uint64_t bits = 0;
+    if (const auto* i = std::get_if<std::int64_t>(&v)) bits = static_cast<std::uint64_t>(*i);
+    if (const auto* d = std::get_if<double>(&v)) bits = std::bit_cast<std::uint64_t>(*d == 0 ? 0.0 : *d);  // -0 is 0
+    h = mix(h ^ mix(bits + 0x9e3779b97f4a7c15ULL * (v.index() + 1)));
   }
-};
+  return h;
+}
 
 // Every configuration proposed so far, whatever became of its trial (running, complete, pruned,
 // failed): a trial's parameters never change once it is asked, so the set only grows with the
-// history; a history that is not a continuation (another study) starts it afresh.
+// history; a history that is not a continuation (another study) starts it afresh. It keeps each
+// configuration's fingerprint, not the configuration (8 bytes and a node a trial instead of a
+// copy of the assignment): two configurations with the same fingerprint (a chance of about
+// n^2 / 2^65 among n trials) count as one, so at worst an untried one is passed over.
 class tried_configurations {
  public:
-  void sync(std::span<const trial_record> trials, std::size_t n_params) {
+  void sync(trial_span trials, std::size_t n_params) {
     if (trials.size() < seen_count_ || n_params != n_params_) reset(n_params);
     for (const auto& t : trials) {
       if (t.number < seen_.size() && seen_[t.number]) continue;
       if (t.number >= seen_.size()) seen_.resize(std::max<std::size_t>(t.number + 1, 2 * seen_.size()), false);
       seen_[t.number] = true;
       ++seen_count_;
-      if (t.params.values.size() == n_params) set_.insert(t.params);
+      if (t.params.values.size() == n_params) set_.insert(fingerprint(t.params));
     }
   }
-  [[nodiscard]] bool contains(const assignment& a) const { return set_.count(a) != 0; }
+  [[nodiscard]] bool contains(const assignment& a) const { return set_.count(fingerprint(a)) != 0; }
   [[nodiscard]] std::size_t size() const { return set_.size(); }
 
  private:
+  struct identity {
+    std::size_t operator()(std::uint64_t h) const noexcept { return static_cast<std::size_t>(h); }
+  };
   void reset(std::size_t n_params) {
     set_.clear();
     seen_.clear();
     seen_count_ = 0;
     n_params_ = n_params;
   }
-  std::unordered_set<assignment, assignment_hash> set_;
+  std::unordered_set<std::uint64_t, identity> set_;
   std::vector<bool> seen_;  // by trial number
   std::size_t seen_count_ = 0;
   std::size_t n_params_ = 0;
