@@ -166,34 +166,39 @@ struct heartbeat {
 using result = outcome;
 inline const outcome pruned = outcome::pruned();
 
-// The trial an objective receives: its typed parameters, report() and should_prune(), named
-// metrics, the schedule's resource, the stop request and the per-trial deadline.
+// The trial an objective receives, or study.ask() hands out: its typed parameters, report()
+// and should_prune(), named metrics, the schedule's resource, the stop request and the
+// per-trial deadline.
 template <class Params>
 class trial {
  public:
-  trial(trial_context& context, Params params) : context_(context), params_(std::move(params)) {}
+  trial(trial_context& context, Params params) : context_(&context), params_(std::move(params)) {}
+  // A trial of an ask/tell loop owns what it reports through; copies share it.
+  trial(std::shared_ptr<asked_trial> asked, Params params)
+      : asked_(std::move(asked)), context_(&asked_->context()), params_(std::move(params)) {}
   [[nodiscard]] const Params& params() const noexcept { return params_; }
-  [[nodiscard]] std::uint64_t number() const noexcept { return context_.number(); }
+  [[nodiscard]] std::uint64_t number() const noexcept { return context_->number(); }
   // The trial's own seed: the same when a re-queued trial runs again (see trial_context).
-  [[nodiscard]] std::uint64_t seed() const noexcept { return context_.seed(); }
-  [[nodiscard]] const assignment& raw() const noexcept { return context_.params(); }
-  [[nodiscard]] std::optional<std::int64_t> resource() const noexcept { return context_.resource(); }
-  [[nodiscard]] std::int64_t resumed_from() const noexcept { return context_.resumed_from(); }
-  void report(std::int64_t step, double value) { context_.report(step, value); }
-  [[nodiscard]] bool should_prune() { return context_.should_prune(); }
+  [[nodiscard]] std::uint64_t seed() const noexcept { return context_->seed(); }
+  [[nodiscard]] const assignment& raw() const noexcept { return context_->params(); }
+  [[nodiscard]] std::optional<std::int64_t> resource() const noexcept { return context_->resource(); }
+  [[nodiscard]] std::int64_t resumed_from() const noexcept { return context_->resumed_from(); }
+  void report(std::int64_t step, double value) { context_->report(step, value); }
+  [[nodiscard]] bool should_prune() { return context_->should_prune(); }
   // A named metric besides the objective (val_accuracy, epochs, parameters); see trial_context.
-  void set_metric(std::string name, double value) { context_.set_metric(std::move(name), value); }
+  void set_metric(std::string name, double value) { context_->set_metric(std::move(name), value); }
   // Ctrl-C (tt::handle_interrupts): stop between batches, then throw tt::interrupted{} or return.
-  [[nodiscard]] bool stop_requested() const noexcept { return context_.stop_requested(); }
+  [[nodiscard]] bool stop_requested() const noexcept { return context_->stop_requested(); }
   // budget::trial_time_limit: stop between batches, then throw tt::trial_timeout{} (recorded as
   // failed, "time limit of X s reached") or return a value (kept as the trial's value).
-  [[nodiscard]] bool out_of_time() const noexcept { return context_.out_of_time(); }
-  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept { return context_.time_left(); }
-  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept { return context_.deadline(); }
-  [[nodiscard]] trial_context& context() noexcept { return context_; }
+  [[nodiscard]] bool out_of_time() const noexcept { return context_->out_of_time(); }
+  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept { return context_->time_left(); }
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept { return context_->deadline(); }
+  [[nodiscard]] trial_context& context() noexcept { return *context_; }
 
  private:
-  trial_context& context_;
+  std::shared_ptr<asked_trial> asked_;  // null for a trial that optimize() runs
+  trial_context* context_;
   Params params_;
 };
 
@@ -495,6 +500,57 @@ class study {
     }
   }
 
+  // Ask and tell, for loops the program drives itself (an external scheduler, a notebook, a
+  // training script that runs elsewhere): ask() starts a new running trial and hands it out
+  // with the parameter struct (P: the study's tt::params<P>, or given as study.ask<P>()); the
+  // trial's report(), should_prune() and set_metric() work as in optimize(), and tell() records
+  // how it ended. Works with every storage and with several processes asking at once, as
+  // optimize() does. ask() throws search_exhausted when a finite sampler has nothing left
+  // (try_ask() returns nullopt) and too_many_failures_error as optimize() would.
+  template <class P = Params>
+  [[nodiscard]] auto ask() {
+    if constexpr (!askable<P>()) {
+      return;
+    } else {
+      auto t = try_ask<P>();
+      if (!t) throw search_exhausted("typetune: every configuration of the space has been asked");
+      return std::move(*t);
+    }
+  }
+  template <class P = Params>
+  [[nodiscard]] auto try_ask() {
+    if constexpr (!askable<P>()) {
+      return;
+    } else {
+      std::shared_ptr<asked_trial> asked = core_->ask_trial();
+      if (!asked) return std::optional<trial<P>>();
+      auto params = decode<P>(space_, asked->ticket().params);
+      return std::optional<trial<P>>(trial<P>(std::move(asked), std::move(params)));
+    }
+  }
+  // Ends an asked trial: a value (diverged when NaN or infinite), tt::result{"metric", v} (the
+  // metric must be the study's), or tt::pruned (its value is the last one reported). Named
+  // metrics, when given, are recorded first. Throws std::invalid_argument when the trial is not
+  // running (told already) or names another metric.
+  template <class P>
+  void tell(const trial<P>& t, const outcome& result, const std::map<std::string, double>& metrics = {}) {
+    for (const auto& [name, value] : metrics) core_->set_metric(t.number(), name, value);
+    if (result.is_pruned()) {
+      core_->tell_pruned(t.number());
+    } else {
+      core_->tell(t.number(), result.metric().empty() ? core_->options().metric : result.metric(), result.value());
+    }
+  }
+  // Ends an asked trial as failed, out_of_memory or diverged, keeping `message`, or as pruned.
+  template <class P>
+  void tell(const trial<P>& t, trial_state state, std::string message = {}) {
+    if (state == trial_state::pruned) {
+      core_->tell_pruned(t.number());
+    } else {
+      core_->tell_failure(t.number(), state, std::move(message));
+    }
+  }
+
   // Queues a known configuration to run before the sampler's proposals (first in, first out):
   // the struct is encoded into the space's assignment (a value outside its parameter's range
   // throws, naming the parameter). enqueue_raw takes the assignment itself.
@@ -547,6 +603,26 @@ class study {
   }
 
  private:
+  // Whether ask<P>() can hand out P: one error naming what is wrong otherwise.
+  template <class P>
+  static consteval bool askable() {
+    if constexpr (std::is_void_v<P>) {
+      static_assert(!std::is_void_v<P>,
+                    "typetune: ask() needs the parameter struct: make the study with tt::params<P>{} or call "
+                    "study.ask<P>()");
+      return false;
+    } else if constexpr (!std::is_void_v<Params> && !std::is_same_v<P, Params>) {
+      static_assert(std::is_void_v<Params> || std::is_same_v<P, Params>,
+                    "typetune: ask<P>() names another struct than the study's tt::params<P>");
+      return false;
+    } else if constexpr (!error::is_ok<check_t<Space, P>>) {
+      static_cast<void>(error::raise_unless_ok<check_t<Space, P>>());  // names the field
+      return false;
+    } else {
+      return true;
+    }
+  }
+
   run_summary run_plan(const objective& wrapped, const budget& b) {
     if (log_ != nullptr) *log_ << plan_->to_text() << std::flush;
     typetune::schedule_report ran;

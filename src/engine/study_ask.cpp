@@ -112,6 +112,12 @@ std::optional<trial_ticket> study_core::ask() {
   return trial_ticket{created.trial->number, created.trial->params, created.trial->seed};
 }
 
+std::unique_ptr<asked_trial> study_core::ask_trial() {
+  auto ticket = ask();
+  if (!ticket) return nullptr;
+  return std::unique_ptr<asked_trial>(new asked_trial(*this, std::move(*ticket)));
+}
+
 void study_core::enqueue(assignment params) {
   space_.validate(params);  // throws assignment_error naming the parameter
   std::lock_guard lock(mutex_);

@@ -29,3 +29,13 @@ TEST_CASE("a grid over 120 points shared by 4 processes: each point evaluated ex
   temp_dir dir;
   cases::shared_grid(worker_program, dir.url("grid.db"));
 }
+
+TEST_CASE("ask/tell from 2 processes x 30 trials on one SQLite file: 60 distinct trials with their reports and metrics") {
+  temp_dir dir;
+  cases::shared_trials(worker_program, dir.url("ask_tell.db"), 2, 30, true);
+}
+
+TEST_CASE("ask/tell from 2 processes over a 120-point grid: each point told exactly once") {
+  temp_dir dir;
+  cases::shared_grid(worker_program, dir.url("ask_tell_grid.db"), 2, true);
+}

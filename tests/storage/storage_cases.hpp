@@ -537,36 +537,44 @@ inline void crash_and_resume(const std::string& worker, const std::string& url, 
   for (const auto& t : after) CHECK(t.state == trial_state::complete);
 }
 
-// 4 processes x 50 trials on one study: 200 distinct trials, none lost or duplicated.
-inline void shared_trials(const std::string& worker, const std::string& url) {
+// `processes` x `each` trials on one study (optimize(), or ask/tell with `ask_tell`): all
+// distinct, none lost or duplicated.
+inline void shared_trials(const std::string& worker, const std::string& url, int processes = 4, int each = 50,
+                          bool ask_tell = false) {
   std::vector<std::unique_ptr<child_process>> workers;
-  for (int w = 0; w < 4; ++w) {
-    workers.push_back(std::make_unique<child_process>(worker,
-                                                      std::vector<std::string>{url, "shared", "real", "50", "--sleep-ms", "2"}));
+  for (int w = 0; w < processes; ++w) {
+    std::vector<std::string> args{url, "shared", "real", std::to_string(each), "--sleep-ms", "2"};
+    if (ask_tell) args.emplace_back("--ask-tell");
+    workers.push_back(std::make_unique<child_process>(worker, args));
   }
   for (auto& w : workers) CHECK(w->wait(std::chrono::seconds(180)) == 0);
 
+  const auto total = static_cast<std::size_t>(processes * each);
   const auto all = stored_trials(url, "shared");
-  REQUIRE(all.size() == 200);
+  REQUIRE(all.size() == total);
   std::set<assignment::values_type> distinct;
   std::map<std::string, int> per_worker;
   for (std::size_t i = 0; i < all.size(); ++i) {
     CHECK(all[i].number == i);
     CHECK(all[i].state == trial_state::complete);
+    CHECK(all[i].intermediate.at(1) == 1.0);
+    CHECK(all[i].metrics.count("told_by_ask_tell") == (ask_tell ? 1u : 0u));
     distinct.insert(all[i].params.values);
     ++per_worker[all[i].worker];
   }
-  CHECK(distinct.size() == 200);  // each trial its own proposal: no two alike
-  CHECK(per_worker.size() == 4);
-  for (const auto& [name, count] : per_worker) CHECK(count == 50);
+  CHECK(distinct.size() == total);  // each trial its own proposal: no two alike
+  CHECK(per_worker.size() == static_cast<std::size_t>(processes));
+  for (const auto& [name, count] : per_worker) CHECK(count == each);
 }
 
-// A grid over 120 points shared by 4 processes: each point evaluated exactly once.
-inline void shared_grid(const std::string& worker, const std::string& url) {
+// A grid over 120 points shared by `processes` processes (optimize(), or ask/tell with
+// `ask_tell`): each point evaluated exactly once.
+inline void shared_grid(const std::string& worker, const std::string& url, int processes = 4, bool ask_tell = false) {
   std::vector<std::unique_ptr<child_process>> workers;
-  for (int w = 0; w < 4; ++w) {
-    workers.push_back(std::make_unique<child_process>(worker,
-                                                      std::vector<std::string>{url, "grid", "grid", "1000", "--sleep-ms", "2"}));
+  for (int w = 0; w < processes; ++w) {
+    std::vector<std::string> args{url, "grid", "grid", "1000", "--sleep-ms", "2"};
+    if (ask_tell) args.emplace_back("--ask-tell");
+    workers.push_back(std::make_unique<child_process>(worker, args));
   }
   for (auto& w : workers) CHECK(w->wait(std::chrono::seconds(180)) == 0);
 

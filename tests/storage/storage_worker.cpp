@@ -1,7 +1,9 @@
 // A worker process of the multi-process storage tests: the same program a user would start N
 // times on one study. Usage:
-//   typetune_storage_worker URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER]
+//   typetune_storage_worker URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER] [--ask-tell]
 // With --hang-at, trial N writes "number seed" to MARKER and then hangs until it is killed.
+// With --ask-tell the program drives the loop itself (study.ask(), study.tell()) instead of
+// optimize().
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +48,7 @@ struct settings {
   int sleep_ms = 0;
   std::optional<std::uint64_t> hang_at;
   std::string marker;
+  bool ask_tell = false;
 };
 
 template <class Params>
@@ -66,18 +69,27 @@ int run(const settings& s, const Space& space, Sampler sampler) {
   auto study = tt::study(space, tt::params<Params>{}, tt::minimize{"loss"}, sampler, tt::storage{s.url},
                          tt::study_name{s.study}, tt::heartbeat{.interval = std::chrono::milliseconds(200),
                                                                 .stale_after = std::chrono::seconds(5)});
-  const auto summary = study.optimize(
-      [&](tt::trial<Params>& t) {
-        pause_or_hang(s, t);
-        const auto& p = t.params();
-        t.report(1, 1.0);
-        if constexpr (std::is_same_v<Params, worker::real_params>) {
-          return tt::result{"loss", (p.x - 0.3) * (p.x - 0.3) + p.y * p.y};
-        } else {
-          return tt::result{"loss", p.a * 100.0 + p.b * 10.0 + p.c};
-        }
-      },
-      tt::budget{.trials = s.trials});
+  const auto objective = [&](tt::trial<Params>& t) {
+    pause_or_hang(s, t);
+    const auto& p = t.params();
+    t.report(1, 1.0);
+    if constexpr (std::is_same_v<Params, worker::real_params>) {
+      return tt::result{"loss", (p.x - 0.3) * (p.x - 0.3) + p.y * p.y};
+    } else {
+      return tt::result{"loss", p.a * 100.0 + p.b * 10.0 + p.c};
+    }
+  };
+  if (s.ask_tell) {
+    std::uint64_t told = 0;
+    for (; told < s.trials; ++told) {
+      auto t = study.try_ask();
+      if (!t) break;
+      study.tell(*t, objective(*t), {{"told_by_ask_tell", 1.0}});
+    }
+    std::printf("told %llu%s\n", static_cast<unsigned long long>(told), told < s.trials ? " (exhausted)" : "");
+    return 0;
+  }
+  const auto summary = study.optimize(objective, tt::budget{.trials = s.trials});
   std::printf("started %llu%s\n", static_cast<unsigned long long>(summary.trials_started),
               summary.exhausted ? " (exhausted)" : "");
   return 0;
@@ -87,7 +99,7 @@ int run(const settings& s, const Space& space, Sampler sampler) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER] [--ask-tell]\n", argv[0]);
     return 2;
   }
   settings s;
@@ -99,6 +111,8 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--sleep-ms" && i + 1 < argc) {
       s.sleep_ms = std::atoi(argv[++i]);
+    } else if (flag == "--ask-tell") {
+      s.ask_tell = true;
     } else if (flag == "--hang-at" && i + 2 < argc) {
       s.hang_at = std::strtoull(argv[++i], nullptr, 10);
       s.marker = argv[++i];

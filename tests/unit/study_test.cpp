@@ -97,3 +97,57 @@ TEST_CASE("log_trials writes one line per trial, with its state and active param
   const auto first = study.trials().front();
   CHECK_THAT(text, Catch::Contains(study.description().format(first.params)));
 }
+
+TEST_CASE("ask and tell: typed parameters, reports, named metrics, pruned and failed trials") {
+  auto study = tt::study(fashion_mlp::space, tt::params<fashion_mlp::mlp_params>{}, tt::minimize{"val_loss"},
+                         tt::random_search{.seed = 7}, tt::median_pruner{{.n_startup_trials = 1, .n_warmup_steps = 0}});
+  auto a = study.ask();
+  static_assert(std::is_same_v<decltype(a), tt::trial<fashion_mlp::mlp_params>>);
+  CHECK(a.number() == 0);
+  CHECK(tt::encode(fashion_mlp::space, a.params()) == a.raw());
+  CHECK(study.trials().at(0).state == tt::trial_state::running);
+  a.report(1, 0.5);
+  CHECK_FALSE(a.should_prune());  // alone: nothing to compare with
+  study.tell(a, 0.5, {{"val_accuracy", 0.81}});
+  const auto first = study.trials().at(0);
+  CHECK(first.state == tt::trial_state::complete);
+  CHECK(first.value == 0.5);
+  CHECK(first.metrics.at("val_accuracy") == 0.81);
+  CHECK(first.intermediate.at(1) == 0.5);
+  CHECK_THROWS_WITH(study.tell(a, 0.4), Catch::Contains("is complete, not running"));
+
+  // A worse trial at the same step is pruned by the median rule, and told so.
+  auto b = study.ask();
+  b.report(1, 0.9);
+  CHECK(b.should_prune());
+  study.tell(b, tt::pruned);
+  CHECK(study.trials().at(1).state == tt::trial_state::pruned);
+  CHECK(study.trials().at(1).value == 0.9);  // the last reported value
+
+  auto c = study.ask();
+  CHECK_THROWS_WITH(study.tell(c, tt::result{"val_acc", 0.1}), Catch::Contains("measures 'val_loss'"));
+  study.tell(c, tt::trial_state::out_of_memory, "CUDA out of memory");
+  CHECK(study.trials().at(2).state == tt::trial_state::out_of_memory);
+  CHECK(study.trials().at(2).message == "CUDA out of memory");
+
+  auto d = study.ask();
+  study.tell(d, tt::result{"val_loss", 0.25});
+  CHECK(study.best().number == 3);
+  const fashion_mlp::mlp_params best = study.best().params;
+  CHECK(best.dense_bot == d.params().dense_bot);
+}
+
+TEST_CASE("ask<P>() on a study without tt::params; a finite space runs out with search_exhausted") {
+  auto study = tt::study(sequence_rnn::space, tt::maximize{"accuracy"}, tt::grid{});
+  const auto size = tt::grid_size(sequence_rnn::space);
+  std::set<tt::assignment::values_type> distinct;
+  for (std::uint64_t i = 0; i < size; ++i) {
+    auto t = study.ask<sequence_rnn::rnn_params>();
+    distinct.insert(t.raw().values);
+    study.tell(t, t.params().units * 1.0 + t.params().layers);
+  }
+  CHECK(distinct.size() == size);
+  CHECK_FALSE(study.try_ask<sequence_rnn::rnn_params>().has_value());
+  CHECK_THROWS_AS(study.ask<sequence_rnn::rnn_params>(), tt::search_exhausted);
+  CHECK(study.trials().size() == size);
+}

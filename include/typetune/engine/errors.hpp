@@ -1,6 +1,6 @@
 // Exceptions the engine gives a meaning to: an objective throws out_of_memory_error,
 // trial_pruned, trial_timeout or interrupted to end its trial in that state; the study throws
-// too_many_failures_error.
+// too_many_failures_error, and search_exhausted when a finite space has nothing left to ask.
 #pragma once
 
 #include <stdexcept>
@@ -42,6 +42,13 @@ class interrupted : public std::exception {
 // Thrown by ask() and optimize() once the configured number of consecutive trials failed: the
 // objective is most likely broken, and spending the rest of the budget would not fix it.
 class too_many_failures_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by study.ask() when a finite sampler (a grid, or Sobol on a finite space) has proposed
+// every configuration; study.try_ask() returns nullopt instead.
+class search_exhausted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

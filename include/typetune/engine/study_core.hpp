@@ -20,6 +20,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "typetune/engine/pruner.hpp"
@@ -107,6 +108,25 @@ struct trial_ticket {
   std::uint64_t seed = 0;
 };
 
+// A trial handed out for an ask/tell loop (study_core::ask_trial): its ticket, and a context
+// over it through which report(), should_prune() and set_metric() reach the study as they do
+// from an objective that optimize() runs. The trial ends with study_core::tell() and friends.
+class asked_trial {
+ public:
+  asked_trial(const asked_trial&) = delete;
+  asked_trial& operator=(const asked_trial&) = delete;
+  [[nodiscard]] const trial_ticket& ticket() const noexcept { return ticket_; }
+  [[nodiscard]] trial_context& context() noexcept { return context_; }
+  [[nodiscard]] const trial_context& context() const noexcept { return context_; }
+
+ private:
+  friend class study_core;
+  asked_trial(study_core& study, trial_ticket ticket)
+      : ticket_(std::move(ticket)), context_(study, ticket_.number, ticket_.params, ticket_.seed, std::nullopt, 0) {}
+  trial_ticket ticket_;     // before context_, which refers to its parameters
+  trial_context context_;
+};
+
 // The seed a trial records and hands its objective: a pure function of the study's seed and the
 // trial's number, so that a re-run (after its worker died) draws the same numbers.
 [[nodiscard]] std::uint64_t trial_seed(std::uint64_t study_seed, std::uint64_t number) noexcept;
@@ -136,6 +156,9 @@ class study_core {
   // too_many_failures_error after too many consecutive failures, and whatever the sampler
   // throws (a grid over a continuous space).
   [[nodiscard]] std::optional<trial_ticket> ask();
+  // ask() for an ask/tell loop: the trial with a context for report() and should_prune();
+  // null when a finite sampler is exhausted.
+  [[nodiscard]] std::unique_ptr<asked_trial> ask_trial();
 
   // Queues a known configuration: the next ask() hands it out (first in, first out) before the
   // sampler is consulted. Throws assignment_error naming the parameter unless it fits the space.

@@ -85,6 +85,7 @@ class trial_context {
 
  private:
   friend class study_core;
+  friend class asked_trial;
   trial_context(study_core& study, std::uint64_t number, const assignment& params, std::uint64_t seed,
                 std::optional<std::int64_t> resource, std::int64_t resumed_from,
                 std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt)
