@@ -1,5 +1,7 @@
-// The TPE sampler: Parzen estimators of the good and the bad trials per parameter (or per group
-// of parameters that are active together), proposing the draw with the largest ratio l/g.
+// The TPE sampler: Parzen estimators (parzen_estimator.hpp) of the good and the bad trials per
+// parameter (or per group of parameters that are active together), proposing the draw with the
+// largest ratio l/g. As Optuna's samplers/_tpe/sampler.py: this file holds the algorithm (which
+// observations, how they are split and weighed, which candidate wins), the estimators the model.
 #include "typetune/engine/tpe_sampler.hpp"
 
 #include <algorithm>
@@ -7,6 +9,8 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "engine/detail/codec_cache.hpp"
 #include "engine/detail/repeats.hpp"
 #include "engine/model_space.hpp"
+#include "engine/parzen_estimator.hpp"
 #include "typetune/engine/random_stream.hpp"
 
 namespace typetune {
@@ -158,135 +163,83 @@ struct observation_cache {
   }
 };
 
-// The split of one parameter's (or group's) observations into below (good) and above, with
-// each observation's weight within its side. n_above counts the running trials in which the
-// parameter is active: they come last on the above side, as the most recent.
-struct split_view {
-  std::size_t n_below = 0, n_above = 0;
-  std::size_t n_above_finished = 0;
+// The running trials' model coordinates (count rows of n_params, NaN where inactive), taken
+// afresh from each view: with the constant liar they join the above side as its most recent
+// observations.
+struct running_trials {
+  std::vector<double> values;
+  std::size_t count = 0, n_params = 0;
+
+  double value(std::size_t r, std::size_t p) const { return values[r * n_params + p]; }
+  std::size_t active(std::size_t p) const {
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < count; ++r) n += !std::isnan(value(r, p));
+    return n;
+  }
 };
 
-// One side's mixture over a single parameter: components in value order, prior last.
-struct mixture_1d {
-  std::vector<double> mu, sigma, weight;  // weight normalised
+// How many of a parameter's (or group's) observations fall below gamma (good) and above; the
+// above side counts the running trials in which it is active.
+struct split_counts {
+  std::size_t n_below = 0, n_above = 0;
+};
+
+// What the last draw chose in each group (multivariate mode), and every candidate it scored
+// there (candidate * d + member) with its score: the runners-up that may replace a repeat.
+struct group_draws {
+  std::vector<std::uint8_t> done;
+  std::vector<double> chosen;  // per parameter: the coordinate its group's draw chose
+  std::vector<std::vector<double>> candidates, scores;
+};
+
+// The buffers of one proposal, passed to each step. The sampler keeps one between calls only so
+// that their memory is reused.
+struct tpe_scratch {
+  // The current split: each observation's side (1 below, 0 above) and its chronological rank
+  // within that side, valid for the observations where the split parameter is active.
+  std::vector<std::uint8_t> side;
+  std::vector<std::uint32_t> rank;
+  // One side's observations as an estimator is fitted to them.
+  std::vector<weighted_value> sorted, later;  // one parameter: the finished by value, the running
+  std::vector<double> rows, weights;          // a group: coordinates (observation * d + member)
+  parzen_estimator below, above;              // l and g of one parameter
+  joint_parzen_estimator joint_below, joint_above;
+  parzen_scratch parzen;
+  std::vector<double> candidate, best_candidate;
+  group_draws groups;
 };
 
 class tpe_sampler final : public sampler {
  public:
-  explicit tpe_sampler(tpe_options o) : opt_(o), keep_(1.0 - o.exploration) {}
+  explicit tpe_sampler(tpe_options o)
+      : opt_(o),
+        keep_(1.0 - o.exploration),
+        parzen_{o.prior_weight, o.consider_magic_clip, o.consider_endpoints, o.kernel_log_sigma} {}
 
+  // The history brought up to date (sync), then one draw, parameter by parameter (draw): each
+  // parameter, or group in multivariate mode, has its observations split at gamma (split), l and
+  // g fitted to the two sides (fit_independent, fit_group), candidates drawn from l and scored
+  // (pick_independent, pick_group, score) and the best kept. A draw that repeats a tried
+  // configuration is replaced (avoid_repeat). The lock covers the whole call: the cached
+  // observations, the scratch and the tried set are shared by all callers, while the draws
+  // depend only on the seed, the number and the history.
   std::optional<assignment> sample(const study_view& view, std::uint64_t number) override {
     std::lock_guard lock(mutex_);
     sync(view);
     random_stream rng(view.seed, number, stream_ids::tpe);
     if (opt_.multivariate) cache_.update_groups();
-    assignment a = draw(rng);
+    assignment a = draw(rng, scratch_);
     if (!opt_.avoid_repeats || !tried_.contains(a)) return a;
-    // A repeat. In multivariate mode first the draw's own runners-up: each group's other
-    // candidates, best score first, in place of its winner. They score close and cost no more
-    // model evaluations (docs/quality.md compares them with fresh joint draws). Then the
-    // nearest proposals that score close: the same assignment with one parameter drawn again
-    // from its model, its current value excluded (parameters in a random order; those a changed
-    // branch or count switches on are drawn from the model too).
-    if (opt_.multivariate)
-      if (auto again = runner_up(a)) return again;
-    std::vector<std::size_t> order;
-    for (std::size_t p = 0; p < a.values.size(); ++p)
-      if (a.is_active(p) && cache_.enc[p].kind != encoded_kind::fixed) order.push_back(p);
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-    for (std::size_t attempt = 0; attempt < std::min(opt_.n_redraws, order.size()); ++attempt) {
-      assignment near = draw(rng, &a, order[attempt]);
-      if (!tried_.contains(near)) return near;
-    }
-    // Then an untried configuration at random.
-    auto untried = random_untried(view.space, codecs_.get(view.space),
-                                  [this](const assignment& c) { return tried_.contains(c); }, tried_.size(), rng);
-    if (untried) return untried;
-    return a;  // everything was tried
+    return avoid_repeat(std::move(a), view, rng, scratch_);
   }
 
   std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
 
  private:
-  // The untried assignment closest in score to `a` among those that swap one group's winning
-  // candidate for another of its candidates (see sample_group), or nullopt.
-  std::optional<assignment> runner_up(const assignment& a) {
-    const auto& space = *cache_.space;
-    std::vector<std::tuple<double, std::size_t, std::size_t>> order;  // (score lost, group, candidate)
-    for (std::size_t g = 0; g < cache_.groups.size(); ++g) {
-      if (!group_done_[g]) continue;
-      const auto& scores = candidate_scores_[g];
-      const double best = *std::max_element(scores.begin(), scores.end());
-      for (std::size_t c = 0; c < scores.size(); ++c)
-        if (scores[c] < best) order.emplace_back(best - scores[c], g, c);
-    }
-    std::sort(order.begin(), order.end());
-    for (const auto& [lost, g, c] : order) {
-      const auto& members = cache_.groups[g];
-      const std::size_t d = members.size();
-      assignment again = a;
-      for (std::size_t j = 0; j < d; ++j) {
-        const std::size_t p = members[j];
-        again.values[p] = from_internal(space.params[p], cache_.enc[p], candidate_values_[g][c * d + j]);
-      }
-      // A group holding a branch or a count may switch other parameters on or off: such a swap
-      // is not a whole assignment, so it is skipped.
-      bool consistent = true;
-      for (std::size_t p = 0; p < space.size() && consistent; ++p)
-        consistent = (!space.params[p].active_if || space.condition_holds(p, again)) == again.is_active(p);
-      if (consistent && !tried_.contains(again)) return again;
-    }
-    return std::nullopt;
-  }
+  // ---- the history ----
 
-  // One proposal from the current model: parameters in order, parents first. With a `base`,
-  // every parameter keeps the base's value except `redraw`, which is drawn from its own
-  // (univariate) model with the base's value excluded, and those its new value switches on.
-  assignment draw(random_stream& rng, const assignment* base = nullptr, std::size_t redraw = 0) {
-    const auto& space = *cache_.space;
-    const std::size_t n_params = space.size();
-    assignment a;
-    a.values.assign(n_params, std::monostate{});
-    if (opt_.multivariate) {
-      group_done_.assign(cache_.groups.size(), 0);
-      group_values_.assign(n_params, nan);
-    }
-    for (std::size_t p = 0; p < n_params; ++p) {
-      const auto& desc = space.params[p];
-      if (desc.active_if && !space.condition_holds(p, a)) continue;
-      const auto& e = cache_.enc[p];
-      if (base && p != redraw && base->is_active(p)) {
-        a.values[p] = base->values[p];
-        continue;
-      }
-      double x = 0;
-      if (base && p == redraw) {
-        excluded_ = to_internal(desc, e, base->values[p]);
-        if (modelled(p)) {
-          x = sample_independent(p, rng);
-        } else {
-          for (int attempt = 0; attempt < 16 && (attempt == 0 || x == excluded_); ++attempt) x = uniform_internal(e, rng);
-        }
-        excluded_ = nan;
-      } else if (e.kind == encoded_kind::fixed) {
-        x = 0;
-      } else if (opt_.multivariate && cache_.group_of[p] >= 0 && modelled(p)) {
-        const auto g = static_cast<std::size_t>(cache_.group_of[p]);
-        if (!group_done_[g]) {
-          sample_group(g, rng);
-          group_done_[g] = 1;
-        }
-        x = group_values_[p];
-      } else if (!modelled(p)) {
-        x = uniform_internal(e, rng);
-      } else {
-        x = sample_independent(p, rng);
-      }
-      a.values[p] = from_internal(desc, e, x);
-    }
-    return a;
-  }
-
+  // Adds the view's new usable trials to the cache (or rebuilds it for another history) and
+  // takes the running trials afresh.
   void sync(const study_view& view) {
     if (cache_.space != &view.space || cache_.n_params != view.space.size() || cache_.dir != view.dir)
       cache_.reset(view.space, view.dir);
@@ -294,31 +247,24 @@ class tpe_sampler final : public sampler {
     for (const auto& t : view.trials)
       if (cache_.usable(t, opt_)) ++usable;
     if (usable < cache_.numbers.size()) cache_.reset(view.space, view.dir);  // another history
-    running_.clear();
-    n_running_ = 0;
+    running_.values.clear();
+    running_.count = 0;
+    running_.n_params = cache_.n_params;
     for (const auto& t : view.trials) {
       if (t.state == trial_state::running && opt_.constant_liar && t.params.values.size() == cache_.n_params) {
-        cache_.internal_values(t, running_);
-        ++n_running_;
+        cache_.internal_values(t, running_.values);
+        ++running_.count;
         continue;
       }
       if (t.number < cache_.seen.size() && cache_.seen[t.number]) continue;
       const auto key = cache_.usable(t, opt_);
       if (!key) continue;
-      if (t.number >= cache_.seen.size()) cache_.seen.resize(std::max<std::size_t>(t.number + 1, 2 * cache_.seen.size()));
+      if (t.number >= cache_.seen.size())
+        cache_.seen.resize(std::max<std::size_t>(t.number + 1, 2 * cache_.seen.size()));
       cache_.seen[t.number] = true;
       cache_.add(t, *key);
     }
-    side_.resize(cache_.numbers.size());
-    rank_.resize(cache_.numbers.size());
     if (opt_.avoid_repeats) tried_.sync(view.trials, view.space.size());
-  }
-
-  double running_value(std::size_t r, std::size_t p) const { return running_[r * cache_.n_params + p]; }
-  std::size_t running_active(std::size_t p) const {
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < n_running_; ++r) n += !std::isnan(running_value(r, p));
-    return n;
   }
 
   // The observation count that startup and gamma apply to (see tpe_options::count_all_trials).
@@ -332,483 +278,318 @@ class tpe_sampler final : public sampler {
     return std::min({g, opt_.gamma_max, n});
   }
 
+  double weight(std::size_t rank, std::size_t n_side) const { return ramp_weight(rank, n_side, opt_.n_flat_weights); }
+
+  // ---- one proposal ----
+
+  // One proposal from the current model: parameters in order, parents first. With a `base`,
+  // every parameter keeps the base's value except `redraw`, which is drawn from its own
+  // (univariate) model with the base's value excluded, and those its new value switches on.
+  assignment draw(random_stream& rng, tpe_scratch& s, const assignment* base = nullptr, std::size_t redraw = 0) {
+    const auto& space = *cache_.space;
+    const std::size_t n_params = space.size();
+    assignment a;
+    a.values.assign(n_params, std::monostate{});
+    if (opt_.multivariate) {
+      s.groups.done.assign(cache_.groups.size(), 0);
+      s.groups.chosen.assign(n_params, nan);
+    }
+    for (std::size_t p = 0; p < n_params; ++p) {
+      const auto& desc = space.params[p];
+      if (desc.active_if && !space.condition_holds(p, a)) continue;
+      const auto& e = cache_.enc[p];
+      if (base && p != redraw && base->is_active(p)) {
+        a.values[p] = base->values[p];
+        continue;
+      }
+      std::optional<double> excluded;
+      if (base && p == redraw) excluded = to_internal(desc, e, base->values[p]);
+      a.values[p] = from_internal(desc, e, propose(p, excluded, rng, s));
+    }
+    return a;
+  }
+
+  // Parameter p's model coordinate: from its group's joint model, from its own, or at random
+  // while it has too few observations. With `excluded` (a redraw), from its own model or at
+  // random, avoiding that coordinate.
+  double propose(std::size_t p, std::optional<double> excluded, random_stream& rng, tpe_scratch& s) {
+    const auto& e = cache_.enc[p];
+    if (excluded) return modelled(p) ? sample_independent(p, excluded, rng, s) : uniform_except(e, *excluded, rng);
+    if (e.kind == encoded_kind::fixed) return 0;
+    if (opt_.multivariate && cache_.group_of[p] >= 0 && modelled(p)) return group_value(p, rng, s);
+    if (!modelled(p)) return uniform_internal(e, rng);
+    return sample_independent(p, std::nullopt, rng, s);
+  }
+
+  // A uniform draw, drawn again (up to 16 times in all) while it is `excluded`.
+  static double uniform_except(const encoded_param& e, double excluded, random_stream& rng) {
+    double x = uniform_internal(e, rng);
+    for (int attempt = 1; attempt < 16 && x == excluded; ++attempt) x = uniform_internal(e, rng);
+    return x;
+  }
+
+  // Whether p is continuous over a large grid: its draws are rounded to the grid before they
+  // are scored, so that l and g judge the value that would be proposed.
+  bool on_large_grid(std::size_t p) const {
+    return cache_.enc[p].kind == encoded_kind::continuous && cache_.space->params[p].cardinality() != 0;
+  }
+  double snap_to_grid(std::size_t p, double x) const {
+    const auto& desc = cache_.space->params[p];
+    return to_internal(desc, cache_.enc[p], from_internal(desc, cache_.enc[p], x));
+  }
+
+  // ---- TPE on one parameter ----
+
+  // Its observations split at gamma, l fitted to the good ones and g to the bad ones, candidates
+  // drawn from l, the best scored one proposed.
+  double sample_independent(std::size_t p, std::optional<double> excluded, random_stream& rng, tpe_scratch& s) {
+    const split_counts n = split(p, s);
+    fit_independent(p, n, s);
+    return pick_independent(p, excluded, rng, s);
+  }
+
   // Marks the observations where `p` is active as below (1) or above (0), and gives each its
   // chronological rank within its side.
-  split_view split(std::size_t p) {
-    split_view s;
-    const std::size_t n = cache_.count(p);
+  split_counts split(std::size_t p, tpe_scratch& s) const {
+    s.side.resize(cache_.numbers.size());
+    s.rank.resize(cache_.numbers.size());
+    split_counts n;
     const std::size_t n_below = n_below_of(observed(p));
-    for (auto obs : cache_.by_value[p]) side_[obs] = 0;
+    for (auto obs : cache_.by_value[p]) s.side[obs] = 0;
     std::size_t taken = 0;
     for (auto obs : cache_.by_score) {
       if (taken == n_below) break;
       const bool active = cache_.active(obs, p);
       if (active) {
-        side_[obs] = 1;
-        ++s.n_below;
+        s.side[obs] = 1;
+        ++n.n_below;
       }
       if (active || opt_.count_all_trials) ++taken;
     }
     std::uint32_t below_seen = 0, above_seen = 0;
     for (auto obs : cache_.by_number) {
       if (!cache_.active(obs, p)) continue;
-      rank_[obs] = side_[obs] ? below_seen++ : above_seen++;
+      s.rank[obs] = s.side[obs] ? below_seen++ : above_seen++;
     }
-    s.n_above_finished = n - s.n_below;
-    s.n_above = s.n_above_finished + running_active(p);
-    return s;
+    n.n_above = cache_.count(p) - n.n_below + running_.active(p);
+    return n;
   }
 
-  // Optuna's univariate bandwidths: the larger gap to a neighbour (the prior's mean and the
-  // range's ends included), clipped to [range / min(100, n + 1), range].
-  void build_mixture(std::size_t p, std::uint8_t which, std::size_t n_side, const encoded_param& e,
-                     mixture_1d& m) {
-    m.mu.clear();
-    m.sigma.clear();
-    m.weight.clear();
-    const bool grid = e.kind == encoded_kind::grid;
-    const double prior_mu = 0.5 * (e.lo + e.hi), range = e.hi - e.lo;
-    bool prior_placed = false;
-    std::size_t prior_at = 0;
-    double total = opt_.prior_weight;
-    for (auto obs : cache_.by_value[p]) {
-      if (side_[obs] != which) continue;
-      double v = cache_.value(obs, p);
-      if (grid) v = e.centers[static_cast<std::size_t>(v)];
-      if (!prior_placed && prior_mu < v) {
-        prior_at = m.mu.size();
-        m.mu.push_back(prior_mu);
-        m.weight.push_back(opt_.prior_weight);
-        prior_placed = true;
-      }
-      m.mu.push_back(v);
-      const double w = ramp_weight(rank_[obs], n_side, opt_.n_flat_weights);
-      m.weight.push_back(w);
-      total += w;
-    }
-    if (!prior_placed) {
-      prior_at = m.mu.size();
-      m.mu.push_back(prior_mu);
-      m.weight.push_back(opt_.prior_weight);
-    }
-    if (which == 0) {  // running trials, the most recent of the above side
-      std::size_t rank = n_side - running_active(p);
-      for (std::size_t r = 0; r < n_running_; ++r) {
-        double v = running_value(r, p);
-        if (std::isnan(v)) continue;
-        if (grid) v = e.centers[static_cast<std::size_t>(v)];
-        const auto at = static_cast<std::size_t>(std::upper_bound(m.mu.begin(), m.mu.end(), v) - m.mu.begin());
-        const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
-        m.mu.insert(m.mu.begin() + static_cast<std::ptrdiff_t>(at), v);
-        m.weight.insert(m.weight.begin() + static_cast<std::ptrdiff_t>(at), w);
-        if (at <= prior_at) ++prior_at;
-        total += w;
+  // One side's observations of p (1: below, 0: above) with their weights: the finished ones in
+  // value order into s.sorted and, on the above side, the running trials (its most recent
+  // observations) into s.later.
+  void gather_values(std::size_t p, std::uint8_t which, std::size_t n_side, tpe_scratch& s) const {
+    s.sorted.clear();
+    s.later.clear();
+    for (auto obs : cache_.by_value[p])
+      if (s.side[obs] == which) s.sorted.push_back({cache_.value(obs, p), weight(s.rank[obs], n_side)});
+    if (which == 0) {
+      std::size_t rank = n_side - running_.active(p);
+      for (std::size_t r = 0; r < running_.count; ++r) {
+        const double v = running_.value(r, p);
+        if (!std::isnan(v)) s.later.push_back({v, weight(rank++, n_side)});
       }
     }
-    const std::size_t k = m.mu.size();
-    m.sigma.resize(k);
-    for (std::size_t i = 0; i < k; ++i) {
-      const double left = m.mu[i] - (i == 0 ? e.lo : m.mu[i - 1]);
-      const double right = (i + 1 == k ? e.hi : m.mu[i + 1]) - m.mu[i];
-      m.sigma[i] = std::max(left, right);
-    }
-    if (!opt_.consider_endpoints && k >= 2) {
-      m.sigma[0] = m.mu[1] - m.mu[0];
-      m.sigma[k - 1] = m.mu[k - 1] - m.mu[k - 2];
-    }
-    const double min_sigma = opt_.consider_magic_clip
-                                 ? range / std::min(100.0, 1.0 + static_cast<double>(k))
-                                 : std::numeric_limits<double>::epsilon();
-    for (auto& s : m.sigma) s = std::clamp(s, min_sigma, range);
-    m.sigma[prior_at] = range;
-    for (auto& w : m.weight) w /= total;
   }
 
-  double sample_independent(std::size_t p, random_stream& rng) {
+  void fit_independent(std::size_t p, const split_counts& n, tpe_scratch& s) const {
     const auto& e = cache_.enc[p];
-    const auto s = split(p);
-    if (e.kind == encoded_kind::categorical) return sample_categorical(p, s, e.count, rng);
-    build_mixture(p, 1, s.n_below, e, below_);
-    build_mixture(p, 0, s.n_above, e, above_);
-    if (e.kind == encoded_kind::grid) return sample_grid(e, rng);
-    return sample_continuous(p, e, rng);
+    gather_values(p, 1, n.n_below, s);
+    s.below.fit(e, s.sorted, s.later, parzen_, s.parzen);
+    gather_values(p, 0, n.n_above, s);
+    s.above.fit(e, s.sorted, s.later, parzen_, s.parzen);
   }
 
-  // Categoricals: each observation is a categorical distribution peaked at its value and
-  // smoothed by prior_weight / (n + 1); the prior is uniform.
-  double sample_categorical(std::size_t p, const split_view& s, std::size_t n_choices, random_stream& rng) {
-    auto side_pmf = [&](std::uint8_t which, std::size_t n_side, std::vector<double>& pmf) {
-      pmf.assign(n_choices, 0.0);
-      double total_w = 0;
-      for (auto obs : cache_.by_value[p]) {
-        if (side_[obs] != which) continue;
-        const double w = ramp_weight(rank_[obs], n_side, opt_.n_flat_weights);
-        pmf[static_cast<std::size_t>(cache_.value(obs, p))] += w;
-        total_w += w;
-      }
-      if (which == 0) {
-        std::size_t rank = n_side - running_active(p);
-        for (std::size_t r = 0; r < n_running_; ++r) {
-          const double v = running_value(r, p);
-          if (std::isnan(v)) continue;
-          const double w = ramp_weight(rank++, n_side, opt_.n_flat_weights);
-          pmf[static_cast<std::size_t>(v)] += w;
-          total_w += w;
-        }
-      }
-      const double c = opt_.prior_weight / static_cast<double>(n_side + 1);
-      const double denom = 1.0 + static_cast<double>(n_choices) * c;
-      const double norm = total_w + opt_.prior_weight;
-      for (auto& v : pmf)
-        v = ((v + c * total_w) / denom + opt_.prior_weight / static_cast<double>(n_choices)) / norm;
-    };
-    side_pmf(1, s.n_below, pmf_below_);
-    side_pmf(0, s.n_above, pmf_above_);
-    return pick_from_pmf(rng);
+  // A candidate's score: log l(x) - log g(x) - exploration * log l(x).
+  double score(double x, tpe_scratch& s) const {
+    return keep_ * s.below.log_pdf(x, s.parzen) - s.above.log_pdf(x, s.parzen);
   }
 
-  // Grid parameters: the exact mass of each value's cell under both mixtures; candidates are
-  // drawn from l's pmf, which is what drawing a kernel and rounding would give.
-  double sample_grid(const encoded_param& e, random_stream& rng) {
-    auto side_pmf = [&](mixture_1d& m, std::vector<double>& pmf) {
-      pmf.assign(e.count, 0.0);
-      cdf_.resize(e.count + 1);
-      // Observations of one value mostly share their bandwidth: merge equal kernels.
-      std::size_t i = 0;
-      while (i < m.mu.size()) {
-        double w = m.weight[i];
-        std::size_t j = i + 1;
-        while (j < m.mu.size() && m.mu[j] == m.mu[i] && m.sigma[j] == m.sigma[i]) w += m.weight[j++];
-        const double mu = m.mu[i], sigma = m.sigma[i];
-        for (std::size_t c = 0; c <= e.count; ++c) cdf_[c] = normal_cdf((e.edges[c] - mu) / sigma);
-        const double z = cdf_[e.count] - cdf_[0];
-        if (z > 0)
-          for (std::size_t c = 0; c < e.count; ++c) pmf[c] += w * (cdf_[c + 1] - cdf_[c]) / z;
-        i = j;
-      }
-    };
-    side_pmf(below_, pmf_below_);
-    side_pmf(above_, pmf_above_);
-    return pick_from_pmf(rng);
-  }
-
-  double pick_from_pmf(random_stream& rng) {
-    const std::size_t n = pmf_below_.size();
-    double total = 0;
-    for (double v : pmf_below_) total += v;
-    double best = 0, best_score = -inf;
-    auto score_of = [&](std::size_t k) { return keep_ * std::log(pmf_below_[k]) - std::log(pmf_above_[k]); };
-    for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
-      double u = rng.uniform01() * total;
-      std::size_t k = 0;
-      while (k + 1 < n && u >= pmf_below_[k]) u -= pmf_below_[k++];
-      if (static_cast<double>(k) == excluded_) continue;
-      const double score = score_of(k);
-      if (score > best_score) {
-        best_score = score;
-        best = static_cast<double>(k);
-      }
-    }
-    if (best_score == -inf && !std::isnan(excluded_))  // every draw was the excluded value
-      for (std::size_t k = 0; k < n; ++k)
-        if (static_cast<double>(k) != excluded_ && score_of(k) > best_score) {
-          best_score = score_of(k);
-          best = static_cast<double>(k);
-        }
-    return best;
-  }
-
-  // Continuous parameters: truncated normal kernels in the transformed space.
-  double sample_continuous(std::size_t p, const encoded_param& e, random_stream& rng) {
-    const bool snap = cache_.space->params[p].cardinality() != 0;  // a large grid
-    auto prepare = [&](const mixture_1d& m, std::vector<double>& log_coef) {
-      log_coef.resize(m.mu.size());
-      for (std::size_t k = 0; k < m.mu.size(); ++k) {
-        const double a = (e.lo - m.mu[k]) / m.sigma[k], b = (e.hi - m.mu[k]) / m.sigma[k];
-        const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-        log_coef[k] = std::log(m.weight[k]) - (opt_.kernel_log_sigma ? std::log(m.sigma[k]) : 0.0) - log_sqrt_2pi - log_z;
-      }
-    };
-    prepare(below_, coef_below_);
-    prepare(above_, coef_above_);
-    auto inverse = [](const mixture_1d& m, std::vector<double>& inv) {
-      inv.resize(m.sigma.size());
-      for (std::size_t k = 0; k < m.sigma.size(); ++k) inv[k] = 1.0 / m.sigma[k];
-    };
-    inverse(below_, inv_below_);
-    inverse(above_, inv_above_);
-    auto log_density = [&](const mixture_1d& m, const std::vector<double>& coef, const std::vector<double>& inv,
-                           double x) {
-      terms_.resize(m.mu.size());
-      for (std::size_t k = 0; k < m.mu.size(); ++k) {
-        const double z = (x - m.mu[k]) * inv[k];
-        terms_[k] = coef[k] - 0.5 * z * z;
-      }
-      return log_sum_exp(terms_.data(), terms_.size());
-    };
+  // The best scored of n_ei_candidates draws from l, skipping `excluded`. If every draw was
+  // excluded: a uniform draw for a continuous parameter; the best scored other value for a
+  // finite one.
+  double pick_independent(std::size_t p, std::optional<double> excluded, random_stream& rng, tpe_scratch& s) const {
+    const auto& e = cache_.enc[p];
+    const bool snap = on_large_grid(p);
     double best = 0, best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
-      double u = rng.uniform01();
-      std::size_t k = 0;
-      while (k + 1 < below_.weight.size() && u >= below_.weight[k]) u -= below_.weight[k++];
-      double x = truncated_normal(below_.mu[k], below_.sigma[k], e.lo, e.hi, rng);
-      if (snap) x = to_internal(cache_.space->params[p], e, from_internal(cache_.space->params[p], e, x));
-      if (x == excluded_) continue;
-      const double score =
-          keep_ * log_density(below_, coef_below_, inv_below_, x) - log_density(above_, coef_above_, inv_above_, x);
-      if (score > best_score) {
-        best_score = score;
+      double x = s.below.sample(rng);
+      if (snap) x = snap_to_grid(p, x);
+      if (excluded && x == *excluded) continue;
+      const double candidate_score = score(x, s);
+      if (candidate_score > best_score) {
+        best_score = candidate_score;
         best = x;
       }
     }
-    if (best_score == -inf) best = uniform_internal(e, rng);  // every draw was the excluded value
+    if (best_score > -inf) return best;
+    if (e.kind == encoded_kind::continuous) return uniform_internal(e, rng);
+    if (!excluded) return best;
+    for (std::size_t k = 0; k < e.count; ++k) {
+      const auto x = static_cast<double>(k);
+      if (x == *excluded) continue;
+      const double value_score = score(x, s);
+      if (value_score > best_score) {
+        best_score = value_score;
+        best = x;
+      }
+    }
     return best;
   }
 
-  // ---- multivariate: one joint product-kernel estimator per group ----
+  // ---- TPE on a group (multivariate mode) ----
 
-  struct joint_dim {
-    std::size_t param = 0;
-    encoded_kind kind = encoded_kind::continuous;
-    std::size_t count = 0;
-    double lo = 0, hi = 1, sigma = 1;
-    std::vector<double> log_norm;  // continuous: per component
-    std::vector<double> table;     // grid: (count + 1) rows (last: prior) x count, log mass
-    double log_match = 0, log_other = 0, smoothing = 0;  // categorical
-  };
-  struct joint_mixture {
-    std::size_t n_obs = 0;        // components = n_obs + 1 (prior last)
-    std::vector<double> weight;   // normalised
-    std::vector<double> log_weight;
-    std::vector<double> coords;   // component * d + dim (prior row: NaN)
-    std::vector<joint_dim> dims;
-  };
+  // p's coordinate in its group's draw, made when the first of its members is proposed.
+  double group_value(std::size_t p, random_stream& rng, tpe_scratch& s) {
+    const auto g = static_cast<std::size_t>(cache_.group_of[p]);
+    if (!s.groups.done[g]) {
+      sample_group(g, rng, s);
+      s.groups.done[g] = 1;
+    }
+    return s.groups.chosen[p];
+  }
 
-  void build_joint(const std::vector<std::size_t>& members, std::uint8_t which, std::size_t n_side,
-                   joint_mixture& m) {
-    const std::size_t d = members.size();
+  // As sample_independent, with joint estimators over the group's members, split by its first
+  // member; the chosen coordinates go to s.groups.
+  void sample_group(std::size_t g, random_stream& rng, tpe_scratch& s) {
+    const auto& members = cache_.groups[g];
+    const split_counts n = split(members.front(), s);
+    fit_group(members, n, s);
+    pick_group(g, rng, s);
+  }
+
+  // One side's observations of a group, those where its first member is active, in trial order,
+  // the running trials last on the above side: coordinates into s.rows, weights into s.weights.
+  void gather_rows(std::span<const std::size_t> members, std::uint8_t which, std::size_t n_side, tpe_scratch& s) const {
     const std::size_t anchor = members.front();
-    m.n_obs = n_side;
-    m.weight.clear();
-    m.coords.clear();
-    // On an all-discrete group, observations at the same point are one kernel: summing their
-    // weights is exact and makes the density cheaper when TPE keeps revisiting good points.
-    std::size_t cells = 1;
-    for (auto p : members) {
-      const auto& e = cache_.enc[p];
-      cells = (e.kind == encoded_kind::continuous || cells > 65536) ? 0 : cells * e.count;
-      if (cells == 0) break;
-    }
-    const bool merge = cells != 0 && cells <= 65536;
-    if (merge && slot_.size() < cells) slot_.resize(cells, -1);
-    touched_.clear();
-    double total = opt_.prior_weight;
-    auto add = [&](double w, auto&& coordinate) {
-      total += w;
-      if (merge) {
-        std::size_t code = 0;
-        for (std::size_t j = 0; j < d; ++j)
-          code = code * cache_.enc[members[j]].count + static_cast<std::size_t>(coordinate(j));
-        if (slot_[code] >= 0) {
-          m.weight[static_cast<std::size_t>(slot_[code])] += w;
-          return;
-        }
-        slot_[code] = static_cast<std::ptrdiff_t>(m.weight.size());
-        touched_.push_back(code);
-      }
-      m.weight.push_back(w);
-      for (std::size_t j = 0; j < d; ++j) m.coords.push_back(coordinate(j));
-    };
+    s.rows.clear();
+    s.weights.clear();
     for (auto obs : cache_.by_number) {
-      if (!cache_.active(obs, anchor) || side_[obs] != which) continue;
-      add(ramp_weight(rank_[obs], n_side, opt_.n_flat_weights), [&](std::size_t j) { return cache_.value(obs, members[j]); });
+      if (!cache_.active(obs, anchor) || s.side[obs] != which) continue;
+      s.weights.push_back(weight(s.rank[obs], n_side));
+      for (auto p : members) s.rows.push_back(cache_.value(obs, p));
     }
-    if (which == 0) {  // running trials, the most recent of the above side
-      std::size_t rank = n_side - running_active(anchor);
-      for (std::size_t r = 0; r < n_running_; ++r) {
-        if (std::isnan(running_value(r, anchor))) continue;
-        add(ramp_weight(rank++, n_side, opt_.n_flat_weights), [&](std::size_t j) { return running_value(r, members[j]); });
-      }
-    }
-    for (auto code : touched_) slot_[code] = -1;
-    m.weight.push_back(opt_.prior_weight);
-    for (std::size_t j = 0; j < d; ++j) m.coords.push_back(nan);
-    const std::size_t n_comp = m.weight.size();
-    m.log_weight.resize(n_comp);
-    const double log_total = std::log(total);
-    for (std::size_t k = 0; k < n_comp; ++k) {
-      m.log_weight[k] = m.weight[k] == 1.0 ? -log_total : std::log(m.weight[k]) - log_total;
-      m.weight[k] /= total;
-    }
-    // Optuna's multivariate bandwidth: 0.2 n^(-1/(d+4)) of the range, then the magic clip.
-    const double n_eff = static_cast<double>(std::max<std::size_t>(n_side, 1));
-    const double shrink = 0.2 * std::pow(n_eff, -1.0 / (static_cast<double>(d) + 4.0));
-    m.dims.resize(d);
-    for (std::size_t j = 0; j < d; ++j) {
-      const auto& e = cache_.enc[members[j]];
-      auto& dim = m.dims[j];
-      dim.param = members[j];
-      dim.kind = e.kind;
-      dim.count = e.count;
-      dim.lo = e.lo;
-      dim.hi = e.hi;
-      const double range = e.hi - e.lo;
-      const double min_sigma = opt_.consider_magic_clip ? range / std::min(100.0, 2.0 + static_cast<double>(n_side))
-                                                         : std::numeric_limits<double>::epsilon();
-      dim.sigma = std::clamp(shrink * range, min_sigma, range);
-      if (e.kind == encoded_kind::categorical) {
-        const double c = opt_.prior_weight / static_cast<double>(n_side + 1);
-        const double denom = 1.0 + static_cast<double>(e.count) * c;
-        dim.smoothing = c;
-        dim.log_match = std::log((1.0 + c) / denom);
-        dim.log_other = std::log(c / denom);
-      } else if (e.kind == encoded_kind::grid) {
-        dim.table.assign((e.count + 1) * e.count, 0.0);
-        cdf_.resize(e.count + 1);
-        std::vector<std::uint8_t> needed(e.count + 1, 0);
-        needed[e.count] = 1;
-        for (std::size_t k = 0; k + 1 < n_comp; ++k) needed[static_cast<std::size_t>(m.coords[k * d + j])] = 1;
-        for (std::size_t r = 0; r <= e.count; ++r) {
-          if (!needed[r]) continue;
-          const double mu = r == e.count ? 0.5 * (e.lo + e.hi) : e.centers[r];
-          const double sigma = r == e.count ? range : dim.sigma;
-          const double log_z = log_normal_mass((e.lo - mu) / sigma, (e.hi - mu) / sigma);
-          for (std::size_t c = 0; c <= e.count; ++c) cdf_[c] = normal_cdf((e.edges[c] - mu) / sigma);
-          for (std::size_t c = 0; c < e.count; ++c) {
-            // Differences of the cdf lose their digits in the tails; recompute those cells.
-            const double mass = cdf_[c + 1] - cdf_[c];
-            dim.table[r * e.count + c] =
-                (mass > 1e-8 ? std::log(mass) : log_normal_mass((e.edges[c] - mu) / sigma, (e.edges[c + 1] - mu) / sigma)) -
-                log_z;
-          }
-        }
-      } else {
-        dim.log_norm.resize(n_comp);
-        for (std::size_t k = 0; k < n_comp; ++k) {
-          const bool prior = k + 1 == n_comp;
-          const double mu = prior ? 0.5 * (e.lo + e.hi) : m.coords[k * d + j];
-          const double sigma = prior ? range : dim.sigma;
-          const double a = (e.lo - mu) / sigma, b = (e.hi - mu) / sigma;
-          const double log_z = (a < -8.5 && b > 8.5) ? 0.0 : log_normal_mass(a, b);
-          dim.log_norm[k] = -(opt_.kernel_log_sigma ? std::log(sigma) : 0.0) - log_sqrt_2pi - log_z;
-        }
+    if (which == 0) {
+      std::size_t rank = n_side - running_.active(anchor);
+      for (std::size_t r = 0; r < running_.count; ++r) {
+        if (std::isnan(running_.value(r, anchor))) continue;
+        s.weights.push_back(weight(rank++, n_side));
+        for (auto p : members) s.rows.push_back(running_.value(r, p));
       }
     }
   }
 
-  double joint_log_density(const joint_mixture& m, const double* x) {
-    const std::size_t d = m.dims.size();
-    const std::size_t n_comp = m.weight.size();
-    terms_.assign(m.log_weight.begin(), m.log_weight.end());
-    for (std::size_t j = 0; j < d; ++j) {
-      const auto& dim = m.dims[j];
-      const double xj = x[j];
-      if (dim.kind == encoded_kind::categorical) {
-        for (std::size_t k = 0; k + 1 < n_comp; ++k)
-          terms_[k] += m.coords[k * d + j] == xj ? dim.log_match : dim.log_other;
-        terms_[n_comp - 1] -= std::log(static_cast<double>(dim.count));
-      } else if (dim.kind == encoded_kind::grid) {
-        const auto col = static_cast<std::size_t>(xj);
-        for (std::size_t k = 0; k + 1 < n_comp; ++k)
-          terms_[k] += dim.table[static_cast<std::size_t>(m.coords[k * d + j]) * dim.count + col];
-        terms_[n_comp - 1] += dim.table[dim.count * dim.count + col];
-      } else {
-        const double inv = 1.0 / dim.sigma;
-        for (std::size_t k = 0; k + 1 < n_comp; ++k) {
-          const double z = (xj - m.coords[k * d + j]) * inv;
-          terms_[k] += dim.log_norm[k] - 0.5 * z * z;
-        }
-        const double range = dim.hi - dim.lo;
-        const double z = (xj - 0.5 * (dim.lo + dim.hi)) / range;
-        terms_[n_comp - 1] += dim.log_norm[n_comp - 1] - 0.5 * z * z;
-      }
-    }
-    return log_sum_exp(terms_.data(), terms_.size());
+  void fit_group(std::span<const std::size_t> members, const split_counts& n, tpe_scratch& s) const {
+    gather_rows(members, 1, n.n_below, s);
+    s.joint_below.fit(cache_.enc, members, s.rows, s.weights, parzen_, s.parzen);
+    gather_rows(members, 0, n.n_above, s);
+    s.joint_above.fit(cache_.enc, members, s.rows, s.weights, parzen_, s.parzen);
   }
 
-  void draw_joint(const joint_mixture& m, random_stream& rng, double* x) {
-    const std::size_t d = m.dims.size();
-    const std::size_t n_comp = m.weight.size();
-    double u = rng.uniform01();
-    std::size_t k = 0;
-    while (k + 1 < n_comp && u >= m.weight[k]) u -= m.weight[k++];
-    const bool prior = k + 1 == n_comp;
-    for (std::size_t j = 0; j < d; ++j) {
-      const auto& dim = m.dims[j];
-      const double mu = m.coords[k * d + j];
-      if (dim.kind == encoded_kind::categorical) {
-        // (1[x == mu] + c) / (1 + C c): the peak with mass 1/(1+Cc), else uniform.
-        const double denom = 1.0 + static_cast<double>(dim.count) * dim.smoothing;
-        if (!prior && rng.uniform01() * denom < 1.0) x[j] = mu;
-        else x[j] = static_cast<double>(rng.below(dim.count));
-      } else if (dim.kind == encoded_kind::grid) {
-        const std::size_t row = prior ? dim.count : static_cast<std::size_t>(mu);
-        double v = rng.uniform01();
-        std::size_t c = 0;
-        while (c + 1 < dim.count && v >= std::exp(dim.table[row * dim.count + c])) v -= std::exp(dim.table[row * dim.count + c++]);
-        x[j] = static_cast<double>(c);
-      } else {
-        const double range = dim.hi - dim.lo;
-        x[j] = prior ? truncated_normal(0.5 * (dim.lo + dim.hi), range, dim.lo, dim.hi, rng)
-                     : truncated_normal(mu, dim.sigma, dim.lo, dim.hi, rng);
-        const auto& desc = cache_.space->params[dim.param];
-        if (desc.cardinality() != 0) x[j] = to_internal(desc, cache_.enc[dim.param], from_internal(desc, cache_.enc[dim.param], x[j]));
-      }
-    }
-  }
-
-  void sample_group(std::size_t g, random_stream& rng) {
+  // The best scored of n_ei_candidates joint draws from l; every candidate and its score is
+  // kept for runner_up.
+  void pick_group(std::size_t g, random_stream& rng, tpe_scratch& s) const {
     const auto& members = cache_.groups[g];
     const std::size_t d = members.size();
-    const auto s = split(members.front());
-    build_joint(members, 1, s.n_below, joint_below_);
-    build_joint(members, 0, s.n_above, joint_above_);
-    candidate_.resize(d);
-    best_candidate_.assign(d, 0.0);
-    if (candidate_values_.size() < cache_.groups.size()) {
-      candidate_values_.resize(cache_.groups.size());
-      candidate_scores_.resize(cache_.groups.size());
+    auto& draws = s.groups;
+    s.candidate.resize(d);
+    s.best_candidate.assign(d, 0.0);
+    if (draws.candidates.size() < cache_.groups.size()) {
+      draws.candidates.resize(cache_.groups.size());
+      draws.scores.resize(cache_.groups.size());
     }
-    auto& values = candidate_values_[g];
-    auto& scores = candidate_scores_[g];
+    auto& values = draws.candidates[g];
+    auto& scores = draws.scores[g];
     values.clear();
     scores.clear();
     double best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
-      draw_joint(joint_below_, rng, candidate_.data());
-      const double score = keep_ * joint_log_density(joint_below_, candidate_.data()) -
-                           joint_log_density(joint_above_, candidate_.data());
-      values.insert(values.end(), candidate_.begin(), candidate_.end());
-      scores.push_back(score);
-      if (score > best_score) {
-        best_score = score;
-        best_candidate_ = candidate_;
+      s.joint_below.sample(rng, s.candidate);
+      for (std::size_t j = 0; j < d; ++j)
+        if (on_large_grid(members[j])) s.candidate[j] = snap_to_grid(members[j], s.candidate[j]);
+      const double candidate_score = keep_ * s.joint_below.log_pdf(s.candidate, s.parzen) -
+                                     s.joint_above.log_pdf(s.candidate, s.parzen);
+      values.insert(values.end(), s.candidate.begin(), s.candidate.end());
+      scores.push_back(candidate_score);
+      if (candidate_score > best_score) {
+        best_score = candidate_score;
+        s.best_candidate = s.candidate;
       }
     }
-    for (std::size_t j = 0; j < d; ++j) group_values_[members[j]] = best_candidate_[j];
+    for (std::size_t j = 0; j < d; ++j) draws.chosen[members[j]] = s.best_candidate[j];
+  }
+
+  // ---- avoiding repeats ----
+
+  // `a` repeats a configuration of the study. In multivariate mode first the draw's own
+  // runners-up: each group's other candidates, best score first, in place of its winner. They
+  // score close and cost no more model evaluations (docs/quality.md compares them with fresh
+  // joint draws). Then the nearest proposals that score close (nearest_untried), then an untried
+  // configuration at random; if none is left, the repeat stands.
+  assignment avoid_repeat(assignment a, const study_view& view, random_stream& rng, tpe_scratch& s) {
+    if (opt_.multivariate)
+      if (auto again = runner_up(a, s)) return std::move(*again);
+    if (auto near = nearest_untried(a, rng, s)) return std::move(*near);
+    const auto tried = [this](const assignment& c) { return tried_.contains(c); };
+    if (auto untried = random_untried(view.space, codecs_.get(view.space), tried, tried_.size(), rng))
+      return std::move(*untried);
+    return a;  // everything was tried
+  }
+
+  // The untried assignment closest in score to `a` among those that swap one group's winning
+  // candidate for another of its candidates (see pick_group), or nullopt.
+  std::optional<assignment> runner_up(const assignment& a, const tpe_scratch& s) const {
+    const auto& space = *cache_.space;
+    const auto& draws = s.groups;
+    std::vector<std::tuple<double, std::size_t, std::size_t>> order;  // (score lost, group, candidate)
+    for (std::size_t g = 0; g < cache_.groups.size(); ++g) {
+      if (!draws.done[g]) continue;
+      const auto& scores = draws.scores[g];
+      const double best = *std::max_element(scores.begin(), scores.end());
+      for (std::size_t c = 0; c < scores.size(); ++c)
+        if (scores[c] < best) order.emplace_back(best - scores[c], g, c);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [lost, g, c] : order) {
+      const auto& members = cache_.groups[g];
+      const std::size_t d = members.size();
+      assignment again = a;
+      for (std::size_t j = 0; j < d; ++j) {
+        const std::size_t p = members[j];
+        again.values[p] = from_internal(space.params[p], cache_.enc[p], draws.candidates[g][c * d + j]);
+      }
+      // A group holding a branch or a count may switch other parameters on or off: such a swap
+      // is not a whole assignment, so it is skipped.
+      bool consistent = true;
+      for (std::size_t p = 0; p < space.size() && consistent; ++p)
+        consistent = (!space.params[p].active_if || space.condition_holds(p, again)) == again.is_active(p);
+      if (consistent && !tried_.contains(again)) return again;
+    }
+    return std::nullopt;
+  }
+
+  // The same assignment with one parameter drawn again from its model, its current value
+  // excluded (see draw): up to n_redraws parameters, in a random order; those a changed branch
+  // or count switches on are drawn from the model too.
+  std::optional<assignment> nearest_untried(const assignment& a, random_stream& rng, tpe_scratch& s) {
+    std::vector<std::size_t> order;
+    for (std::size_t p = 0; p < a.values.size(); ++p)
+      if (a.is_active(p) && cache_.enc[p].kind != encoded_kind::fixed) order.push_back(p);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    for (std::size_t attempt = 0; attempt < std::min(opt_.n_redraws, order.size()); ++attempt) {
+      assignment near = draw(rng, s, &a, order[attempt]);
+      if (!tried_.contains(near)) return near;
+    }
+    return std::nullopt;
   }
 
   tpe_options opt_;
   double keep_ = 1;  // the weight of log l(x) in a candidate's score: 1 - exploration
-  double excluded_ = nan;  // a model coordinate no candidate may take (NaN: none)
+  parzen_options parzen_;
   std::mutex mutex_;
   observation_cache cache_;
-  // Scratch space reused between calls.
-  std::vector<std::uint8_t> side_;
-  std::vector<std::uint32_t> rank_;
-  mixture_1d below_, above_;
-  std::vector<double> pmf_below_, pmf_above_, cdf_, coef_below_, coef_above_, inv_below_, inv_above_, terms_;
-  joint_mixture joint_below_, joint_above_;
-  std::vector<double> candidate_, best_candidate_, group_values_;
-  // Every candidate of the last draw per group (candidate * d + member) and its score.
-  std::vector<std::vector<double>> candidate_values_, candidate_scores_;
-  std::vector<std::uint8_t> group_done_;
-  std::vector<std::ptrdiff_t> slot_;  // merge map of all-discrete groups, kept at -1 between calls
-  std::vector<std::size_t> touched_;
-  // Running trials' model coordinates (n_running_ rows of n_params, NaN where inactive), taken
-  // afresh from each view.
-  std::vector<double> running_;
-  std::size_t n_running_ = 0;
+  running_trials running_;
+  tpe_scratch scratch_;
   detail::tried_configurations tried_;
   detail::codec_cache codecs_;
 };
