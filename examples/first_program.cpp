@@ -7,9 +7,7 @@
 #include <string_view>
 #include <variant>
 
-#include "typetune/print.hpp"
-#include "typetune/study.hpp"
-#include "typetune/typetune.hpp"
+#include <typetune/typetune.hpp>
 
 namespace first_program {
 

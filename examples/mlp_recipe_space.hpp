@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace fashion_mlp_recipe {
 namespace tt = typetune;

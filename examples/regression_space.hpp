@@ -2,7 +2,7 @@
 // how many hidden layers, how wide, and a log-uniform learning rate.
 #pragma once
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace housing_regression {
 namespace tt = typetune;

@@ -2,7 +2,7 @@
 // parameter is a finite choice of three values, so a grid enumerates 3^7 = 2187 configurations.
 #pragma once
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace sequence_rnn {
 namespace tt = typetune;

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 namespace err = typetune::error;

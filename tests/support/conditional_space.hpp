@@ -5,7 +5,7 @@
 #include <optional>
 #include <variant>
 
-#include "typetune/typetune.hpp"
+#include "typetune/spaces.hpp"
 
 namespace conditional_space {
 

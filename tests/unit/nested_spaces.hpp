@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace nested {
 namespace tt = typetune;

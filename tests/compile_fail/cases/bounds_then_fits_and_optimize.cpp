@@ -6,7 +6,7 @@
 // EXPECT: error: call to non-'constexpr' function 'static void typetune::error::low_is_greater_than_high<Parameter>::raise\(typetune::error::what_to_do<typetune::fixed_string<[0-9]+>\{"give the low bound first: \(low, high\) with low <= high
 // EXPECT: Parameter = typetune::fixed_string<14>\{"learning_rate"\}\]
 #include <typetune/study.hpp>
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

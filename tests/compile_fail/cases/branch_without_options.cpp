@@ -5,7 +5,7 @@
 // EXPECT: error: static assertion failed: typetune: a branch needs at least one option: tt::branch<"name">\(tt::option<"a">\(...\), ...\)
 #include <variant>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -4,7 +4,7 @@
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::empty_choice<typetune::fixed_string<8>\{"dropout"\}>
 // EXPECT: error: static assertion failed: typetune: a choice needs at least one value: tt::choice<"name">\(a, b, ...\)
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -6,7 +6,7 @@
 // EXPECT: error: static assertion failed: typetune: a repeat's field must be a std::vector of a reflected struct, one field per item parameter
 #include <cstdint>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -4,7 +4,7 @@
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::parameter_has_no_field<typetune::fixed_string<9>\{"momentum"\}, sgd_params>
 // EXPECT: error: static assertion failed: typetune: a space parameter is consumed by no builder field: add the field \(and name it in TYPETUNE_REFLECT\), or remove the parameter
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <variant>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -5,7 +5,7 @@
 // EXPECT: In instantiation of 'struct typetune::error::field_has_no_parameter<typetune::fixed_string<8>\{"momentm"\}, sgd_params>
 // EXPECT: error: static assertion failed: typetune: a builder field has no parameter in the space: add the parameter, or fix the field's name
 #include <typetune/study.hpp>
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include <typetune/study.hpp>
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

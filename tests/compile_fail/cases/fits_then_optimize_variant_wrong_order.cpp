@@ -8,7 +8,7 @@
 #include <variant>
 
 #include <typetune/study.hpp>
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -5,7 +5,7 @@
 // EXPECT: error: call to non-'constexpr' function 'static void typetune::error::bounds_do_not_fit_field_type<Parameter, Struct, Field>::raise\(typetune::error::what_to_do<typetune::fixed_string<[0-9]+>\{"give the field a wider type, or narrow the bounds
 // EXPECT: Parameter = typetune::fixed_string<6>\{"width"\}; Struct = conv_params; Field = signed char\]
 #include <typetune/study.hpp>
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

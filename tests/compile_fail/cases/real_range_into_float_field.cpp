@@ -6,7 +6,7 @@
 // EXPECT: Parameter = typetune::fixed_string<6>\{"scale"\}; Struct = layer; Field = float\]
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

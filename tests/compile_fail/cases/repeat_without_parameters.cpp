@@ -6,7 +6,7 @@
 // EXPECT: error: static assertion failed: typetune: a repeat needs at least one parameter per item: tt::repeat<"name">\(tt::count\(1, 3\), tt::int_<"units">\(...\)\)
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

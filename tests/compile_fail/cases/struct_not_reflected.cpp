@@ -3,7 +3,7 @@
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::not_a_reflected_struct<layer_params>::raise<>'
 // EXPECT: error: static assertion failed: typetune: a parameter struct must be reflected: add TYPETUNE_REFLECT\(Struct, field...\) after the struct, in the struct.s own namespace or at global scope
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace tt = typetune;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace team {
 namespace tt = typetune;

@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include <typetune/typetune.hpp>
+#include <typetune/spaces.hpp>
 
 namespace team {
 namespace tt = typetune;
