@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <system_error>
+#include <thread>
 
 #include "statements.hpp"
 #include "typetune/storage/sqlite_storage.hpp"
@@ -93,7 +94,7 @@ std::string statement::text(int column, std::string_view name, const std::string
 
 connection::connection(const std::string& path, int flags, std::string url, int busy_timeout_ms)
     : sql::connection(std::move(url), {sqlite_schema_version, "an SQLite database", "it has"}),
-      read_only_((flags & SQLITE_OPEN_READONLY) != 0) {
+      read_only_((flags & SQLITE_OPEN_READONLY) != 0), busy_timeout_ms_(busy_timeout_ms) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -177,7 +178,21 @@ void connection::create_schema() { exec(sqlite::create_schema); }
 void connection::schema_checked() {
   if (!read_only_) {
     const auto mode = first_column(journal_mode, "journal_mode", "PRAGMA journal_mode");
-    if (mode.empty() || mode.front() != "wal") (void)first_column(use_wal, "journal_mode", "PRAGMA journal_mode");
+    if (mode.empty() || mode.front() != "wal") {
+      // Switching a new file to WAL takes an exclusive lock, for which SQLite may answer busy at
+      // once instead of calling the busy handler (when another process opens the same new file
+      // at the same moment): wait for it here, up to the busy timeout.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms_);
+      for (;;) {
+        try {
+          (void)first_column(use_wal, "journal_mode", "PRAGMA journal_mode");
+          break;
+        } catch (const storage_error&) {
+          if ((sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+      }
+    }
   }
   exec(connection_settings);
 }

@@ -64,6 +64,7 @@ class connection final : public sql::connection {
 
   sqlite3* db_ = nullptr;
   bool read_only_;
+  int busy_timeout_ms_;
   std::array<statement, sql::statement_count> statements_{};
 };
 
