@@ -39,9 +39,14 @@ double mcnemar_exact_p(std::size_t n10, std::size_t n01) {
   // log C(m, i) - m log 2; the terms grow with i up to m/2 >= k, so the last is the largest and
   // the sum is taken relative to it (no overflow at m = 10^5, no underflow of the sum).
   const double md = static_cast<double>(m);
+  // lgamma_r: std::lgamma writes the sign to a global (signgam), a race between threads.
+  const auto log_gamma = [](double x) {
+    int sign = 0;
+    return ::lgamma_r(x, &sign);
+  };
   const auto log_term = [&](std::size_t i) {
     const double id = static_cast<double>(i);
-    return std::lgamma(md + 1) - std::lgamma(id + 1) - std::lgamma(md - id + 1) - md * std::log(2.0);
+    return log_gamma(md + 1) - log_gamma(id + 1) - log_gamma(md - id + 1) - md * std::log(2.0);
   };
   const double top = log_term(k);
   double relative = 0;

@@ -69,7 +69,7 @@ gz_handle gz_open(const fs::path& file) {
   if (fs::is_directory(status)) fail(file, "is a directory, not a file");
   errno = 0;
   gz_handle gz(gzopen(file.c_str(), "rb"));
-  if (!gz) fail(file, std::string("cannot open: ") + (errno != 0 ? std::strerror(errno) : "out of memory"));
+  if (!gz) fail(file, std::string("cannot open: ") + (errno != 0 ? std::generic_category().message(errno) : "out of memory"));
   return gz;
 }
 
@@ -78,7 +78,7 @@ std::string gz_error_message(gzFile gz, const fs::path& file) {
   int code = Z_OK;
   const char* message = gzerror(gz, &code);
   if (code == Z_OK || code == Z_STREAM_END) return {};
-  if (code == Z_ERRNO) return std::strerror(errno);
+  if (code == Z_ERRNO) return std::generic_category().message(errno);
   std::string text = message != nullptr ? message : "";
   // zlib prefixes the path, which our message already starts with.
   if (const auto prefix = file.string() + ": "; text.starts_with(prefix)) text.erase(0, prefix.size());
