@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace typetune::detail {
 namespace {
@@ -193,6 +195,14 @@ void joint_parzen_estimator::fit_kernels(std::span<const encoded_param> enc, std
                                          std::span<const double> rows, std::span<const double> weights,
                                          const parzen_options& o, parzen_scratch& s) {
   const std::size_t d = members.size();
+  // Every observation has every member active: a NaN coordinate would become an index below.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (std::isnan(rows[i])) {
+      throw std::invalid_argument("typetune: joint Parzen estimator: observation " + std::to_string(i / d) +
+                                  " has no value for parameter " + std::to_string(members[i % d]) +
+                                  " of its group (inactive)");
+    }
+  }
   weight_.clear();
   coords_.clear();
   std::size_t cells = 1;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -460,6 +461,9 @@ class tpe_sampler final : public sampler {
 
   // One side's observations of a group, those where its first member is active, in trial order,
   // the running trials last on the above side: coordinates into s.rows, weights into s.weights.
+  // A group's members are active together in every finished trial (that is how groups form), but
+  // a running trial may have taken a branch none of them took: it joins only where all its
+  // members are active.
   void gather_rows(std::span<const std::size_t> members, std::uint8_t which, std::size_t n_side, tpe_scratch& s) const {
     const std::size_t anchor = members.front();
     s.rows.clear();
@@ -473,6 +477,12 @@ class tpe_sampler final : public sampler {
       std::size_t rank = n_side - running_.active(anchor);
       for (std::size_t r = 0; r < running_.count; ++r) {
         if (std::isnan(running_.value(r, anchor))) continue;
+        const bool complete_row = std::none_of(members.begin(), members.end(),
+                                               [&](std::size_t p) { return std::isnan(running_.value(r, p)); });
+        if (!complete_row) {
+          ++rank;
+          continue;
+        }
         s.weights.push_back(weight(rank++, n_side));
         for (auto p : members) s.rows.push_back(running_.value(r, p));
       }
@@ -598,6 +608,10 @@ class tpe_sampler final : public sampler {
 }  // namespace detail
 
 std::unique_ptr<sampler> make_tpe_sampler(tpe_options options) {
+  if (options.n_ei_candidates == 0) {
+    throw std::invalid_argument(
+        "typetune: tpe_options::n_ei_candidates must be at least 1 (candidates drawn per proposal)");
+  }
   return std::make_unique<detail::tpe_sampler>(options);
 }
 

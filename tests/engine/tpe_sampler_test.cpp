@@ -4,6 +4,7 @@
 
 #include "quality_suite.hpp"
 #include "sampler_checks.hpp"
+#include "support/spaces.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 
@@ -257,4 +258,60 @@ TEST_CASE("tpe's constant liar puts running trials on the bad side", "[tpe]") {
     return near;
   };
   CHECK(crowding(true) < crowding(false));
+}
+
+TEST_CASE("multivariate tpe: a running trial on a branch no finished trial took joins no group's kernels", "[tpe]") {
+  // Every finished trial took adam with one hidden layer, so the parameters active in them form
+  // one group; a running trial on sgd has the group's first member active and adam's learning
+  // rate (a choice) inactive. Its NaN coordinate must not reach the categorical kernels.
+  const auto space = testing::mlp_space(true);
+  std::vector<trial_record> trials;
+  for (std::uint64_t i = 0; i < 12; ++i) {
+    trial_record t;
+    t.number = i;
+    t.state = trial_state::complete;
+    t.value = 1.0 + 0.1 * static_cast<double>(i % 5);
+    t.params.values = {std::int64_t{50 + 50 * static_cast<std::int64_t>(i % 6)},
+                       std::int64_t{1},
+                       std::int64_t{50 + 25 * static_cast<std::int64_t>(i % 3)},
+                       std::int64_t(i % 3),
+                       std::monostate{},
+                       std::monostate{},
+                       std::int64_t{0},
+                       std::int64_t(i % 3),
+                       std::monostate{},
+                       std::monostate{}};
+    space.validate(t.params);
+    trials.push_back(t);
+  }
+  trial_record running;
+  running.number = 12;
+  running.state = trial_state::running;
+  running.params.values = {std::int64_t{200}, std::int64_t{2}, std::int64_t{75}, std::int64_t{1}, std::int64_t{100},
+                           std::int64_t{2},   std::int64_t{1}, std::monostate{}, std::int64_t{2}, std::int64_t{1}};
+  space.validate(running.params);
+  auto with_running = trials;
+  with_running.push_back(running);
+  for (const std::size_t startup : {0u, 5u}) {
+    tpe_options o;
+    o.multivariate = true;
+    o.n_startup_trials = startup;
+    o.avoid_repeats = false;
+    auto with = make_tpe_sampler(o);
+    auto without = make_tpe_sampler(o);
+    for (std::uint64_t n = 13; n < 33; ++n) {
+      const auto a = with->sample(study_view{space, with_running, direction::minimize, 7}, n);
+      const auto b = without->sample(study_view{space, trials, direction::minimize, 7}, n);
+      REQUIRE((a && b));
+      CHECK_NOTHROW(space.validate(*a));
+      // The running trial has none of the group's other members' values: it adds no kernel.
+      CHECK(*a == *b);
+    }
+  }
+}
+
+TEST_CASE("tpe refuses options it cannot run: no candidates", "[tpe]") {
+  tpe_options o;
+  o.n_ei_candidates = 0;
+  CHECK_THROWS_WITH(make_tpe_sampler(o), Catch::Contains("n_ei_candidates"));
 }
