@@ -2,18 +2,21 @@
 # A throwaway PostgreSQL server for the tests and benchmarks: initdb into a temporary directory,
 # a free port on 127.0.0.1 only, the unix socket inside the same directory, trust for local
 # connections. `start` writes the server's URL to STATE_DIR/url; `stop` stops the server and
-# removes its directory.
+# removes its directory; `pause` stops the server at once (as a crash would) and starts it again
+# on the same port after SECONDS, for tests of a database that goes away for a moment.
 # Usage: scripts/pg-test-server.sh start STATE_DIR
 #        scripts/pg-test-server.sh stop STATE_DIR
+#        scripts/pg-test-server.sh pause STATE_DIR SECONDS
 # PostgreSQL refuses to run as root: as root the server runs as $TYPETUNE_PG_USER (default
 # `nobody`) through runuser. The binaries are found in $TYPETUNE_PG_BIN, Debian's
 # /usr/lib/postgresql/<newest>/bin, or on PATH.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop STATE_DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start|stop STATE_DIR | pause STATE_DIR SECONDS" >&2; exit 2; }
+[ $# -ge 2 ] || usage
 action=$1
 state=$2
+[ "$action" != pause ] || [ $# -eq 3 ] || usage
 
 find_bin() {
   if [ -n "${TYPETUNE_PG_BIN:-}" ]; then echo "$TYPETUNE_PG_BIN"; return; fi
@@ -78,8 +81,22 @@ stop() {
   echo "pg-test-server: stopped"
 }
 
+pause() {
+  local bin base port
+  [ -f "$state/base" ] || { echo "pg-test-server: nothing started in $state" >&2; exit 1; }
+  base=$(cat "$state/base")
+  bin=$(find_bin)
+  port=$(sed -n 's|.*:\([0-9]*\)/.*|\1|p' "$state/url")
+  as_server_user "$bin/pg_ctl" -D "$base/data" -m immediate -w stop > /dev/null
+  sleep "$1"
+  as_server_user "$bin/pg_ctl" -D "$base/data" -l "$base/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $base -c max_connections=100" start > /dev/null
+  echo "pg-test-server: paused $1 s and started again on 127.0.0.1:$port"
+}
+
 case "$action" in
   start) start ;;
   stop) stop ;;
+  pause) pause "$3" ;;
   *) usage ;;
 esac

@@ -258,10 +258,15 @@ schedule_report run_schedule(study_core& study, const objective& f, const schedu
       std::atomic<std::size_t> next{0};
       std::mutex error_mutex;
       std::exception_ptr error;
+      bool storage_failed = false;
       const auto work = [&] {
         for (std::size_t j; (j = next.fetch_add(1)) < alive.size();) {
           try {
             results[j] = study.evaluate(alive[j], f, resource, previous, trial_time_limit);
+          } catch (const storage_error&) {
+            std::lock_guard lock(error_mutex);
+            storage_failed = true;
+            error = std::current_exception();
           } catch (const std::exception& e) {
             results[j] = {trial_state::failed, {}, e.what()};
             std::lock_guard lock(error_mutex);
@@ -277,6 +282,9 @@ schedule_report run_schedule(study_core& study, const objective& f, const schedu
         for (std::size_t w = 0; w < threads; ++w) pool.emplace_back(work);
       }
 
+      // The storage failed past its retries: nothing more can be recorded; the rung's trials
+      // stay running in the store until the heartbeat's grace period hands them on.
+      if (storage_failed) std::rethrow_exception(error);
       std::vector<std::size_t> survivors;
       for (std::size_t j = 0; j < alive.size(); ++j) {
         if (results[j].state == trial_state::complete) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/detail/process_probes.hpp"
+#include "engine/detail/storage_retry.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/random_stream.hpp"
 
@@ -80,7 +81,7 @@ std::optional<trial_ticket> study_core::ask() {
       from_queue = true;
     } else if (early && early->index == slot.proposal) {
       if (!early->params) return std::nullopt;
-      t.params = std::move(*early->params);
+      t.params = *early->params;  // a copy: a transaction that fails is tried again
       t.proposals_used = 1;
     } else {
       // Another process took the index: propose again, here under the locks, for the new one.
@@ -94,7 +95,12 @@ std::optional<trial_ticket> study_core::ask() {
     t.seed = trial_seed(options_.seed, slot.number);
     return t;
   };
-  auto created = storage_->create_trial(study_id_, version_, worker_, detail::unix_now(), propose);
+  // A failed transaction wrote nothing: the proposal is made again on the next try.
+  auto created = detail::with_storage_retry(options_.storage_retry, [&] {
+    proposed = false;
+    from_queue = false;
+    return storage_->create_trial(study_id_, version_, worker_, detail::unix_now(), propose);
+  });
   if (proposed && created.trial) {
     // The proposer already applied what changed before it; only the new trial is left.
     apply_locked(trial_delta{{created.trial}, created.changes.version});

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/detail/process_probes.hpp"
+#include "engine/detail/storage_retry.hpp"
 #include "typetune/engine/errors.hpp"
 
 namespace typetune {
@@ -28,6 +29,19 @@ study_core::study_core(space_desc space, std::unique_ptr<sampler> sampler, study
       worker_(this_worker()) {
   if (!sampler_) throw std::invalid_argument("typetune: a study needs a sampler");
   if (options_.study_name.empty()) throw std::invalid_argument("typetune: a study needs a name (study_options::study_name)");
+  if (!(options_.heartbeat_interval.count() > 0)) {
+    throw std::invalid_argument("typetune: the heartbeat interval must be positive (got " +
+                                std::to_string(options_.heartbeat_interval.count()) + " s)");
+  }
+  if (!(options_.stale_after > options_.heartbeat_interval)) {
+    throw std::invalid_argument("typetune: stale_after (" + std::to_string(options_.stale_after.count()) +
+                                " s) must be longer than the heartbeat interval (" +
+                                std::to_string(options_.heartbeat_interval.count()) +
+                                " s): a live worker's trials would be taken back between two beats");
+  }
+  if (!(options_.storage_retry.count() >= 0)) {
+    throw std::invalid_argument("typetune: storage_retry must be 0 (no retry) or more");
+  }
   open_study();
 }
 
@@ -54,7 +68,10 @@ study_core::~study_core() {
   }
 }
 
-void study_core::refresh_locked() const { apply_locked(storage_->read_trials(study_id_, version_)); }
+void study_core::refresh_locked() const {
+  apply_locked(
+      detail::with_storage_retry(options_.storage_retry, [&] { return storage_->read_trials(study_id_, version_); }));
+}
 
 void study_core::apply_locked(const trial_delta& delta) const {
   for (const auto& shared : delta.trials) {
@@ -108,7 +125,9 @@ void study_core::set_metric(std::uint64_t number, std::string name, double value
   std::lock_guard lock(mutex_);
   auto& own = running_trial(number);
   if (own.lost) return;
-  if (!storage_->set_metric(study_id_, {number, own.attempt}, name, value)) {
+  if (!detail::with_storage_retry(options_.storage_retry, [&] {
+        return storage_->set_metric(study_id_, {number, own.attempt}, name, value);
+      })) {
     own.lost = true;
     return;
   }
@@ -120,7 +139,9 @@ void study_core::report(std::uint64_t number, std::int64_t step, double value) {
   std::lock_guard lock(mutex_);
   auto& own = running_trial(number);
   if (own.lost) return;
-  if (!storage_->report(study_id_, {number, own.attempt}, step, value)) {
+  if (!detail::with_storage_retry(options_.storage_retry, [&] {
+        return storage_->report(study_id_, {number, own.attempt}, step, value);
+      })) {
     own.lost = true;
     return;
   }
@@ -196,8 +217,9 @@ void study_core::finish_locked(std::uint64_t number, const trial_result& result)
   const trial_lease lease{number, own.attempt};
   const bool was_lost = own.lost;
   auto mine = std::move(own.record);
-  running_.erase(number);
-  if (was_lost || !storage_->finish(study_id_, lease, ended)) {
+  running_.erase(number);  // whatever happens below, this worker is done with it
+  if (was_lost ||
+      !detail::with_storage_retry(options_.storage_retry, [&] { return storage_->finish(study_id_, lease, ended); })) {
     ++lost_;  // re-queued by another worker, which runs it again: this result is not kept
     return;
   }

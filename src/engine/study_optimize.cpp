@@ -39,13 +39,13 @@ trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f
     char text[64];
     std::snprintf(text, sizeof text, "time limit of %g s reached", time_limit->count());
     return {trial_state::failed, {}, text};
+  } catch (const storage_error&) {
+    throw;  // the storage's fault, not the trial's: see study_options::storage_retry
   } catch (const out_of_memory_error& e) {
     return {trial_state::out_of_memory, {}, e.what()};
   } catch (const std::bad_alloc& e) {
     return {trial_state::out_of_memory, {}, e.what()};
-  } catch (const std::exception& e) {
-    return {trial_state::failed, {}, e.what()};
-  } catch (...) {
+  } catch (const std::exception& e) { return {trial_state::failed, {}, e.what()}; } catch (...) {
     return {trial_state::failed, {}, "unknown exception (not derived from std::exception)"};
   }
   if (result.is_pruned()) return {trial_state::pruned, {}, {}};
@@ -99,6 +99,8 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
         trial_result result;
         try {
           result = evaluate(*ticket, f, std::nullopt, 0, budget.trial_time_limit);
+        } catch (const storage_error&) {
+          throw;  // nothing can be recorded; the trial stays running for another worker to take
         } catch (const std::exception& e) {
           finish(ticket->number, {trial_state::failed, {}, e.what()});
           throw;

@@ -142,7 +142,7 @@ TEST_CASE("the interval holds the observed difference and shrinks as the test se
   }
 }
 
-TEST_CASE("the same seed gives the same interval; another seed one close to it", "[paired]") {
+TEST_CASE("the same seed gives the same interval, another seed one close to it", "[paired]") {
   const auto s = make(3000, 2000, 80, 50);
   const auto first = compare(s, 42);
   const auto again = compare(s, 42);

@@ -148,6 +148,24 @@ TEST_CASE("the in-memory store shares a finished trial's record and copies a run
   CHECK(study.trial(0).value == 0.7);
 }
 
+TEST_CASE("heartbeat and retry settings that cannot work are refused, naming them") {
+  auto o = options();
+  o.heartbeat_interval = std::chrono::seconds(0);
+  CHECK_THROWS_WITH(study_core(testing::mlp_space(false), make_random_sampler(), o),
+                    Catch::Contains("heartbeat interval must be positive"));
+  o = options();
+  o.heartbeat_interval = std::chrono::seconds(10);
+  o.stale_after = std::chrono::seconds(5);
+  CHECK_THROWS_WITH(study_core(testing::mlp_space(false), make_random_sampler(), o),
+                    Catch::Contains("stale_after (5.000000 s) must be longer than the heartbeat interval"));
+  o = options();
+  o.storage_retry = std::chrono::seconds(-1);
+  CHECK_THROWS_WITH(study_core(testing::mlp_space(false), make_random_sampler(), o), Catch::Contains("storage_retry"));
+  o = options();
+  o.storage_retry = std::chrono::seconds(0);  // no retry is a choice
+  CHECK_NOTHROW(study_core(testing::mlp_space(false), make_random_sampler(), o));
+}
+
 TEST_CASE("trial_span reads records from a vector of records and from shared records alike") {
   std::vector<trial_record> records(3);
   std::vector<shared_trial> shared;
@@ -171,7 +189,7 @@ TEST_CASE("trial_span reads records from a vector of records and from shared rec
   CHECK(trial_span().empty());
 }
 
-TEST_CASE("better() compares by direction, a tie is not better, NaN never is; improves() takes finite values only") {
+TEST_CASE("better() compares by direction, a tie is not better, NaN never is, improves() takes finite values only") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   CHECK(better(direction::minimize, 0.1, 0.2));

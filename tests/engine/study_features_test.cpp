@@ -221,7 +221,7 @@ TEST_CASE("run_schedule stops asking and promoting after a stop request") {
   CHECK(study.clear_stop_request());
 }
 
-TEST_CASE("the failure summary groups messages; exhausted also when the budget ends at the last point") {
+TEST_CASE("the failure summary groups messages, exhausted also when the budget ends at the last point") {
   study_core study(testing::mlp_space(false), make_random_sampler(), options());
   const auto summary = study.optimize(
       [](trial_context& t) -> outcome {

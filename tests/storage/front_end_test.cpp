@@ -107,7 +107,7 @@ TEST_CASE("resume is exact: TPE stopped, re-opened and continued proposes what a
   }
 }
 
-TEST_CASE("tt::study::set_attributes keeps figures with the stored study; the export carries them", "[attributes]") {
+TEST_CASE("tt::study::set_attributes keeps figures with the stored study, the export carries them", "[attributes]") {
   temp_dir dir;
   const auto url = dir.url("figures.db");
   {

@@ -54,9 +54,18 @@ struct study_options {
   // running trial whose heartbeat is older than stale_after (or whose worker process on this
   // host is gone) is re-queued with the same parameters and seed, and failed once it has been
   // re-queued max_retries times.
+  // heartbeat_interval must be positive and stale_after longer than it (the constructor
+  // throws std::invalid_argument otherwise).
   std::chrono::duration<double> heartbeat_interval{10.0};
   std::chrono::duration<double> stale_after{60.0};
   std::uint32_t max_retries = 3;
+  // How long the calls made for a running trial (report, set_metric, should_prune, tell, the
+  // end of a trial) and ask() keep retrying a storage that fails with an io error (a database
+  // that restarts, a lock held past the busy timeout), with waits growing from 50 ms to 2 s.
+  // Past it the error ends the run (optimize() throws it) and the trial is not marked failed:
+  // the database, not the trial, was at fault, and the heartbeat's grace period hands the trial
+  // to another worker. 0: no retry.
+  std::chrono::duration<double> storage_retry{60.0};
 };
 
 // One line for a finished trial: "trial 12 complete val_loss=0.3123 val_acc=0.91 in 0.41 s:

@@ -236,7 +236,16 @@ void connection::fail(const PGresult* res, std::string_view doing) const {
 namespace typetune::sql {
 
 std::unique_ptr<connection> open_postgres(const std::string& conninfo, const storage_options& options) {
-  auto db = std::make_unique<postgres::connection>(conninfo, postgres::hide_password(conninfo));
+  // libpq waits for a server that accepts the connection but never answers for as long as the
+  // operating system's TCP timeouts allow (minutes); a URL without its own connect_timeout gets
+  // 10 s.
+  std::string with_timeout = conninfo;
+  if (conninfo.find("connect_timeout=") == std::string::npos) {
+    const bool uri = conninfo.starts_with("postgresql://") || conninfo.starts_with("postgres://");
+    with_timeout += uri ? (conninfo.find('?') == std::string::npos ? "?" : "&") : " ";
+    with_timeout += "connect_timeout=10";
+  }
+  auto db = std::make_unique<postgres::connection>(with_timeout, postgres::hide_password(conninfo));
   // A call waits this long for a study's row lock before failing (storage_error, io).
   const auto ms = std::to_string(std::max<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 1));
   const std::string settings =

@@ -6,10 +6,22 @@
 // SQL, through libpq), foreign databases, newer schemas, missing databases, URLs.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include "postgres_support.hpp"
 #include "storage/storage_cases.hpp"
+#include "typetune/engine/random_sampler.hpp"
+#include "typetune/engine/study_core.hpp"
 #include "typetune/storage/open_storage.hpp"
 #include "typetune/storage/postgres_storage.hpp"
 
@@ -237,4 +249,128 @@ TEST_CASE("PostgreSQL storage URLs") {
   const auto storage = open_storage(db.url());
   CHECK(storage->shared());
   CHECK(storage->url() == db.url());
+}
+
+// --- a database that goes away: a server of the test's own (scripts/pg-test-server.sh), paused
+
+namespace {
+
+// A PostgreSQL server for one test, stopped and removed at the end.
+class own_server {
+ public:
+  own_server() {
+    if (std::system(("'" + script_ + "' start '" + dir_.path().string() + "' > /dev/null").c_str()) != 0) {
+      throw std::runtime_error("could not start a PostgreSQL server with " + script_);
+    }
+    std::ifstream in(dir_.path().string() + "/url");
+    std::getline(in, url_);
+  }
+  ~own_server() { (void)std::system(("'" + script_ + "' stop '" + dir_.path().string() + "' > /dev/null").c_str()); }
+  own_server(const own_server&) = delete;
+  own_server& operator=(const own_server&) = delete;
+
+  [[nodiscard]] const std::string& url() const { return url_; }
+  // Stops the server at once (as a crash would) and starts it again after `seconds`.
+  void pause(double seconds) const {
+    const auto command = "'" + script_ + "' pause '" + dir_.path().string() + "' " + std::to_string(seconds) +
+                         " > /dev/null";
+    REQUIRE(std::system(command.c_str()) == 0);
+  }
+
+ private:
+  std::string script_ = TYPETUNE_PG_SERVER_SCRIPT;
+  temp_dir dir_;
+  std::string url_;
+};
+
+// An objective that trains 8 "epochs" of 25 ms, reporting after each.
+outcome epochs(trial_context& t) {
+  double value = testing::bot(t) / 350.0;
+  for (std::int64_t epoch = 1; epoch <= 8; ++epoch) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    value *= 0.9;
+    t.report(epoch, value);
+    if (t.should_prune()) return outcome::pruned();
+  }
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: a server that stops for a second mid-study costs no trial: 2 workers end with the budget") {
+  own_server server;
+  auto o = options("hiccup");
+  study_core study(testing::mlp_space(), make_random_sampler(), o, nullptr, open_storage(server.url()));
+  std::thread pause([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    server.pause(1.0);
+  });
+  const auto summary = study.optimize(epochs, {.max_trials = 16, .time_limit = std::nullopt, .workers = 2});
+  pause.join();
+  CHECK(summary.trials_started == 16);
+  const auto trials = study.trials();
+  REQUIRE(trials.size() == 16);
+  for (const auto& t : trials) {
+    INFO("trial " << t.number << ": " << to_string(t.state) << " " << t.message);
+    CHECK(t.state == trial_state::complete);
+    CHECK(t.intermediate.size() == 8);
+  }
+  // What another process reads back: the same 16 complete trials.
+  const auto stored = testing::records(open_storage(server.url())->read_trials(study.study_id(), 0));
+  REQUIRE(stored.size() == 16);
+  for (const auto& t : stored) CHECK(t.state == trial_state::complete);
+}
+
+TEST_CASE("PostgreSQL: a server that stays away ends the run with the storage error and fails none of its trials") {
+  own_server server;
+  auto o = options("outage");
+  o.storage_retry = std::chrono::milliseconds(800);
+  std::uint64_t id = 0;
+  {
+    study_core study(testing::mlp_space(), make_random_sampler(), o, nullptr, open_storage(server.url()));
+    id = study.study_id();
+    std::thread pause([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      server.pause(3.0);
+    });
+    CHECK_THROWS_WITH(study.optimize(epochs, {.max_trials = 40, .time_limit = std::nullopt, .workers = 2}),
+                      Catch::Contains("of retries; study_options::storage_retry"));
+    pause.join();
+  }
+  // Back up: nothing was recorded as failed; what ran when the server went away is running or
+  // back in the queue (the study gave it back when it ended), to be run again.
+  const auto stored = testing::records(open_storage(server.url())->read_trials(id, 0));
+  REQUIRE_FALSE(stored.empty());
+  std::size_t unfinished = 0;
+  for (const auto& t : stored) {
+    INFO("trial " << t.number << ": " << to_string(t.state) << " " << t.message);
+    CHECK(t.state != trial_state::failed);
+    if (t.state == trial_state::running || t.state == trial_state::waiting) ++unfinished;
+  }
+  CHECK(unfinished >= 1);
+}
+
+TEST_CASE("PostgreSQL: a server that accepts connections and never answers is given up on after connect_timeout") {
+  // A listening socket that nobody serves: the kernel completes the TCP handshake, and the
+  // startup message is never answered.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 8) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const auto port = std::to_string(ntohs(address.sin_port));
+  for (const auto& [query, limit] : {std::pair<std::string, double>{"?connect_timeout=2", 6.0}, {"", 14.0}}) {
+    INFO("query '" << query << "'");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(code_of([&] { (void)open_storage("postgresql://typetune@127.0.0.1:" + port + "/postgres" + query); }) ==
+          storage_errc::io);
+    const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited.count() < limit);
+  }
+  ::close(listener);
 }
