@@ -28,7 +28,7 @@ inline constexpr auto net_space = typetune::space(int_<"width">(1, 8), real<"rat
 
 }  // namespace using_namespace
 
-TEST_CASE("using namespace typetune: random_search names the random sampler; random() and log() are the C library's") {
+TEST_CASE("using namespace typetune: random_search names the random sampler, random() and log() are the C library's") {
   auto search = study(using_namespace::net_space, minimize{}, random_search{.seed = 3}, params<using_namespace::net>{});
   const auto summary = search.optimize([](const using_namespace::net& p) { return p.width * p.rate; }, budget{.trials = 5});
   CHECK(summary.trials_started == 5);
