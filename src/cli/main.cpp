@@ -126,7 +126,7 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
   for (const auto& p : space.params)
     if (p.kind != tt::param_kind::constant) header.push_back(p.path);
   for (const auto& m : metrics) header.push_back(m);
-  header.insert(header.end(), {"seconds", "peak MiB"});
+  header.insert(header.end(), {"seconds", "peak MiB", "worker"});
   std::vector<std::vector<std::string>> table{header};
   for (const auto* t : rows) {
     std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state)), t->value ? cell_num(*t->value) : ""};
@@ -137,7 +137,7 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
       const auto it = t->metrics.find(m);
       r.push_back(it == t->metrics.end() ? "" : cell_num(it->second));
     }
-    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes)});
+    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes), t->worker});
     table.push_back(std::move(r));
   }
   std::vector<std::size_t> width(header.size(), 0);

@@ -38,7 +38,10 @@ void reset_peak_rss() {
   [[maybe_unused]] const auto written = ::write(fd, "5", 1);
 }
 
-bool worker_is_gone(const std::string& worker, const std::string& self) {
+bool worker_is_gone(const std::string& worker_name, const std::string& self_name) {
+  // "host:pid", then the scheduler's name for it after a space (this_worker()).
+  const std::string worker = worker_name.substr(0, worker_name.find(' '));
+  const std::string self = self_name.substr(0, self_name.find(' '));
   const auto colon = worker.rfind(':');
   const auto self_colon = self.rfind(':');
   if (colon == std::string::npos || self_colon == std::string::npos) return false;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 
 namespace typetune {
 
@@ -41,7 +42,21 @@ std::string this_worker() {
   std::array<char, 256> host{};
   if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
   std::string name = host[0] != '\0' ? std::string(host.data()) : std::string("localhost");
-  return name + ":" + std::to_string(static_cast<long long>(getpid()));
+  name.append(":").append(std::to_string(static_cast<long long>(getpid())));
+  const auto env = [](const char* key) -> std::string {
+    const char* value = std::getenv(key);
+    return value != nullptr ? value : "";
+  };
+  // The scheduler's name for the worker: Slurm's job (an array task as JOB_TASK, as squeue
+  // writes it) or a Kubernetes Indexed Job's completion index; a pod's name is its host name.
+  if (const auto array_job = env("SLURM_ARRAY_JOB_ID"); !array_job.empty()) {
+    name.append(" slurm:").append(array_job).append("_").append(env("SLURM_ARRAY_TASK_ID"));
+  } else if (const auto job = env("SLURM_JOB_ID"); !job.empty()) {
+    name.append(" slurm:").append(job);
+  } else if (const auto index = env("JOB_COMPLETION_INDEX"); !index.empty()) {
+    name.append(" k8s-index:").append(index);
+  }
+  return name;
 }
 
 }  // namespace typetune

@@ -24,7 +24,7 @@ out=$("$cli" show "$data") && [[ $out == *"40 trials"* && $out == *"best: trial 
 rows=$("$cli" trials "$data" --state complete | tail -n +2 | wc -l)
 [ "$rows" -eq "$complete" ] && pass "trials --state complete: $rows rows" || fail "trials --state complete gave $rows rows, want $complete"
 header=$("$cli" trials "$data" --limit 1 | head -1)
-[[ $header == "#  state"*"dense_bot"*"optimizer.sgd.learning_rate"*"seconds"*"peak MiB"* ]] \
+[[ $header == "#  state"*"dense_bot"*"optimizer.sgd.learning_rate"*"seconds"*"peak MiB"*"worker"* ]] \
   && pass "trials: one column per parameter" || fail "trials header: $header"
 
 "$cli" best "$data" >"$work/best.txt" && grep -q "^trial 0 value 0.21" "$work/best.txt" && grep -q "  optimizer = sgd" "$work/best.txt" \

@@ -2,6 +2,9 @@
 // finite spaces, and the same configurations whether 1 or 4 workers run the trials.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/detail/process_probes.hpp"
 #include "support/spaces.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/grid_sampler.hpp"
@@ -164,6 +168,34 @@ TEST_CASE("heartbeat and retry settings that cannot work are refused, naming the
   o = options();
   o.storage_retry = std::chrono::seconds(0);  // no retry is a choice
   CHECK_NOTHROW(study_core(testing::mlp_space(false), make_random_sampler(), o));
+}
+
+TEST_CASE("a worker's name carries the scheduler's job and task, and a gone worker is still found by its pid") {
+  const auto plain = this_worker();
+  REQUIRE(plain.find(' ') == std::string::npos);  // no scheduler around the test
+  ::setenv("SLURM_ARRAY_JOB_ID", "7781", 1);
+  ::setenv("SLURM_ARRAY_TASK_ID", "3", 1);
+  ::setenv("SLURM_JOB_ID", "7785", 1);
+  CHECK(this_worker() == plain + " slurm:7781_3");
+  ::unsetenv("SLURM_ARRAY_JOB_ID");
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+  CHECK(this_worker() == plain + " slurm:7785");
+  ::unsetenv("SLURM_JOB_ID");
+  ::setenv("JOB_COMPLETION_INDEX", "12", 1);
+  CHECK(this_worker() == plain + " k8s-index:12");
+  ::unsetenv("JOB_COMPLETION_INDEX");
+  CHECK(this_worker() == plain);
+
+  // A process of this host that has ended, named with a scheduler's suffix: gone.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const auto host = plain.substr(0, plain.rfind(':'));
+  CHECK(detail::worker_is_gone(host + ":" + std::to_string(child) + " slurm:7781_3", plain + " slurm:7781_1"));
+  CHECK_FALSE(detail::worker_is_gone(plain + " slurm:7781_3", plain));               // this process: alive
+  CHECK_FALSE(detail::worker_is_gone("elsewhere:" + std::to_string(child), plain));  // another host: unknown
 }
 
 TEST_CASE("trial_span reads records from a vector of records and from shared records alike") {

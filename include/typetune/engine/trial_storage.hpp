@@ -216,7 +216,11 @@ class trial_storage {
 // The in-memory store: one process, nothing kept after it ends.
 [[nodiscard]] std::shared_ptr<trial_storage> make_memory_storage();
 
-// "host:pid" of this process, as trials record their worker.
+// "host:pid" of this process, as trials record their worker, followed after a space by the
+// scheduler's name for it when there is one: " slurm:JOB_TASK" for a Slurm array task
+// (SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID), " slurm:JOB" for another Slurm job (SLURM_JOB_ID),
+// " k8s-index:N" for a Kubernetes Indexed Job's pod (JOB_COMPLETION_INDEX; the pod's name is
+// its host name).
 [[nodiscard]] std::string this_worker();
 
 }  // namespace typetune
