@@ -16,6 +16,7 @@ run_summary study_core::summarize_run(std::vector<std::uint64_t> started, const 
   summary.exhausted = end.exhausted;
   summary.timed_out = end.timed_out;
   summary.interrupted = end.interrupted;
+  summary.study_budget_spent = end.study_budget_spent;
   summary.failures = summarize_failures(started);
   return summary;
 }

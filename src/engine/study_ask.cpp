@@ -32,7 +32,10 @@ void study_core::sync_snapshot_locked() {
   dirty_.clear();
 }
 
-std::optional<trial_ticket> study_core::ask() {
+std::optional<trial_ticket> study_core::ask() { return ask(std::nullopt, nullptr); }
+
+std::optional<trial_ticket> study_core::ask(std::optional<std::uint64_t> study_trials, bool* budget_spent) {
+  if (budget_spent != nullptr) *budget_spent = false;
   std::unique_lock sampling(sampler_mutex_);  // one proposal at a time in this process
   std::unique_lock lock(mutex_);
   if (options_.max_consecutive_failures > 0 &&
@@ -73,6 +76,10 @@ std::optional<trial_ticket> study_core::ask() {
   bool proposed = false;
   const auto propose = [&](const proposal_slot& slot) -> std::optional<new_trial> {
     apply_locked(slot.changes);
+    if (study_trials && slot.number >= *study_trials) {  // the study's budget is spent: create nothing
+      if (budget_spent != nullptr) *budget_spent = true;
+      return std::nullopt;
+    }
     proposed = true;
     new_trial t;
     if (!queue_.empty()) {

@@ -71,6 +71,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
   std::atomic<std::uint64_t> reserved{0};
   std::atomic<bool> stop{false};
   std::atomic<bool> exhausted{false};
+  std::atomic<bool> budget_spent{false};
   std::atomic<bool> timed_out{false};
   std::mutex local_mutex;  // guards error and started (this call's own trials)
   std::exception_ptr error;
@@ -86,9 +87,10 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
         }
         // Reserve a slot first so that exactly max_trials trials start, whatever the workers.
         if (reserved.fetch_add(1) >= budget.max_trials) return;
-        auto ticket = ask();
+        bool spent = false;
+        auto ticket = ask(budget.study_trials, &spent);
         if (!ticket) {
-          exhausted = true;
+          (spent ? budget_spent : exhausted) = true;
           stop = true;
           return;
         }
@@ -134,8 +136,10 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
     const auto capacity = sampler_->capacity(view);
     sampler_exhausted = queue_.empty() && capacity && proposals_ >= *capacity;
   }
-  return summarize_run(std::move(started),
-                       {.exhausted = sampler_exhausted, .timed_out = timed_out.load(), .interrupted = was_stopped});
+  return summarize_run(std::move(started), {.exhausted = sampler_exhausted,
+                                            .timed_out = timed_out.load(),
+                                            .interrupted = was_stopped,
+                                            .study_budget_spent = budget_spent.load()});
 }
 
 }  // namespace typetune

@@ -53,6 +53,11 @@ TEST_CASE("two workers on one SQLite file asking in turn: proposals made once af
   cases::interleaved_workers(dir.url("interleaved.db"));
 }
 
+TEST_CASE("two studies on one SQLite file with a shared budget of 30 trials create exactly 30, then both end") {
+  temp_dir dir;
+  cases::shared_study_budget(dir.url("budget.db"));
+}
+
 TEST_CASE("re-opening with another direction, metric or seed is refused, naming it") {
   temp_dir dir;
   cases::mismatched_reopen(dir.url("same.db"));

@@ -16,6 +16,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage_support.hpp"
@@ -565,6 +566,39 @@ inline void shared_trials(const std::string& worker, const std::string& url, int
   CHECK(distinct.size() == total);  // each trial its own proposal: no two alike
   CHECK(per_worker.size() == static_cast<std::size_t>(processes));
   for (const auto& [name, count] : per_worker) CHECK(count == each);
+}
+
+// Two studies on one stored study (two connections, as two processes have), each with a budget
+// larger than the study's: together they create exactly the study's budget, then both end.
+inline void shared_study_budget(const std::string& url) {
+  make_study(open_storage(url), "budget");
+  std::vector<run_summary> summaries(2);
+  {
+    std::vector<std::jthread> runs;
+    for (std::size_t w = 0; w < 2; ++w) {
+      runs.emplace_back([&, w] {
+        study_core study(mlp_space(), make_random_sampler(), options("budget"), nullptr, open_storage(url));
+        summaries[w] = study.optimize(
+            [](trial_context& t) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(2));
+              return outcome(bot(t));
+            },
+            {.max_trials = 100, .time_limit = std::nullopt, .workers = 2, .study_trials = 30});
+      });
+    }
+  }
+  const auto all = stored_trials(url, "budget");
+  CHECK(all.size() == 30);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(all[i].number == i);
+    if (i >= 6) CHECK(all[i].state == trial_state::complete);
+  }
+  // make_study stored 6 trials first; the two runs started the other 24 between them.
+  CHECK(summaries[0].trials_started + summaries[1].trials_started == 24);
+  for (const auto& s : summaries) {
+    CHECK(s.study_budget_spent);
+    CHECK_FALSE(s.exhausted);
+  }
 }
 
 // A grid over 120 points shared by `processes` processes (optimize(), or ask/tell with

@@ -78,6 +78,11 @@ struct run_budget {
   std::size_t workers = 1;         // threads, each running one trial at a time
   // Per trial: trial_context::deadline() is the trial's start plus this; see out_of_time().
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
+  // The study's own budget, shared by every run and process on it: no trial is created once
+  // the study holds this many (numbers 0 .. study_trials - 1), decided inside the storage's
+  // write transaction, so N processes started together on one study create exactly this many.
+  // A re-queued trial of a dead worker still runs again. nullopt: max_trials alone decides.
+  std::optional<std::uint64_t> study_trials = std::nullopt;
 };
 
 // Trials of one run that ended failed, out_of_memory or diverged with the same message.
@@ -95,6 +100,7 @@ struct run_summary {
   bool exhausted = false;
   bool timed_out = false;
   bool interrupted = false;  // a stop was requested (Ctrl-C): no new trial started after it
+  bool study_budget_spent = false;      // the study held run_budget::study_trials trials
   std::vector<failure_group> failures;  // by first trial number
 
   // "3 of 20 trials did not complete:\n  2 failed (first: trial 4): cuda error ...\n...";
@@ -107,6 +113,7 @@ struct run_end {
   bool exhausted = false;    // see run_summary::exhausted
   bool timed_out = false;
   bool interrupted = false;  // a stop was requested (clear_stop_request() said so)
+  bool study_budget_spent = false;  // see run_summary::study_budget_spent
 };
 
 // A trial handed out by ask(): its number, the assignment (inactive parameters monostate) and
@@ -165,6 +172,9 @@ class study_core {
   // too_many_failures_error after too many consecutive failures, and whatever the sampler
   // throws (a grid over a continuous space).
   [[nodiscard]] std::optional<trial_ticket> ask();
+  // ask() under the study's own budget (run_budget::study_trials): nullopt, with
+  // *budget_spent set, once the study holds study_trials trials and none waits to run again.
+  [[nodiscard]] std::optional<trial_ticket> ask(std::optional<std::uint64_t> study_trials, bool* budget_spent);
   // ask() for an ask/tell loop: the trial with a context for report() and should_prune();
   // null when a finite sampler is exhausted.
   [[nodiscard]] std::unique_ptr<asked_trial> ask_trial();

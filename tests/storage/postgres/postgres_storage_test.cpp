@@ -52,6 +52,11 @@ TEST_CASE("two workers on one PostgreSQL study asking in turn: proposals made on
   cases::interleaved_workers(db.url());
 }
 
+TEST_CASE("two studies on one PostgreSQL study with a shared budget of 30 trials create exactly 30, then both end") {
+  pg_database db;
+  cases::shared_study_budget(db.url());
+}
+
 TEST_CASE("PostgreSQL: attributes set after the search are merged, read back and kept from the engine's keys", "[attributes]") {
   pg_database db;
   const auto url = db.url();
