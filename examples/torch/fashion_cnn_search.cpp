@@ -93,12 +93,10 @@ int main(int argc, char** argv) {
   fit.device = device;
   const auto summary = tuner.search(train, validation, fit);
   // [search]
-  if (const auto status = examples::report_search(summary, tuner)) return *status;
-  const auto best = tuner.best_params();
-  const auto metrics = tuner.best_metrics();
-  std::cout << std::fixed << std::setprecision(4) << "best: val_accuracy " << tuner.best_value() << ", val_loss "
-            << metrics.at("val_loss") << ", " << static_cast<long>(metrics.at("parameters")) << " weights, "
-            << tuner.study().description().format(tt::encode(fashion_cnn::space, best)) << "; search in "
+  if (!summary.has_best) return summary.exit_status();
+  const auto best = tuner.best();
+  std::cout << std::fixed << std::setprecision(4) << "best: val_accuracy " << best.value << ", val_loss "
+            << best.metrics.at("val_loss") << ", " << best.parameters << " weights, " << best.params << "; search in "
             << std::setprecision(1) << examples::seconds_since(start) << " s\n";
   auto model = tuner.best_trained_model();
   if (retrain_epochs > 0) {

@@ -7,9 +7,13 @@
 // busy. The study is kept in an SQLite file (beside the report; --storage chooses another), so
 // a re-run continues it. At the end the best model is tested beside the tutorial's untuned
 // baseline (784-350-10, Adam 1e-3, batch 32) trained with the best trial's schedule and epochs,
-// and a paired test on the same test images says whether the gain is beyond noise.
+// and a paired test on the same test images says whether the gain is beyond noise. Several
+// processes share one stored study (--storage, --study, or TYPETUNE_STORAGE and TYPETUNE_STUDY):
+// with --worker each only trains until the study holds --trials trials, all processes together;
+// one run without --worker then tests and reports the best (examples/cluster/, docs/cluster.md).
 //   fashion_mlp_search [--space recipe|tutorial] [--trials N] [--epochs N] [--workers 2] [--seed 1]
 //                      [--storage URL] [--study NAME] [--report report.html] [--export study.jsonl] [--quick]
+//                      [--worker]
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -19,8 +23,6 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
-
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -38,6 +40,7 @@ struct job_options {
   std::string space = "recipe";
   bool quick = false;
   bool baseline = true;
+  bool worker = false;        // search only: a worker of a shared study (examples/cluster/)
   std::uint64_t trials = 0;   // 0: the space's default
   std::int64_t epochs = 0;    // 0: the space's default
   std::int64_t min_epochs = 0;
@@ -173,41 +176,43 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
 
   // [search]
   tt::torch::fit_options fit;
-  fit.epochs = o.epochs;
+  fit.epochs = o.epochs;          // and ASHA's last rung
   fit.batch_size = o.batch_size;  // the recipe space's builder sets its own
   fit.schedule = tt::torch::cosine_lr{};  // over fit.epochs: a trial stopped early never reaches the low rates
   baseline_run baseline(o, fit, d);
-  auto tuner = tt::torch::make_tuner(
-      space, build,
-      {.objective = o.objective, .max_trials = o.trials, .seed = o.seed, .workers = o.workers, .threads = o.threads,
-       .log = &std::cout, .progress = isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr,
-       .count_stored_trials = true,  // a re-run continues the stored study up to max_trials
-       .tail_work = [&] {
-         if (!o.baseline) return false;
-         baseline.start();
-         return !baseline.done();
-       }},
-      tt::tpe{.seed = o.seed},
-      tt::asha{.min_resource = o.min_epochs, .max_resource = o.epochs, .reduction_factor = o.eta},
-      tt::storage{storage_url}, tt::study_name{study_name});
+  tt::torch::tuner_options options{.objective = o.objective, .max_trials = o.trials, .seed = o.seed, .log = &std::cout};
+  options.workers = o.workers;
+  options.threads = o.threads;
+  options.count_stored_trials = true;  // a re-run continues the stored study up to max_trials
+  options.tail_work = [&] {            // the cores the search's last trial leaves idle train the baseline
+    if (!o.baseline) return false;
+    baseline.start();
+    return !baseline.done();
+  };
+  auto tuner = tt::torch::make_tuner(space, build, options, tt::tpe{},
+                                     tt::asha{.min_resource = o.min_epochs, .reduction_factor = o.eta},
+                                     tt::storage{storage_url}, tt::study_name{study_name});
   const auto summary = tuner.search(d.train, d.validation, fit);
   // [search]
-  std::cout << "study '" << study_name << "' in " << storage_url << ": "
-            << tuner.study().trials().size() << " trials (" << summary.trials_started << " run now)\n";
-  if (const auto status = examples::report_search(summary, tuner)) {
-    examples::save_study(tuner, study_name, o.export_path, o.report_path);
-    return *status;
+  std::cout << "study '" << study_name << "' in " << storage_url << ": " << summary.trials << " trials ("
+            << summary.trials_started << " run now)\n";
+  if (!summary.has_best) {
+    tuner.save(o.export_path, o.report_path);
+    return summary.exit_status();
+  }
+  if (o.worker) {  // the study's budget is spent: a run without --worker tests and reports the best
+    std::cout << "worker done: " << summary.trials_started << " trials trained here; the study holds " << summary.trials
+              << "\n";
+    return summary.exit_status();
   }
 
-  const auto best = tuner.best_params();
-  const auto best_epochs = static_cast<std::int64_t>(tuner.best_metrics().at("epochs"));
-  const auto model = tuner.best_trained_here() ? tuner.best_trained_model() : tuner.best_model(d.train, best_epochs);
+  const auto best = tuner.best();
+  const auto model = tuner.best_trained_here() ? tuner.best_trained_model() : tuner.best_model(d.train, best.epochs);
   const auto test_metrics = tt::torch::evaluate(model, d.test, tt::torch::loss_kind::cross_entropy);
-  std::cout << std::fixed << std::setprecision(4) << "best: " << o.objective << ' ' << tuner.best_value() << ", epochs "
-            << best_epochs << ", " << tuner.study().description().format(tt::encode(space, best))
-            << "\nbest model: test accuracy " << std::setprecision(2) << test_metrics.at("accuracy") * 100
-            << " %, test loss " << std::setprecision(4) << test_metrics.at("loss") << "; search and test in "
-            << std::setprecision(1) << examples::seconds_since(start) << " s\n";
+  std::cout << std::fixed << std::setprecision(4) << "best: " << o.objective << ' ' << best.value << ", epochs "
+            << best.epochs << ", " << best.params << "\nbest model: test accuracy " << std::setprecision(2)
+            << test_metrics.at("accuracy") * 100 << " %, test loss " << std::setprecision(4) << test_metrics.at("loss")
+            << "; search and test in " << std::setprecision(1) << examples::seconds_since(start) << " s\n";
 
   std::map<std::string, std::string> figures;
   const auto put = [&](const std::string& name, double value, int digits) {
@@ -219,12 +224,12 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   if (o.baseline) {
     const auto baseline_start = std::chrono::steady_clock::now();
     tt::torch::set_threads(o.threads);
-    const auto [base, base_seconds] = baseline.after(best_epochs);
+    const auto [base, base_seconds] = baseline.after(best.epochs);
     const auto base_test = tt::torch::evaluate(base, d.test, tt::torch::loss_kind::cross_entropy);
     std::cout << std::setprecision(2) << "baseline: the tutorial's untuned 784-350-10 (adam 1e-3, batch 32), trained "
-              << "with the best trial's schedule (cosine over " << fit.epochs << " epochs) for its " << best_epochs
-              << " epochs: test accuracy " << base_test.at("accuracy") * 100 << " %; trained in " << std::setprecision(1)
-              << base_seconds << " s"
+              << "with the best trial's schedule (cosine over " << fit.epochs << " epochs) for its " << best.epochs
+              << " epochs: test accuracy " << base_test.at("accuracy") * 100 << " %; trained in "
+              << std::setprecision(1) << base_seconds << " s"
               << (baseline.started_during_search() ? " beside the search's last trial, " : ", ")
               << examples::seconds_since(baseline_start) << " s waited for after the search\n";
     const auto c = tt::torch::compare_classifiers(model, base, d.test, o.seed);
@@ -240,7 +245,7 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
                       " test images";
   }
   tuner.study().set_attributes(figures);
-  examples::save_study(tuner, study_name, o.export_path, o.report_path);
+  tuner.save(o.export_path, o.report_path);
   std::cout << "job: " << std::setprecision(1) << examples::seconds_since(start) << " s in all, from loading the data\n";
   const double accuracy = test_metrics.at("accuracy");
   // A search that trains nothing useful is a failure, even on the quick slice.
@@ -256,7 +261,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"recipe", "tutorial"}));
   app.add_flag("--quick", o.quick, "a slice of the data, 4 trials of up to 3 epochs (the test suite's run)");
   app.add_flag("!--no-baseline", o.baseline, "skip training the untuned baseline");
-  app.add_option("--trials", o.trials, "configurations in the study (recipe: 20, tutorial: 24)")->check(CLI::Range(1, 100000));
+  app.add_flag("--worker", o.worker,
+               "only train trials of the stored study until its budget (--trials) is spent, as one of several "
+               "processes sharing it; no test, baseline or report (a run without --worker does those)");
+  app.add_option("--trials", o.trials,
+                 "configurations in the study, all processes together (recipe: 20, tutorial: 24; --quick: 4)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--objective", o.objective, "val_accuracy or val_loss (recipe: val_accuracy, tutorial: val_loss)")
       ->check(CLI::IsMember({"val_accuracy", "val_loss"}));
   app.add_option("--epochs", o.epochs, "epochs of a configuration that survives every rung (recipe: 27, tutorial: 12)")
@@ -272,8 +282,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65536));
   app.add_option("--storage", o.storage,
                  "where the study is kept: sqlite:///abs/path.db, sqlite://relative.db, postgresql://..., or memory "
-                 "(default: fashion_mlp_study.db beside the report, or in the working directory)");
-  app.add_option("--study", o.study, "the study's name in its storage (default: fashion-mlp-SPACE-seedN)");
+                 "(default: fashion_mlp_study.db beside the report, or in the working directory)")
+      ->envname("TYPETUNE_STORAGE");
+  app.add_option("--study", o.study, "the study's name in its storage (default: fashion-mlp-SPACE-seedN)")
+      ->envname("TYPETUNE_STUDY");
   app.add_option("--export", o.export_path, "also write the study as JSON Lines here");
   app.add_option("--report", o.report_path, "write the study's HTML report here");
   CLI11_PARSE(app, argc, argv);
@@ -287,9 +299,10 @@ int main(int argc, char** argv) {
   if (o.objective.empty()) o.objective = recipe ? "val_accuracy" : "val_loss";
   if (o.quick) {
     o.epochs = std::min<std::int64_t>(o.epochs, 3);
-    o.trials = std::min<std::uint64_t>(o.trials, 4);
+    if (app.count("--trials") == 0) o.trials = 4;
     o.min_epochs = 1;
   }
+  if (o.worker) o.baseline = false;
   o.min_epochs = std::min(o.min_epochs, o.epochs);
   if (o.storage.empty()) {
     const auto dir = o.report_path.empty() ? std::filesystem::current_path()

@@ -98,8 +98,7 @@ int main(int argc, char** argv) {
   const double base_mae = baseline_diff.abs().mean().item<double>();
   const double cv_mse = cv.best_score() * y_scaler.scale.square().item<double>();
   std::cout << std::fixed << std::setprecision(4) << "best: mean CV mse " << cv.best_score() << " (standardised; "
-            << std::setprecision(1) << cv_mse << " in target units), "
-            << cv.study().description().format(tt::encode(housing_regression::space, cv.best_params())) << '\n'
+            << std::setprecision(1) << cv_mse << " in target units), " << cv.best_params() << '\n'
             << "test: MSE " << test_mse << ", MAE " << test_mae << "; baseline (the training mean): MSE " << base_mse
             << ", MAE " << base_mae << "; in " << examples::seconds_since(start) << " s\n";
   // A model no better than the training mean has learnt nothing (a linear fit reaches about

@@ -137,9 +137,8 @@ int main(int argc, char** argv) {
   // [search]
   std::cout << cv.results_table();
   const auto best = cv.best_params();
-  std::cout << std::fixed << std::setprecision(4) << "best: mean CV accuracy " << cv.best_score() << ", "
-            << cv.study().description().format(tt::encode(sequence_rnn::space, best)) << "; search in "
-            << std::setprecision(1) << examples::seconds_since(start) << " s\n";
+  std::cout << std::fixed << std::setprecision(4) << "best: mean CV accuracy " << cv.best_score() << ", " << best
+            << "; search in " << std::setprecision(1) << examples::seconds_since(start) << " s\n";
 
   // The refit: the best candidate on more images, for --refit-epochs (its learning rate, decay,
   // batch size and layers as the grid gave them).

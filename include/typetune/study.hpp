@@ -3,6 +3,7 @@
 // against the space where optimize() is called; everything after that is the compiled engine.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -37,21 +39,140 @@
 
 namespace typetune {
 
+// What a study keeps of its options for optimize(): the trial log, Ctrl-C handling and the
+// schedule's plan.
+struct study_run_settings {
+  std::ostream* log = nullptr;        // tt::log_trials
+  bool handle_interrupts = false;     // tt::handle_interrupts
+  std::optional<schedule_plan> plan;  // tt::hyperband, tt::successive_halving
+};
+
+// Where a study's options go while it is made: the engine's options (direction, metric, seed,
+// storage name, ...), the sampler, pruner and storage the engine is made with, and the study's
+// own settings. Each option's study_option<T>::apply() writes its part. The study's constructor
+// owns all of them; this is a view of them (references), so that the constructor the compiler
+// emits for each study holds no second copy to move from and destroy.
+struct study_setup {
+  study_options& engine;
+  std::unique_ptr<sampler>& chosen_sampler;  // none given: tt::auto_sampler
+  std::unique_ptr<pruner>& chosen_pruner;    // none given: no pruning
+  std::shared_ptr<trial_storage>& backend;   // none given: the study lives in memory
+  study_run_settings& run;
+};
+
+// How tt::study takes an option. The primary template marks a type that is not an option. Each
+// option is an aggregate (so every one is written tt::x{.field = value}) with a specialisation
+// right after it that holds:
+//   role       static constexpr std::string_view: what the option decides ("sampler",
+//              "direction", ...); a study takes at most one option of each role, so that none
+//              silently replaces another;
+//   apply()    static void apply(const T&, study_setup&): writes the option into the setup;
+//   check      optionally, template <class Space, class Params> using check = ...: error::ok, or
+//              the error type of a compile-time condition the option puts on the space or on the
+//              study's struct (tt::grid needs a finite space).
+// A new option is its struct and this specialisation, plus its name in the list of
+// error::not_a_study_option's message; the study's constructor does not change.
+template <class T>
+struct study_option {};
+
+// A type with a study_option specialisation.
+template <class T>
+concept known_study_option = requires {
+  study_option<T>::role;
+};
+
+namespace error {
+// The study's options are checked together when the study is made, and the first mistake is
+// one error: an unknown option, two options of one role, the seed given twice, or a condition
+// of one option (tt::grid's finite space, tt::params<P>'s struct).
+template <class Option>
+struct not_a_study_option {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised,
+                  "typetune: not an option of tt::study: it takes a direction (tt::minimize, tt::maximize), a sampler "
+                  "(tt::auto_sampler, random_search, grid, sobol, tpe, gp), a pruner (tt::median_pruner, asha), a "
+                  "scheduler (tt::hyperband, successive_halving), tt::params<P>, tt::log_trials, "
+                  "tt::stop_after_failures, tt::handle_interrupts, and for a stored study tt::storage, "
+                  "tt::study_name, tt::allow_space_changes and tt::heartbeat (tt::budget goes to optimize())");
+  };
+};
+template <fixed_string Role, class First, class Second>
+struct study_option_given_twice {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised,
+                  "typetune: a study takes one option of each role (one direction, one sampler, one pruner, one "
+                  "scheduler, ...), and these two have the same role: keep one, as the later would replace the "
+                  "earlier");
+  };
+};
+template <class First, class Second>
+struct seed_given_twice {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised,
+                  "typetune: the study's seed is given by two options: give it in one place, as the later would "
+                  "replace the earlier");
+  };
+};
+template <class Named, class Params>
+struct params_name_another_struct {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised, "typetune: tt::params<P> names another struct than the study's Params");
+  };
+};
+}  // namespace error
+
 // Directions, each naming the metric the objective reports.
 struct minimize {
   std::string metric = "value";
 };
+template <>
+struct study_option<minimize> {
+  static constexpr std::string_view role = "direction";
+  static void apply(const minimize& option, study_setup& setup) {
+    setup.engine.dir = direction::minimize;
+    setup.engine.metric = option.metric;
+  }
+};
 struct maximize {
   std::string metric = "value";
 };
+template <>
+struct study_option<maximize> {
+  static constexpr std::string_view role = "direction";
+  static void apply(const maximize& option, study_setup& setup) {
+    setup.engine.dir = direction::maximize;
+    setup.engine.metric = option.metric;
+  }
+};
 
-// Samplers. The seed is the study's one source of randomness. random_search is also spelled
-// tt::random; unqualified after `using namespace typetune;`, that name meets POSIX random().
+// Samplers. The seed is the study's one source of randomness, given by the sampler (one
+// sampler, so one seed). random_search is also spelled tt::random; unqualified after `using
+// namespace typetune;`, that name meets POSIX random().
 struct random_search {
   std::uint64_t seed = 0;
 };
 using random = random_search;
+template <>
+struct study_option<random_search> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const random_search& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_random_sampler();
+  }
+};
+// Every point of a finite space, once (no seed: the order is the space's).
 struct grid {};
+template <>
+struct study_option<grid> {
+  static constexpr std::string_view role = "sampler";
+  template <class Space, class Params>
+  using check = grid_check_t<Space>;  // names the first continuous parameter
+  static void apply(const grid& /*option*/, study_setup& setup) { setup.chosen_sampler = make_grid_sampler(); }
+};
 // The default when no sampler is given: picks by the space and the trials so far (multivariate
 // TPE on all-categorical spaces; TPE then the GP on conditional ones; the GP, then TPE past 200
 // trials, otherwise). See engine/auto_sampler.hpp and docs/quality.md.
@@ -59,20 +180,64 @@ struct auto_sampler {
   std::uint64_t seed = 0;
   auto_options options = {};
 };
+template <>
+struct study_option<auto_sampler> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const auto_sampler& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_auto_sampler(option.options);
+  }
+};
 struct sobol {
   std::uint64_t seed = 0;
+};
+template <>
+struct study_option<sobol> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const sobol& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_sobol_sampler();
+  }
 };
 struct tpe {
   std::uint64_t seed = 0;
   tpe_options options = {};
 };
+template <>
+struct study_option<tpe> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const tpe& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_tpe_sampler(option.options);
+  }
+};
 struct gp {
   std::uint64_t seed = 0;
   gp_options options = {};
 };
+template <>
+struct study_option<gp> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const gp& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_gp_sampler(option.options);
+  }
+};
 
-// Pruners.
-struct median_pruner : median_pruner_options {};
+// Pruners. The median pruner stops a trial whose value at a step is worse than the median of the
+// complete trials' values there (engine/median_pruner.hpp).
+struct median_pruner {
+  std::size_t n_startup_trials = 5;  // no pruning until this many trials are complete
+  std::int64_t n_warmup_steps = 0;   // no pruning at steps below this (early values are noisy)
+};
+template <>
+struct study_option<median_pruner> {
+  static constexpr std::string_view role = "pruner";
+  static void apply(const median_pruner& option, study_setup& setup) {
+    setup.chosen_pruner = make_median_pruner(
+        {.n_startup_trials = option.n_startup_trials, .n_warmup_steps = option.n_warmup_steps});
+  }
+};
 // Asynchronous successive halving as a pruner: the objective reports at steps in `unit`
 // (t.report(epoch, loss)) and asks t.should_prune(); see engine/asha_pruner.hpp.
 struct asha {
@@ -81,6 +246,17 @@ struct asha {
   std::int64_t reduction_factor = 3;
   std::int64_t min_early_stopping_rate = 0;
   std::string unit = "epochs";
+};
+template <>
+struct study_option<asha> {
+  static constexpr std::string_view role = "pruner";
+  static void apply(const asha& option, study_setup& setup) {
+    setup.chosen_pruner = make_asha_pruner({.min_resource = option.min_resource,
+                                            .max_resource = option.max_resource,
+                                            .reduction_factor = option.reduction_factor,
+                                            .min_early_stopping_rate = option.min_early_stopping_rate,
+                                            .unit = option.unit});
+  }
 };
 
 // Schedulers: optimize() runs the plan (engine/hyperband.hpp) instead of a plain loop. The
@@ -93,6 +269,16 @@ struct hyperband {
   std::int64_t reduction_factor = 3;
   std::string unit = "epochs";
 };
+template <>
+struct study_option<hyperband> {
+  static constexpr std::string_view role = "scheduler";
+  static void apply(const hyperband& option, study_setup& setup) {
+    setup.run.plan.emplace(plan_hyperband({.min_resource = option.min_resource,
+                                           .max_resource = option.max_resource,
+                                           .reduction_factor = option.reduction_factor,
+                                           .unit = option.unit}));
+  }
+};
 struct successive_halving {
   std::int64_t min_resource = 1;
   std::int64_t max_resource = 81;
@@ -100,37 +286,76 @@ struct successive_halving {
   std::int64_t n_configs = 0;  // configurations at the first rung; 0: reduction_factor^s_max
   std::string unit = "epochs";
 };
+template <>
+struct study_option<successive_halving> {
+  static constexpr std::string_view role = "scheduler";
+  static void apply(const successive_halving& option, study_setup& setup) {
+    setup.run.plan.emplace(plan_successive_halving({.min_resource = option.min_resource,
+                                                    .max_resource = option.max_resource,
+                                                    .reduction_factor = option.reduction_factor,
+                                                    .unit = option.unit},
+                                                   option.n_configs));
+  }
+};
 
 // Ctrl-C during optimize(): the first one stops the search after the running trials (which see
 // t.stop_requested()), the second ends the process (exit status 130). The previous SIGINT
 // handler is restored when optimize() returns; the summary says `interrupted`.
 struct handle_interrupts {};
+template <>
+struct study_option<handle_interrupts> {
+  static constexpr std::string_view role = "interrupt handling";
+  static void apply(const handle_interrupts& /*option*/, study_setup& setup) { setup.run.handle_interrupts = true; }
+};
 
 // Names the study's parameter struct: tt::study(space, tt::params<mlp_params>{}, ...) makes
 // study.best().params that struct (so `auto` works), checks objectives and enqueue() against
 // it, and lets optimize() take a generic lambda, which is called with tt::trial<P>&.
 template <class Params>
 struct params {};
+template <class P>
+struct study_option<params<P>> {
+  static constexpr std::string_view role = "parameter struct";
+  template <class Space, class Params>
+  using check = std::conditional_t<std::is_same_v<P, Params>, error::ok, error::params_name_another_struct<P, Params>>;
+  static void apply(const params<P>& /*option*/, study_setup& /*setup*/) {}  // a type, read by the deduction guide
+};
 
 // How much to run: trials, wall time and parallel workers (threads). With a scheduler
 // (tt::hyperband, tt::successive_halving) the plan decides how many trials run: `trials` and
-// `time_limit` do not apply there, `workers` and `trial_time_limit` do.
+// `time_limit` do not apply there, `workers` and `trial_time_limit` do. An argument of
+// optimize(), not an option of the study.
 struct budget {
   std::uint64_t trials = 100;
   std::optional<std::chrono::duration<double>> time_limit = std::nullopt;
   std::size_t workers = 1;
   // Per trial: t.out_of_time() turns true after it (stopping is cooperative; see trial).
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
+  // The stored study's budget, shared by every process on it: no trial is created once the
+  // study holds this many (see run_budget::study_trials); `trials` still bounds this run.
+  std::optional<std::uint64_t> study_trials = std::nullopt;
 };
 
 // Writes one line per finished trial (number, state, value, time, active parameters) to `out`.
 struct log_trials {
   std::ostream& out;
 };
+template <>
+struct study_option<log_trials> {
+  static constexpr std::string_view role = "trial log";
+  static void apply(const log_trials& option, study_setup& setup) { setup.run.log = &option.out; }
+};
 
 // Failed trials in a row after which the study stops with too_many_failures_error (0: never).
 struct stop_after_failures {
   std::size_t count = 5;
+};
+template <>
+struct study_option<stop_after_failures> {
+  static constexpr std::string_view role = "failure limit";
+  static void apply(const stop_after_failures& option, study_setup& setup) {
+    setup.engine.max_consecutive_failures = option.count;
+  }
 };
 
 // Where the study is kept. tt::storage{"sqlite:///abs/path/studies.db"} opens a URL (see
@@ -142,16 +367,35 @@ struct storage {
   std::string url;
   std::shared_ptr<trial_storage> backend = nullptr;
 };
+template <>
+struct study_option<storage> {
+  static constexpr std::string_view role = "storage";
+  static void apply(const storage& option, study_setup& setup) {
+    setup.backend = option.backend ? option.backend : open_storage(option.url);
+  }
+};
 
 // The study's name in its storage ("default" without it).
 struct study_name {
   std::string name;
+};
+template <>
+struct study_option<study_name> {
+  static constexpr std::string_view role = "study name";
+  static void apply(const study_name& option, study_setup& setup) { setup.engine.study_name = option.name; }
 };
 
 // Re-opening a stored study whose space changed compatibly (a range widened, a choice value
 // added, a parameter added with a default) continues it with the new space; without this
 // option any change is refused, with a message naming it.
 struct allow_space_changes {};
+template <>
+struct study_option<allow_space_changes> {
+  static constexpr std::string_view role = "space changes";
+  static void apply(const allow_space_changes& /*option*/, study_setup& setup) {
+    setup.engine.allow_space_changes = true;
+  }
+};
 
 // With a shared storage: how often running trials report that their worker is alive, after
 // how long without a report a running trial is re-queued (same parameters and seed), and how
@@ -161,6 +405,83 @@ struct heartbeat {
   std::chrono::duration<double> stale_after{60.0};
   std::uint32_t max_retries = 3;
 };
+template <>
+struct study_option<heartbeat> {
+  static constexpr std::string_view role = "heartbeat";
+  static void apply(const heartbeat& option, study_setup& setup) {
+    setup.engine.heartbeat_interval = option.interval;
+    setup.engine.stale_after = option.stale_after;
+    setup.engine.max_retries = option.max_retries;
+  }
+};
+
+namespace detail {
+// The first mistake among a study's options (error::ok when there is none), in this order: an
+// option that is not one, two options of one role, two options that give a seed (an option
+// gives the seed when it has a `seed` field), then each option's own check. The pairs are found
+// by loops over constant arrays, not by a template per pair.
+template <class T>
+concept gives_seed = requires(const T& option) {
+  option.seed;
+};
+
+template <class... Options>
+consteval std::size_t first_unknown_option() {
+  constexpr bool known[] = {known_study_option<Options>..., true};
+  std::size_t i = 0;
+  while (i < sizeof...(Options) && known[i]) ++i;
+  return i;
+}
+// The first pair {i, j}, i < j, of options with one role, or {0, 0}.
+template <class... Options>
+consteval std::array<std::size_t, 2> first_same_role() {
+  constexpr std::string_view roles[] = {study_option<Options>::role...};
+  for (std::size_t j = 1; j < sizeof...(Options); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (roles[i] == roles[j]) return {i, j};
+    }
+  }
+  return {0, 0};
+}
+// The first pair {i, j}, i < j, of options that both give a seed, or {0, 0}.
+template <class... Options>
+consteval std::array<std::size_t, 2> first_seed_pair() {
+  constexpr bool seeds[] = {gives_seed<Options>...};
+  for (std::size_t j = 1; j < sizeof...(Options); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (seeds[i] && seeds[j]) return {i, j};
+    }
+  }
+  return {0, 0};
+}
+template <class T, class Space, class Params>
+using option_check_t = typename study_option<T>::template check<Space, Params>;
+template <class T, class Space, class Params>
+consteval auto option_check_error() {
+  if constexpr (requires { typename option_check_t<T, Space, Params>; }) {
+    return option_check_t<T, Space, Params>{};
+  } else {
+    return error::ok{};
+  }
+}
+template <class Space, class Params, class... Options>
+consteval auto study_options_error() {
+  constexpr std::size_t unknown = first_unknown_option<Options...>();
+  if constexpr (sizeof...(Options) == 0) {
+    return error::ok{};
+  } else if constexpr (unknown < sizeof...(Options)) {
+    return error::not_a_study_option<nth_t<unknown, Options...>>{};
+  } else if constexpr (constexpr auto twice = first_same_role<Options...>(); twice[1] != 0) {
+    using first = nth_t<twice[0], Options...>;
+    constexpr std::string_view role = study_option<first>::role;
+    return error::study_option_given_twice<to_fixed_string<role.size()>(role), first, nth_t<twice[1], Options...>>{};
+  } else if constexpr (constexpr auto seeds = first_seed_pair<Options...>(); seeds[1] != 0) {
+    return error::seed_given_twice<nth_t<seeds[0], Options...>, nth_t<seeds[1], Options...>>{};
+  } else {
+    return first_error_t<decltype(option_check_error<Options, Space, Params>())...>{};
+  }
+}
+}  // namespace detail
 
 // What an objective returns: tt::result{val_loss}, tt::result{"val_loss", v}, or tt::pruned.
 using result = outcome;
@@ -203,20 +524,13 @@ class trial {
 };
 
 namespace detail {
-template <class T>
-struct is_trial : std::false_type {};
-template <class P>
-struct is_trial<trial<P>> : std::true_type {};
-
 // The one parameter of a callable with a single, non-template call operator (void otherwise).
 template <class Sig>
 struct call_signature {
-  static constexpr bool known = false;
   using arg = void;
 };
 template <class R, class A>
 struct call_signature<R(A)> {
-  static constexpr bool known = true;
   using arg = A;
 };
 template <class M>
@@ -243,75 +557,55 @@ struct objective_signature<R (*)(A) noexcept, void> : call_signature<R(A)> {};
 template <class R, class A>
 struct objective_signature<R(A) noexcept, void> : call_signature<R(A)> {};
 
-template <class T>
-struct trial_params_of { using type = void; };
+// The struct an argument of type Arg (cv and reference removed) names: P for tt::trial<P>, Arg
+// itself for another class (the engine's trial_context aside), void for anything else.
+template <class Arg>
+struct struct_of_argument {
+  using type = std::conditional_t<std::is_class_v<Arg> && !std::is_same_v<Arg, trial_context>, Arg, void>;
+};
 template <class P>
-struct trial_params_of<trial<P>> { using type = P; };
+struct struct_of_argument<trial<P>> {
+  using type = P;
+};
+// The struct an objective's one argument names (void for a generic lambda, an overload set, or
+// a callable of another arity).
+template <class F>
+using objective_struct_t = typename struct_of_argument<std::remove_cvref_t<typename objective_signature<F>::arg>>::type;
 
-// How optimize() calls an objective F: with tt::trial<params>& (form::trial), with
-// const params& (form::params), or not at all (form::none). StudyParams: tt::params<P>, or void.
-enum class objective_form { none, trial, params };
-
-template <class F, class StudyParams>
-consteval auto classify_objective() {
-  struct result {
-    objective_form form;
-    bool returns_outcome;
-  };
-  using sig = objective_signature<F>;
-  if constexpr (sig::known) {
-    using bare = std::remove_cvref_t<typename sig::arg>;
-    if constexpr (is_trial<bare>::value) {
-      if constexpr (std::is_invocable_v<F&, bare&>) {
-        return result{objective_form::trial, std::is_convertible_v<std::invoke_result_t<F&, bare&>, outcome>};
-      } else {
-        return result{objective_form::none, false};
-      }
-    } else if constexpr (std::is_class_v<bare> && !std::is_same_v<bare, trial_context> &&
-                         std::is_invocable_v<F&, const bare&>) {
-      return result{objective_form::params, std::is_convertible_v<std::invoke_result_t<F&, const bare&>, outcome>};
-    } else {
-      return result{objective_form::none, false};
-    }
-  } else if constexpr (!std::is_void_v<StudyParams>) {
-    // A generic lambda, given the study's struct, gets the trial (checking both forms would
-    // instantiate its body with the wrong one, a hard error inside the user's code).
-    if constexpr (std::is_invocable_v<F&, trial<StudyParams>&>) {
-      return result{objective_form::trial,
-                    std::is_convertible_v<std::invoke_result_t<F&, trial<StudyParams>&>, outcome>};
-    } else {
-      return result{objective_form::none, false};
-    }
+// The parts of tt::objective_for, named so that g++'s note on an unsatisfied one says which
+// part failed. The trial form is tried first, and the const P& form only when the trial
+// form does not apply: a generic lambda is called with tt::trial<P>& (trying const P& as well
+// would instantiate its body with the wrong argument, a hard error inside the user's code).
+template <class P>
+inline constexpr bool is_parameter_struct = std::is_class_v<P>;  // void: no struct was named
+template <class F, class P>
+inline constexpr bool takes_trial_or_params =
+    std::disjunction_v<std::is_invocable<F&, trial<P>&>, std::is_invocable<F&, const P&>>;
+template <class F, class P>
+consteval bool result_converts_to_outcome() {
+  if constexpr (std::is_invocable_v<F&, trial<P>&>) {
+    return std::is_convertible_v<std::invoke_result_t<F&, trial<P>&>, outcome>;
   } else {
-    return result{objective_form::none, false};
+    return std::is_convertible_v<std::invoke_result_t<F&, const P&>, outcome>;
   }
 }
-
-// The parameter struct an objective of a known form takes.
-template <class F, class StudyParams, objective_form Form>
-struct objective_params {
-  using type = void;
-};
-template <class F, class StudyParams>
-struct objective_params<F, StudyParams, objective_form::trial> {
-  using type = std::conditional_t<objective_signature<F>::known,
-                                  typename trial_params_of<std::remove_cvref_t<typename objective_signature<F>::arg>>::type,
-                                  StudyParams>;
-};
-template <class F, class StudyParams>
-struct objective_params<F, StudyParams, objective_form::params> {
-  using type = std::conditional_t<objective_signature<F>::known,
-                                  std::remove_cvref_t<typename objective_signature<F>::arg>, StudyParams>;
-};
+template <class F, class P>
+inline constexpr bool returns_outcome = result_converts_to_outcome<F, P>();
 
 template <class T>
-struct params_tag { using type = void; };
+struct params_tag {
+  using type = void;
+};
 template <class P>
-struct params_tag<params<P>> { using type = P; };
+struct params_tag<params<P>> {
+  using type = P;
+};
 
 // The P of the first tt::params<P> among a study's options, or void.
 template <class... Options>
-struct study_params { using type = void; };
+struct study_params {
+  using type = void;
+};
 template <class First, class... Rest>
 struct study_params<First, Rest...> {
   using type = std::conditional_t<!std::is_void_v<typename params_tag<std::remove_cvref_t<First>>::type>,
@@ -319,6 +613,14 @@ struct study_params<First, Rest...> {
                                   typename study_params<Rest...>::type>;
 };
 }  // namespace detail
+
+// An objective for parameter struct P, as optimize() takes it: called with tt::trial<P>&
+// (parameters, report(), should_prune(), set_metric(), ...) or with const P& (parameters only;
+// P by value works too), returning what a tt::outcome is made from: a double, tt::result{...}
+// or tt::pruned. A generic lambda is called with tt::trial<P>&.
+template <class F, class P>
+concept objective_for = detail::is_parameter_struct<P> && detail::takes_trial_or_params<F, P> &&
+    detail::returns_outcome<F, P>;
 
 // Typed parameters of a recorded trial: converts to any struct that fits the space.
 template <class Space>
@@ -361,142 +663,91 @@ struct best_trial<Space, void> {
 template <class Space, class Params = void>
 class study {
  public:
+  // Options: see study_option. They are checked together first, and a mistake among them is one
+  // compile error (an unknown option, two of one role, the seed twice, a grid over a
+  // continuous space), naming the option.
   template <class... Options>
   explicit study(const Space& space, Options&&... options) : space_(space) {
-    study_options opts;
-    std::unique_ptr<sampler> chosen;
-    std::unique_ptr<pruner> chosen_pruner;
-    std::shared_ptr<trial_storage> backend;
-    auto apply = [&]<class O>(O&& option) {
-      using T = std::remove_cvref_t<O>;
-      if constexpr (std::is_same_v<T, minimize>) {
-        opts.dir = direction::minimize;
-        opts.metric = option.metric;
-      } else if constexpr (std::is_same_v<T, maximize>) {
-        opts.dir = direction::maximize;
-        opts.metric = option.metric;
-      } else if constexpr (std::is_same_v<T, random_search>) {
-        opts.seed = option.seed;
-        chosen = make_random_sampler();
-      } else if constexpr (std::is_same_v<T, auto_sampler>) {
-        opts.seed = option.seed;
-        chosen = make_auto_sampler(option.options);
-      } else if constexpr (std::is_same_v<T, grid>) {
-        static_cast<void>(error::raise_unless_ok<grid_check_t<Space>>());  // names the first continuous parameter
-        chosen = make_grid_sampler();
-      } else if constexpr (std::is_same_v<T, sobol>) {
-        opts.seed = option.seed;
-        chosen = make_sobol_sampler();
-      } else if constexpr (std::is_same_v<T, tpe>) {
-        opts.seed = option.seed;
-        chosen = make_tpe_sampler(option.options);
-      } else if constexpr (std::is_same_v<T, gp>) {
-        opts.seed = option.seed;
-        chosen = make_gp_sampler(option.options);
-      } else if constexpr (std::is_same_v<T, log_trials>) {
-        log_ = &option.out;
-      } else if constexpr (std::is_same_v<T, stop_after_failures>) {
-        opts.max_consecutive_failures = option.count;
-      } else if constexpr (std::is_same_v<T, median_pruner>) {
-        chosen_pruner = make_median_pruner(option);
-      } else if constexpr (std::is_same_v<T, asha>) {
-        chosen_pruner = make_asha_pruner({.min_resource = option.min_resource,
-                                          .max_resource = option.max_resource,
-                                          .reduction_factor = option.reduction_factor,
-                                          .min_early_stopping_rate = option.min_early_stopping_rate,
-                                          .unit = option.unit});
-      } else if constexpr (std::is_same_v<T, hyperband>) {
-        plan_ = plan_hyperband({.min_resource = option.min_resource,
-                                .max_resource = option.max_resource,
-                                .reduction_factor = option.reduction_factor,
-                                .unit = option.unit});
-      } else if constexpr (std::is_same_v<T, successive_halving>) {
-        plan_ = plan_successive_halving({.min_resource = option.min_resource,
-                                         .max_resource = option.max_resource,
-                                         .reduction_factor = option.reduction_factor,
-                                         .unit = option.unit},
-                                        option.n_configs);
-      } else if constexpr (std::is_same_v<T, handle_interrupts>) {
-        handle_interrupts_ = true;
-      } else if constexpr (std::is_same_v<T, storage>) {
-        backend = option.backend ? option.backend : open_storage(option.url);
-      } else if constexpr (std::is_same_v<T, study_name>) {
-        opts.study_name = option.name;
-      } else if constexpr (std::is_same_v<T, allow_space_changes>) {
-        opts.allow_space_changes = true;
-      } else if constexpr (std::is_same_v<T, heartbeat>) {
-        opts.heartbeat_interval = option.interval;
-        opts.stale_after = option.stale_after;
-        opts.max_retries = option.max_retries;
-      } else if constexpr (!std::is_void_v<typename detail::params_tag<T>::type>) {
-        static_assert(std::is_same_v<typename detail::params_tag<T>::type, Params>,
-                      "typetune: tt::params<P> names another struct than the study's Params");
-      } else {
-        static_assert(error::always_false<T>,
-                      "typetune: study takes a direction (tt::minimize/maximize), a sampler (tt::auto_sampler, "
-                      "random_search, grid, sobol, tpe, gp), a pruner (tt::median_pruner, asha), a scheduler (tt::hyperband, "
-                      "successive_halving), tt::params<P>, tt::log_trials, tt::stop_after_failures, "
-                      "tt::handle_interrupts, and for a stored study tt::storage, tt::study_name, "
-                      "tt::allow_space_changes and tt::heartbeat");
+    using mistake = decltype(detail::study_options_error<Space, Params, std::remove_cvref_t<Options>...>());
+    if constexpr (!error::is_ok<mistake>) {
+      static_cast<void>(error::raise_unless_ok<mistake>());
+    } else {
+      study_options engine;
+      std::unique_ptr<sampler> chosen_sampler;
+      std::unique_ptr<pruner> chosen_pruner;
+      std::shared_ptr<trial_storage> backend;
+      study_setup setup{engine, chosen_sampler, chosen_pruner, backend, run_};
+      (study_option<std::remove_cvref_t<Options>>::apply(options, setup), ...);
+      if (!chosen_sampler) chosen_sampler = make_auto_sampler();
+      auto desc = describe(space);
+      if (run_.log != nullptr) {
+        engine.on_trial_end = [out = run_.log, metric = engine.metric, shown = desc](const trial_record& t) {
+          *out << "[typetune] " << describe_trial(shown, t, metric) << '\n' << std::flush;
+        };
       }
-    };
-    (apply(std::forward<Options>(options)), ...);
-    if (!chosen) chosen = make_auto_sampler();
-    auto desc = describe(space);
-    if (log_ != nullptr) {
-      opts.on_trial_end = [out = log_, metric = opts.metric, shown = desc](const trial_record& t) {
-        *out << "[typetune] " << describe_trial(shown, t, metric) << '\n' << std::flush;
-      };
+      core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen_sampler), std::move(engine),
+                                           std::move(chosen_pruner), std::move(backend));
     }
-    core_ = std::make_unique<study_core>(std::move(desc), std::move(chosen), std::move(opts), std::move(chosen_pruner),
-                                         std::move(backend));
   }
 
-  // Runs the objective within the budget. The objective takes tt::trial<P>& (parameters,
-  // report(), should_prune(), set_metric(), resource(), ...) or const P& (parameters only) and
-  // returns a value, tt::result or tt::pruned. P is checked against the space here: a struct
-  // that does not fit is a compile error naming the field. With tt::hyperband or
-  // tt::successive_halving the schedule's plan runs (see budget); schedule_report() holds what ran.
+  // Runs the objective within the budget. The objective is a tt::objective_for<F, P>: it takes
+  // tt::trial<P>& (parameters, report(), should_prune(), set_metric(), resource(), ...) or
+  // const P& (parameters only) and returns a value, tt::result or tt::pruned. P is the study's
+  // tt::params<P>, or else the struct the objective's argument names; it is checked against the
+  // space here: a struct that does not fit is a compile error naming the field. With
+  // tt::hyperband or tt::successive_halving the schedule's plan runs (see budget);
+  // schedule_report() holds what ran.
   template <class Objective>
   run_summary optimize(Objective&& objective, const budget& b = {}) {
     using F = std::remove_cvref_t<Objective>;
-    constexpr auto kind = detail::classify_objective<F, Params>();
-    using params_t = typename detail::objective_params<F, Params, kind.form>::type;
-    if constexpr (kind.form == detail::objective_form::none) {
-      static_assert(kind.form != detail::objective_form::none,
-                    "typetune: an objective takes one argument, tt::trial<P>& or const P& (P: a struct "
-                    "that fits the space), and returns a value, tt::result or tt::pruned; a generic lambda "
-                    "gets tt::trial<P>& and needs the study's struct (tt::params<P>)");
+    using named = detail::objective_struct_t<F>;
+    using P = std::conditional_t<std::is_void_v<Params>, named, Params>;
+    if constexpr (!std::is_void_v<Params> && !std::is_void_v<named> && !std::is_same_v<named, Params>) {
+      static_assert(std::is_void_v<Params> || std::is_void_v<named> || std::is_same_v<named, Params>,
+                    "typetune: the objective takes another struct than the study's tt::params<P> (an objective "
+                    "is a tt::objective_for<F, P> with P the study's struct)");
       return {};
-    } else if constexpr (!kind.returns_outcome) {
-      static_assert(kind.returns_outcome,
-                    "typetune: an objective returns a double, tt::result{...} or tt::pruned");
+    } else if constexpr (!objective_for<F, P>) {
+      // One error: the concept, which of its halves failed (g++'s note), and the forms.
+      if constexpr (!std::is_class_v<P>) {
+        static_assert(objective_for<F, P>,
+                      "typetune: an objective (tt::objective_for<F, P>) takes one argument, "
+                      "tt::trial<P>& or const P& (P: a struct that fits the space), and returns "
+                      "a double, tt::result or tt::pruned; a generic lambda gets tt::trial<P>& "
+                      "and needs the study's struct (tt::params<P>)");
+      } else if constexpr (!detail::takes_trial_or_params<F, P>) {
+        static_assert(objective_for<F, P>,
+                      "typetune: an objective (tt::objective_for<F, P>) takes one argument, "
+                      "tt::trial<P>& or const P& (P: the study's struct), and returns a double, "
+                      "tt::result or tt::pruned");
+      } else {
+        static_assert(objective_for<F, P>,
+                      "typetune: an objective (tt::objective_for<F, P>) returns a double, "
+                      "tt::result{...} or tt::pruned");
+      }
       return {};
-    } else if constexpr (!std::is_void_v<Params> && !std::is_same_v<params_t, Params>) {
-      static_assert(std::is_void_v<Params> || std::is_same_v<params_t, Params>,
-                    "typetune: the objective takes another struct than the study's tt::params<P>");
-      return {};
-    } else if constexpr (!error::is_ok<check_t<Space, params_t>>) {
+    } else if constexpr (!error::is_ok<check_t<Space, P>>) {
       // A struct that does not fit is one error here (none, after a failed fits()); compiling
       // the trial loop for it would only add errors from inside the decoder.
-      static_cast<void>(error::raise_unless_ok<check_t<Space, params_t>>());
+      static_cast<void>(error::raise_unless_ok<check_t<Space, P>>());
       return {};
     } else {
-      constexpr bool by_trial = kind.form == detail::objective_form::trial;
+      constexpr bool by_trial = std::is_invocable_v<F&, trial<P>&>;
       const Space& space = space_;
       auto wrapped = [&space, &objective](trial_context& context) -> outcome {
         if constexpr (by_trial) {
-          trial<params_t> t(context, decode<params_t>(space, context.params()));
+          trial<P> t(context, decode<P>(space, context.params()));
           return outcome(std::invoke(objective, t));
         } else {
-          const params_t p = decode<params_t>(space, context.params());
+          const P p = decode<P>(space, context.params());
           return outcome(std::invoke(objective, p));
         }
       };
       std::optional<sigint_scope> interrupts;
-      if (handle_interrupts_) interrupts.emplace(*core_);
-      if (plan_) return run_plan(wrapped, b);
-      return core_->optimize(wrapped, run_budget{b.trials, b.time_limit, b.workers, b.trial_time_limit});
+      if (run_.handle_interrupts) interrupts.emplace(*core_);
+      if (run_.plan) return run_plan(wrapped, b);
+      return core_->optimize(wrapped,
+                             run_budget{b.trials, b.time_limit, b.workers, b.trial_time_limit, b.study_trials});
     }
   }
 
@@ -575,7 +826,7 @@ class study {
   }
   // The scheduler's plan (tt::hyperband, tt::successive_halving), computed when the study was
   // made; nullopt without a scheduler. schedule_report(): what the last optimize() ran of it.
-  [[nodiscard]] const std::optional<typetune::schedule_plan>& schedule_plan() const noexcept { return plan_; }
+  [[nodiscard]] const std::optional<typetune::schedule_plan>& schedule_plan() const noexcept { return run_.plan; }
   [[nodiscard]] const std::optional<typetune::schedule_report>& schedule_report() const noexcept { return report_; }
   [[nodiscard]] std::vector<trial_record> trials() const { return core_->trials(); }
   [[nodiscard]] const space_desc& description() const noexcept { return core_->space(); }
@@ -624,10 +875,10 @@ class study {
   }
 
   run_summary run_plan(const objective& wrapped, const budget& b) {
-    if (log_ != nullptr) *log_ << plan_->to_text() << std::flush;
+    if (run_.log != nullptr) *run_.log << run_.plan->to_text() << std::flush;
     typetune::schedule_report ran;
     try {
-      ran = run_schedule(*core_, wrapped, *plan_, b.workers, b.trial_time_limit);
+      ran = run_schedule(*core_, wrapped, *run_.plan, b.workers, b.trial_time_limit);
     } catch (...) {
       core_->clear_stop_request();
       throw;
@@ -637,19 +888,16 @@ class study {
     for (const auto& bracket : ran.brackets) {
       if (!bracket.empty()) numbers.insert(numbers.end(), bracket.front().trials.begin(), bracket.front().trials.end());
     }
-    auto summary = core_->summarize_run(
-        std::move(numbers),
-        {.exhausted = !interrupted && ran.total_configs() < plan_->total_configs(),
-         .timed_out = false,
-         .interrupted = interrupted});
+    auto summary = core_->summarize_run(std::move(numbers),
+                                        {.exhausted = !interrupted && ran.total_configs() < run_.plan->total_configs(),
+                                         .timed_out = false,
+                                         .interrupted = interrupted});
     report_ = std::move(ran);
     return summary;
   }
 
   Space space_;  // a copy: spaces are small literal values, and a temporary must not dangle
-  std::ostream* log_ = nullptr;
-  bool handle_interrupts_ = false;
-  std::optional<typetune::schedule_plan> plan_;
+  study_run_settings run_;  // what optimize() reads of the options: log, Ctrl-C, schedule
   std::optional<typetune::schedule_report> report_;
   std::unique_ptr<study_core> core_;
 };

@@ -1,17 +1,22 @@
 // The search front ends on small synthetic data: cross_val_score, randomized and grid search
 // with cross-validation, and the tuners (best trial, repeated executions, enqueue, seeding,
-// the threads of a search's last trial).
+// the threads of a search's last trial); the seed and the epochs said once, the typed best
+// trial, printing, saving, the end-of-search summary, the progress line's default and the
+// builder concept.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <iostream>
 #include <mutex>
-#include <tuple>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "torch/openblas.hpp"
@@ -132,7 +137,7 @@ TEST_CASE("grid_search_cv tries every point of a finite space exactly once", "[s
   CHECK_THROWS_AS(cv.best_model(), std::logic_error);
 }
 
-TEST_CASE("a tuner's best is its best trial; executions_per_trial sets the objective's std", "[search]") {
+TEST_CASE("a tuner's best is its best trial, executions_per_trial sets the objective's std", "[search]") {
   const auto data = toy_data({80, 6});
   const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
   const auto train = data.subset(split.train);
@@ -314,4 +319,149 @@ TEST_CASE("tail_work takes the tail's idle cores while it runs, then the last tr
     CHECK(std::count(seen.begin(), first_shared, 1) >= 3);
   }
   CHECK(blas_threads() == 1);
+}
+
+TEST_CASE("a search has one seed: the tuner's or the sampler's, and two different ones are an error naming both",
+          "[search][seed]") {
+  // Either place gives it; it then seeds the sampler and every run.
+  auto from_tuner = tt::torch::make_tuner(search_test::space, flat_builder(), {.seed = 7}, tt::tpe{});
+  CHECK(from_tuner.seed() == 7);
+  auto from_sampler = tt::torch::make_tuner(search_test::space, flat_builder(), {}, tt::tpe{.seed = 3});
+  CHECK(from_sampler.seed() == 3);
+  auto same = tt::torch::make_tuner(search_test::space, flat_builder(), {.seed = 3}, tt::tpe{.seed = 3});
+  CHECK(same.seed() == 3);
+  auto defaulted = tt::torch::make_tuner(search_test::space, flat_builder(), {});  // tt::auto_sampler
+  CHECK(defaulted.seed() == 0);
+  // Two different seeds: the error names both, and where the one seed goes.
+  const auto conflict = [] {
+    return tt::torch::make_tuner(search_test::space, flat_builder(), {.seed = 1}, tt::tpe{.seed = 2});
+  };
+  CHECK_THROWS_AS(conflict(), std::invalid_argument);
+  CHECK_THROWS_WITH(conflict(), Catch::Contains("tuner_options::seed = 1") && Catch::Contains("tt::tpe{.seed = 2}") &&
+                                    Catch::Contains("give the seed once"));
+  CHECK_THROWS_WITH(tt::torch::hyperband_tuner(search_test::space, flat_builder(), {.seed = 4}, tt::hyperband{},
+                                               tt::random_search{.seed = 5}),
+                    Catch::Contains("tuner_options::seed = 4") && Catch::Contains("tt::random_search{.seed = 5}"));
+  // The search with cross-validation takes its sampler the same way.
+  using cv_type = tt::torch::search_cv<std::remove_cvref_t<decltype(search_test::space)>, decltype(flat_builder()),
+                                       tt::random_search>;
+  CHECK_THROWS_WITH(cv_type(search_test::space, flat_builder(), {.seed = 3}, small_fit(), tt::random_search{.seed = 4}),
+                    Catch::Contains("search_cv_options::seed = 3") && Catch::Contains("tt::random_search{.seed = 4}"));
+  CHECK(cv_type(search_test::space, flat_builder(), {}, small_fit(), tt::random_search{.seed = 4}).seed() == 4);
+}
+
+TEST_CASE("a search's epochs are said once: fit.epochs or the pruner's or scheduler's max_resource",
+          "[search][epochs]") {
+  const auto data = toy_data({60, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  const auto train = data.subset(split.train);
+  const auto validation = data.subset(split.validation);
+  SECTION("both given and different: an error naming both, before any training") {
+    auto tuner = tt::torch::make_tuner(search_test::space, flat_builder(), {.max_trials = 2, .seed = 1}, tt::random{},
+                                       tt::asha{.max_resource = 5});
+    CHECK_THROWS_WITH(tuner.search(train, validation, small_fit()),
+                      Catch::Contains("fit_options::epochs = 2") && Catch::Contains("tt::asha{.max_resource = 5}"));
+    CHECK_THROWS_AS(tuner.study(), std::logic_error);  // no study was made
+  }
+  SECTION("both given and equal, or the pruner's left at its default: the trials train fit.epochs") {
+    for (const auto& pruner : {tt::asha{.max_resource = 2}, tt::asha{}}) {
+      auto tuner = tt::torch::make_tuner(search_test::space, flat_builder(), {.max_trials = 2, .seed = 1}, tt::random{},
+                                         pruner);
+      tuner.search(train, validation, small_fit());
+      for (const auto& row : tuner.results()) CHECK(row.metrics.at("epochs") <= 2);
+    }
+  }
+  SECTION("a scheduler's max_resource with fit.epochs at its default sets the epochs") {
+    auto fit = small_fit();
+    fit.epochs = tt::torch::fit_options{}.epochs;
+    auto tuner = tt::torch::hyperband_tuner(search_test::space, flat_builder(), {.seed = 1},
+                                            tt::hyperband{.min_resource = 1, .max_resource = 3, .reduction_factor = 3});
+    tuner.search(train, validation, fit);
+    REQUIRE(tuner.study().schedule_plan().has_value());
+    CHECK(tuner.study().schedule_plan()->options.max_resource == 3);
+    for (const auto& row : tuner.results()) CHECK(row.metrics.at("epochs") <= 3);
+  }
+}
+
+TEST_CASE("a tuner's best trial is typed, prints, saves with its report, and says how the search ended",
+          "[search][api]") {
+  const auto data = toy_data({80, 6});
+  const auto split = tt::torch::stratified_split(data.y(), 0.25, 1);
+  std::ostringstream log;
+  auto tuner = tt::torch::random_tuner(
+      search_test::space, flat_builder(),
+      {.objective = "val_loss", .max_trials = 3, .executions_per_trial = 2, .seed = 5, .log = &log});
+  const auto summary = tuner.search(data.subset(split.train), data.subset(split.validation), small_fit());
+  CHECK(summary.has_best);
+  CHECK(summary.trials == 3);
+  CHECK(summary.exit_status() == 0);
+
+  // The figures the tuner records are fields, and by name in `metrics`.
+  const auto best = tuner.best();
+  CHECK(best.value == tuner.best_value());
+  CHECK(best.params.units == tuner.best_params().units);
+  CHECK(best.epochs == static_cast<std::int64_t>(best.metrics.at("epochs")));
+  CHECK(best.epochs == 2);
+  CHECK(best.parameters == static_cast<std::int64_t>(best.metrics.at("parameters")));
+  CHECK(best.parameters == 6 * best.params.units + best.params.units + best.params.units * 2 + 2);
+  REQUIRE(best.value_std.has_value());
+  CHECK(*best.value_std == best.metrics.at("val_loss_std"));
+
+  std::ostringstream printed;
+  printed << tuner.best_params();
+  CHECK(printed.str() == tt::to_string(best.params));
+  CHECK_THAT(printed.str(), Catch::StartsWith("units=" + std::to_string(best.params.units) + ", learning_rate="));
+
+  const auto dir = std::filesystem::temp_directory_path() / ("typetune-save-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  tuner.save(dir / "study.jsonl", dir / "report.html");
+  CHECK(std::filesystem::file_size(dir / "study.jsonl") > 0);
+  CHECK(std::filesystem::file_size(dir / "report.html") > 0);
+  CHECK_THAT(log.str(), Catch::Contains("study: " + (dir / "study.jsonl").string()) &&
+                            Catch::Contains("report: " + (dir / "report.html").string()));
+  CHECK_THROWS_WITH(tuner.save(dir / "missing" / "study.jsonl"), Catch::Contains("cannot write"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a search without a best trial has an exit status and says why", "[search][api]") {
+  tt::torch::search_summary none;
+  CHECK(none.exit_status() == 1);
+  none.trials = 2;
+  std::ostringstream text;
+  text << none;
+  CHECK(text.str() == "no trial completed (2 started)\n");
+  none.interrupted = true;
+  CHECK(none.exit_status() == 130);
+  tt::torch::search_summary ended{};
+  ended.has_best = true;
+  ended.interrupted = true;
+  CHECK(ended.exit_status() == 0);
+  std::ostringstream interrupted;
+  interrupted << ended;
+  CHECK(interrupted.str() == "interrupted: the results so far follow\n");
+}
+
+TEST_CASE("the progress line is on by default only where standard error is a terminal", "[search][api]") {
+  CHECK(tt::torch::tuner_options{}.progress == tt::torch::stderr_if_terminal());
+  CHECK(tt::torch::stderr_if_terminal() == (::isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr));
+  std::ostringstream elsewhere;
+  CHECK_FALSE(tt::torch::writes_to_terminal(elsewhere));
+  CHECK(tt::torch::writes_to_terminal(std::cout) == (::isatty(STDOUT_FILENO) != 0));
+}
+
+TEST_CASE("builder_for accepts the two forms of a builder whose struct fits the space", "[search][api]") {
+  using space_type = std::remove_cvref_t<decltype(search_test::space)>;
+  STATIC_REQUIRE(tt::builder_for<decltype(flat_builder()), space_type>);
+  const auto params_only = [](const toy_params& p) { return ::torch::nn::Linear(6, p.units); };
+  STATIC_REQUIRE(tt::builder_for<decltype(params_only), space_type>);
+  const auto not_a_model = [](const toy_params& p) { return p.units; };
+  STATIC_REQUIRE_FALSE(tt::builder_for<decltype(not_a_model), space_type>);
+  const auto generic = [](const auto& p) { return ::torch::nn::Linear(6, p.units); };
+  STATIC_REQUIRE_FALSE(tt::builder_for<decltype(generic), space_type>);
+  struct other {
+    int width;
+  };
+  const auto other_struct = [](const other& p) { return ::torch::nn::Linear(6, p.width); };
+  STATIC_REQUIRE_FALSE(tt::builder_for<decltype(other_struct), space_type>);
 }

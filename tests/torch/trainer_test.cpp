@@ -274,7 +274,7 @@ TEST_CASE("clip_grad_norm bounds the gradient's norm before each step", "[traine
   CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("clip_grad_norm"));
 }
 
-TEST_CASE("label smoothing changes the training loss only; validation measures the plain cross-entropy", "[trainer]") {
+TEST_CASE("label smoothing changes the training loss only, validation measures the plain cross-entropy", "[trainer]") {
   const auto data = blobs(64, 4, 21);
   auto model = mlp(2, 8, 4, 22);
   const double s = 0.2;

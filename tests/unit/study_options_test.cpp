@@ -4,10 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <type_traits>
 
@@ -24,7 +26,22 @@ double loss(const mlp_params& p) { return p.dense_bot / 100.0 + static_cast<doub
 
 volatile std::sig_atomic_t previous_handler_calls = 0;
 extern "C" void previous_handler(int) { previous_handler_calls = previous_handler_calls + 1; }
+
+struct by_functor {
+  double operator()(tt::trial<mlp_params>& t) const { return loss(t.params()); }
+};
+
+// An option added in one place, its struct and its study_option: stop at the first failure.
+struct fail_fast {};
 }  // namespace
+
+template <>
+struct typetune::study_option<fail_fast> {
+  static constexpr std::string_view role = "failure limit";
+  static void apply(const fail_fast& /*option*/, typetune::study_setup& setup) {
+    setup.engine.max_consecutive_failures = 1;
+  }
+};
 
 TEST_CASE("set_metric through tt::trial, enqueue of a struct, objectives taking const P&") {
   std::ostringstream log;
@@ -73,7 +90,7 @@ TEST_CASE("tt::params<P>: best().params is the struct, generic lambdas are accep
   CHECK(also.dense_bot == best.dense_bot);
 }
 
-TEST_CASE("tt::hyperband runs its plan through tt::study; resource and resumed_from reach the trial") {
+TEST_CASE("tt::hyperband runs its plan through tt::study, resource and resumed_from reach the trial") {
   std::ostringstream log;
   auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 7},
                          tt::hyperband{.min_resource = 1, .max_resource = 9, .reduction_factor = 3}, tt::log_trials{log});
@@ -183,4 +200,75 @@ TEST_CASE("budget::trial_time_limit, the failure summary and exhaustion at an ex
                                    tt::budget{.trials = tt::grid_size(sequence_rnn::space), .workers = 2});
   CHECK(exact.exhausted);
   CHECK(exact.trials_started == tt::grid_size(sequence_rnn::space));
+}
+
+TEST_CASE("tt::objective_for: the forms optimize() takes") {
+  auto by_trial = [](tt::trial<mlp_params>& t) { return tt::result{"val_loss", loss(t.params())}; };
+  auto by_params = [](const mlp_params& p) { return loss(p); };
+  auto by_value = [](mlp_params p) { return loss(p); };
+  auto pruning = [](tt::trial<mlp_params>& /*t*/) { return tt::pruned; };
+  auto generic = [](auto& t) { return loss(t.params()); };
+  static_assert(tt::objective_for<decltype(by_trial), mlp_params>);
+  static_assert(tt::objective_for<decltype(by_params), mlp_params>);
+  static_assert(tt::objective_for<decltype(by_value), mlp_params>);
+  static_assert(tt::objective_for<decltype(pruning), mlp_params>);
+  static_assert(tt::objective_for<decltype(generic), mlp_params>);  // called with tt::trial<P>&
+  static_assert(tt::objective_for<double(const mlp_params&), mlp_params>);
+  static_assert(tt::objective_for<by_functor, mlp_params>);
+  static_assert(tt::objective_for<std::function<double(const mlp_params&)>, mlp_params>);
+
+  auto by_mutable_reference = [](mlp_params& p) { return loss(p); };
+  auto two_arguments = [](tt::trial<mlp_params>& t, int /*extra*/) { return loss(t.params()); };
+  auto returns_text = [](const mlp_params& p) { return std::to_string(p.dense_bot); };
+  auto returns_nothing = [](const mlp_params& /*p*/) {};
+  static_assert(!tt::objective_for<decltype(by_params), void>);  // no parameter struct
+  static_assert(!tt::objective_for<decltype(by_params), sequence_rnn::rnn_params>);
+  static_assert(!tt::objective_for<decltype(by_mutable_reference), mlp_params>);
+  static_assert(!tt::objective_for<decltype(two_arguments), mlp_params>);
+  static_assert(!tt::objective_for<decltype(returns_text), mlp_params>);
+  static_assert(!tt::objective_for<decltype(returns_nothing), mlp_params>);
+
+  // Without tt::params<P>, the struct comes from the objective's argument, whatever the callable.
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 5});
+  study.optimize(loss, tt::budget{.trials = 2});
+  study.optimize(by_functor{}, tt::budget{.trials = 2});
+  study.optimize(std::function<double(const mlp_params&)>(loss), tt::budget{.trials = 2});
+  study.optimize(by_value, tt::budget{.trials = 2});
+  CHECK(study.trials().size() == 8);
+  CHECK(study.best().value == Approx(loss(study.best().params.as<mlp_params>())));
+}
+
+TEST_CASE("study options: aggregates with one role each, and an option added through the trait") {
+  // One style: plain aggregates, so every option is written tt::x{.field = value}.
+  static_assert(std::is_aggregate_v<tt::median_pruner> && std::is_aggregate_v<tt::asha> &&
+                std::is_aggregate_v<tt::tpe> && std::is_aggregate_v<tt::hyperband> &&
+                std::is_aggregate_v<tt::heartbeat> && std::is_aggregate_v<tt::storage>);
+  static_assert(!std::is_base_of_v<tt::median_pruner_options, tt::median_pruner>);
+  static_assert(tt::known_study_option<tt::tpe> && tt::known_study_option<tt::params<mlp_params>>);
+  static_assert(!tt::known_study_option<tt::budget> && !tt::known_study_option<int>);
+  static_assert(tt::study_option<tt::tpe>::role == tt::study_option<tt::grid>::role);
+  static_assert(tt::study_option<tt::minimize>::role == tt::study_option<tt::maximize>::role);
+  // A pruner and a scheduler have different roles: a study may take one of each.
+  static_assert(!(tt::study_option<tt::asha>::role == tt::study_option<tt::hyperband>::role));
+
+  auto pruned = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 2},
+                          tt::median_pruner{.n_startup_trials = 1, .n_warmup_steps = 1});
+  pruned.optimize(
+      [](tt::trial<mlp_params>& t) -> tt::result {
+        for (std::int64_t step = 0; step < 3; ++step) {
+          t.report(step, loss(t.params()) + static_cast<double>(t.number()));
+          if (t.should_prune()) return tt::pruned;
+        }
+        return tt::result{"val_loss", loss(t.params()) + static_cast<double>(t.number())};
+      },
+      tt::budget{.trials = 6});
+  int pruned_trials = 0;
+  for (const auto& t : pruned.trials()) pruned_trials += t.state == tt::trial_state::pruned;
+  CHECK(pruned_trials > 0);
+
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, fail_fast{});
+  CHECK_THROWS_AS(study.optimize([](const mlp_params& /*p*/) -> double { throw std::runtime_error("broken"); },
+                                 tt::budget{.trials = 5}),
+                  tt::too_many_failures_error);
+  CHECK(study.trials().size() == 1);
 }

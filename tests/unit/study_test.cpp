@@ -100,7 +100,7 @@ TEST_CASE("log_trials writes one line per trial, with its state and active param
 
 TEST_CASE("ask and tell: typed parameters, reports, named metrics, pruned and failed trials") {
   auto study = tt::study(fashion_mlp::space, tt::params<fashion_mlp::mlp_params>{}, tt::minimize{"val_loss"},
-                         tt::random_search{.seed = 7}, tt::median_pruner{{.n_startup_trials = 1, .n_warmup_steps = 0}});
+                         tt::random_search{.seed = 7}, tt::median_pruner{.n_startup_trials = 1, .n_warmup_steps = 0});
   auto a = study.ask();
   static_assert(std::is_same_v<decltype(a), tt::trial<fashion_mlp::mlp_params>>);
   CHECK(a.number() == 0);
@@ -137,7 +137,7 @@ TEST_CASE("ask and tell: typed parameters, reports, named metrics, pruned and fa
   CHECK(best.dense_bot == d.params().dense_bot);
 }
 
-TEST_CASE("ask<P>() on a study without tt::params; a finite space runs out with search_exhausted") {
+TEST_CASE("ask<P>() on a study without tt::params, a finite space runs out with search_exhausted") {
   auto study = tt::study(sequence_rnn::space, tt::maximize{"accuracy"}, tt::grid{});
   const auto size = tt::grid_size(sequence_rnn::space);
   std::set<tt::assignment::values_type> distinct;

@@ -2,7 +2,9 @@
 // knows: the message lists the accepted ones.
 // ONE-ERROR
 // MAX-LINES: 12
-// EXPECT: error: static assertion failed: typetune: an objective takes one argument, tt::trial<P>& or const P&
+// EXPECT: error: static assertion failed: typetune: an objective \(tt::objective_for<F, P>\) takes one argument, tt::trial<P>& or const P&
+// EXPECT: required by the constraints of 'template<class F, class P> concept typetune::objective_for'
+// EXPECT: note: the expression 'is_parameter_struct<P> \[with P = void\]' evaluated to 'false'
 #include <typetune/study.hpp>
 
 #include "mlp_space.hpp"
