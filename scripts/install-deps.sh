@@ -20,6 +20,7 @@ pkgs=(
   dataset-fashion-mnist   # the real data set, in /usr/share/datasets/fashion-mnist
   python3-sklearn         # ships the diabetes table the regression example trains on
   chromium                # headless, for the test that opens a study report as a person would
+  slurm-wlm munge         # a throwaway single-node Slurm for the tests of workers launched by it
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
