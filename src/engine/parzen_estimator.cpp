@@ -47,7 +47,18 @@ void parzen_estimator::fit_categorical(std::size_t n_choices, std::span<const we
       pmf_[static_cast<std::size_t>(v)] += w;
       total_w += w;
     }
-  const std::size_t n = sorted.size() + later.size();
+  normalise_categorical(total_w, sorted.size() + later.size(), o);
+}
+
+void parzen_estimator::fit_categorical(std::span<const double> mass, double total_weight, std::size_t n,
+                                       const parzen_options& o) {
+  kind_ = encoded_kind::categorical;
+  pmf_.assign(mass.begin(), mass.end());
+  normalise_categorical(total_weight, n, o);
+}
+
+void parzen_estimator::normalise_categorical(double total_w, std::size_t n, const parzen_options& o) {
+  const std::size_t n_choices = pmf_.size();
   const double c = o.prior_weight / static_cast<double>(n + 1);
   const double denom = 1.0 + static_cast<double>(n_choices) * c;
   const double norm = total_w + o.prior_weight;

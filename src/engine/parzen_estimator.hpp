@@ -56,6 +56,11 @@ class parzen_estimator {
   // Refits to the observations `sorted`, in increasing value order, and `later`, in any order
   // (the running trials). Kernels of equal value keep this order: sorted's, the prior's, then
   // later's, which decides their bandwidths. Weights are summed in the order given.
+  // A categorical parameter fitted from its observations' summed weight per value (`mass`, one
+  // entry per choice, summed in observation order), their total and their count: the same
+  // estimator as fit() gives, for samplers that sum the weights while they split.
+  void fit_categorical(std::span<const double> mass, double total_weight, std::size_t n, const parzen_options& o);
+
   void fit(const encoded_param& e, std::span<const weighted_value> sorted, std::span<const weighted_value> later,
            const parzen_options& o, parzen_scratch& s);
 
@@ -65,6 +70,7 @@ class parzen_estimator {
   [[nodiscard]] double log_pdf(double x, parzen_scratch& s) const;
 
  private:
+  void normalise_categorical(double total_weight, std::size_t n, const parzen_options& o);
   void fit_categorical(std::size_t n_choices, std::span<const weighted_value> sorted,
                        std::span<const weighted_value> later, const parzen_options& o);
   void fit_kernels(const encoded_param& e, std::span<const weighted_value> sorted,

@@ -200,8 +200,10 @@ struct tpe_scratch {
   // within that side, valid for the observations where the split parameter is active.
   std::vector<std::uint8_t> side;
   std::vector<std::uint32_t> rank;
-  // One side's observations as an estimator is fitted to them.
-  std::vector<weighted_value> sorted, later;  // one parameter: the finished by value, the running
+  // Each side's observations as an estimator is fitted to them (one parameter: the finished by
+  // value on each side, and the running ones, which join the above side).
+  std::vector<weighted_value> sorted_below, sorted_above, later;
+  std::vector<double> mass_below, mass_above;  // a categorical parameter: each side's weight per value
   std::vector<double> rows, weights;          // a group: coordinates (observation * d + member)
   parzen_estimator below, above;              // l and g of one parameter
   joint_parzen_estimator joint_below, joint_above;
@@ -376,29 +378,71 @@ class tpe_sampler final : public sampler {
     return n;
   }
 
-  // One side's observations of p (1: below, 0: above) with their weights: the finished ones in
-  // value order into s.sorted and, on the above side, the running trials (its most recent
-  // observations) into s.later.
-  void gather_values(std::size_t p, std::uint8_t which, std::size_t n_side, tpe_scratch& s) const {
-    s.sorted.clear();
+  // The observations of p on both sides with their weights, in one pass: the finished ones in
+  // value order into s.sorted_below and s.sorted_above and the running trials (the above side's
+  // most recent observations) into s.later.
+  void gather_values(std::size_t p, const split_counts& n, tpe_scratch& s) const {
+    s.sorted_below.clear();
+    s.sorted_above.clear();
     s.later.clear();
-    for (auto obs : cache_.by_value[p])
-      if (s.side[obs] == which) s.sorted.push_back({cache_.value(obs, p), weight(s.rank[obs], n_side)});
-    if (which == 0) {
-      std::size_t rank = n_side - running_.active(p);
-      for (std::size_t r = 0; r < running_.count; ++r) {
-        const double v = running_.value(r, p);
-        if (!std::isnan(v)) s.later.push_back({v, weight(rank++, n_side)});
+    for (auto obs : cache_.by_value[p]) {
+      if (s.side[obs] != 0) {
+        s.sorted_below.push_back({cache_.value(obs, p), weight(s.rank[obs], n.n_below)});
+      } else {
+        s.sorted_above.push_back({cache_.value(obs, p), weight(s.rank[obs], n.n_above)});
       }
+    }
+    std::size_t rank = n.n_above - running_.active(p);
+    for (std::size_t r = 0; r < running_.count; ++r) {
+      const double v = running_.value(r, p);
+      if (!std::isnan(v)) s.later.push_back({v, weight(rank++, n.n_above)});
     }
   }
 
   void fit_independent(std::size_t p, const split_counts& n, tpe_scratch& s) const {
     const auto& e = cache_.enc[p];
-    gather_values(p, 1, n.n_below, s);
-    s.below.fit(e, s.sorted, s.later, parzen_, s.parzen);
-    gather_values(p, 0, n.n_above, s);
-    s.above.fit(e, s.sorted, s.later, parzen_, s.parzen);
+    if (e.kind == encoded_kind::categorical) {
+      fit_categorical(p, n, s);
+      return;
+    }
+    gather_values(p, n, s);
+    s.below.fit(e, s.sorted_below, {}, parzen_, s.parzen);
+    s.above.fit(e, s.sorted_above, s.later, parzen_, s.parzen);
+  }
+
+  // A categorical parameter: each side's weight per value summed in the same pass, in the order
+  // gather_values would list them (the estimator is the same as from the gathered values).
+  void fit_categorical(std::size_t p, const split_counts& n, tpe_scratch& s) const {
+    const std::size_t choices = cache_.enc[p].count;
+    s.mass_below.assign(choices, 0.0);
+    s.mass_above.assign(choices, 0.0);
+    double total_below = 0, total_above = 0;
+    std::size_t count_below = 0, count_above = 0;
+    for (auto obs : cache_.by_value[p]) {
+      const auto v = static_cast<std::size_t>(cache_.value(obs, p));
+      if (s.side[obs] != 0) {
+        const double w = weight(s.rank[obs], n.n_below);
+        s.mass_below[v] += w;
+        total_below += w;
+        ++count_below;
+      } else {
+        const double w = weight(s.rank[obs], n.n_above);
+        s.mass_above[v] += w;
+        total_above += w;
+        ++count_above;
+      }
+    }
+    std::size_t rank = n.n_above - running_.active(p);
+    for (std::size_t r = 0; r < running_.count; ++r) {
+      const double v = running_.value(r, p);
+      if (std::isnan(v)) continue;
+      const double w = weight(rank++, n.n_above);
+      s.mass_above[static_cast<std::size_t>(v)] += w;
+      total_above += w;
+      ++count_above;
+    }
+    s.below.fit_categorical(s.mass_below, total_below, count_below, parzen_);
+    s.above.fit_categorical(s.mass_above, total_above, count_above, parzen_);
   }
 
   // A candidate's score: log l(x) - log g(x) - exploration * log l(x).
