@@ -44,7 +44,8 @@ std::string this_worker() {
   std::string name = host[0] != '\0' ? std::string(host.data()) : std::string("localhost");
   name.append(":").append(std::to_string(static_cast<long long>(getpid())));
   const auto env = [](const char* key) -> std::string {
-    const char* value = std::getenv(key);
+    // Read when a study opens; typetune never changes the environment, so nothing races it.
+    const char* value = std::getenv(key);  // NOLINT(concurrency-mt-unsafe)
     return value != nullptr ? value : "";
   };
   // The scheduler's name for the worker: Slurm's job (an array task as JOB_TASK, as squeue
