@@ -57,7 +57,7 @@ tt::study_export load_stored(const std::string& url, const std::string& name) {
   if (!record) throw cli_error("no study named '" + chosen + "' in " + url + " (typetune studies " + url + " lists them)");
   tt::study_export out;
   out.study = record->info;
-  for (const auto& t : storage->read_trials(record->id, 0).trials) out.trials.push_back(*t);
+  out.trials = tt::copy_records(storage->read_trials(record->id, 0).trials);
   return out;
 }
 

@@ -252,10 +252,7 @@ std::optional<trial_record> study_core::best_trial() const {
 std::vector<trial_record> study_core::trials() const {
   std::lock_guard lock(mutex_);
   refresh_locked();
-  std::vector<trial_record> out;
-  out.reserve(cache_.size());
-  for (const auto& t : cache_) out.push_back(*t);
-  return out;
+  return copy_records(cache_);
 }
 
 trial_record study_core::trial(std::uint64_t number) const {

@@ -44,11 +44,7 @@ inline double bot(const trial_context& t) { return static_cast<double>(std::get<
 
 // Every trial as its JSON line: compares every field at once.
 // The records of a delta, copied out of their shared pointers.
-inline std::vector<trial_record> records(const trial_delta& delta) {
-  std::vector<trial_record> out;
-  for (const auto& t : delta.trials) out.push_back(*t);
-  return out;
-}
+inline std::vector<trial_record> records(const trial_delta& delta) { return copy_records(delta.trials); }
 
 inline std::vector<std::string> lines(const std::vector<trial_record>& trials, const space_desc& space) {
   std::vector<std::string> out;

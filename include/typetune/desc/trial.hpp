@@ -126,4 +126,9 @@ class trial_span {
   std::size_t size_ = 0;
 };
 
+// Copies of the records (for callers that keep or change them).
+[[nodiscard]] inline std::vector<trial_record> copy_records(trial_span trials) {
+  return {trials.begin(), trials.end()};
+}
+
 }  // namespace typetune
