@@ -209,6 +209,7 @@ struct tpe_scratch {
   joint_parzen_estimator joint_below, joint_above;
   parzen_scratch parzen;
   std::vector<double> candidate, best_candidate;
+  std::vector<double> value_scores;  // a finite parameter: each value's score, NaN until needed
   group_draws groups;
 };
 
@@ -453,15 +454,24 @@ class tpe_sampler final : public sampler {
   // The best scored of n_ei_candidates draws from l, skipping `excluded`. If every draw was
   // excluded: a uniform draw for a continuous parameter; the best scored other value for a
   // finite one.
+  // A finite parameter's candidates repeat its few values: each value is scored once.
   double pick_independent(std::size_t p, std::optional<double> excluded, random_stream& rng, tpe_scratch& s) const {
     const auto& e = cache_.enc[p];
     const bool snap = on_large_grid(p);
+    const bool finite = e.kind != encoded_kind::continuous;
+    if (finite) s.value_scores.assign(e.count, nan);
+    const auto score_of = [&](double x) {
+      if (!finite) return score(x, s);
+      double& known = s.value_scores[static_cast<std::size_t>(x)];
+      if (std::isnan(known)) known = score(x, s);
+      return known;
+    };
     double best = 0, best_score = -inf;
     for (std::size_t c = 0; c < opt_.n_ei_candidates; ++c) {
       double x = s.below.sample(rng);
       if (snap) x = snap_to_grid(p, x);
       if (excluded && x == *excluded) continue;
-      const double candidate_score = score(x, s);
+      const double candidate_score = score_of(x);
       if (candidate_score > best_score) {
         best_score = candidate_score;
         best = x;
@@ -473,7 +483,7 @@ class tpe_sampler final : public sampler {
     for (std::size_t k = 0; k < e.count; ++k) {
       const auto x = static_cast<double>(k);
       if (x == *excluded) continue;
-      const double value_score = score(x, s);
+      const double value_score = score_of(x);
       if (value_score > best_score) {
         best_score = value_score;
         best = x;
