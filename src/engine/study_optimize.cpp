@@ -10,6 +10,7 @@
 #include <exception>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,12 +77,46 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
   std::mutex local_mutex;  // guards error and started (this call's own trials)
   std::exception_ptr error;
   std::vector<std::uint64_t> started;
+  std::atomic<bool> lingering{false};  // one thread of this call waits on other workers' trials
+  std::atomic<bool> failed{false};     // a thread stopped the call with an error
+
+  const auto out_of_time = [&] {
+    return budget.time_limit && std::chrono::steady_clock::now() - start >= *budget.time_limit;
+  };
+  // Trials of a shared study that other processes run now: re-queued (and then run here) should
+  // their worker die, which is why a worker whose study budget is spent waits for them.
+  const auto running_elsewhere = [&] {
+    requeue_stale();
+    const auto running = storage_->running_trials(study_id_);
+    std::lock_guard lock(mutex_);
+    return std::count_if(running.begin(), running.end(), [&](const auto& r) {
+      const auto own = running_.find(r.lease.number);
+      return own == running_.end() || own->second.attempt != r.lease.attempt;
+    });
+  };
+  // The study's budget is spent, but the last trials other workers run may still come back to
+  // the queue: one thread per call polls until none runs elsewhere, taking any that comes back.
+  const auto wait_for_requeued = [&](bool& i_wait) -> std::optional<trial_ticket> {
+    if (!storage_->shared()) return std::nullopt;
+    if (!i_wait) i_wait = !lingering.exchange(true);
+    if (!i_wait) return std::nullopt;
+    const auto poll = std::min(std::chrono::duration<double>(1.0), options_.heartbeat_interval);
+    while (!failed.load() && !stop_requested() && !out_of_time()) {
+      const auto others = running_elsewhere();  // after taking back the trials of dead workers
+      bool spent = false;
+      if (auto ticket = ask(budget.study_trials, &spent)) return ticket;  // one taken back
+      if (others == 0) break;
+      std::this_thread::sleep_for(poll);
+    }
+    return std::nullopt;
+  };
 
   const auto worker = [&] {
+    bool i_wait = false;  // this thread is the one that waits for other workers' trials
     try {
       while (!stop.load()) {
         if (stop_requested()) return;
-        if (budget.time_limit && std::chrono::steady_clock::now() - start >= *budget.time_limit) {
+        if (out_of_time()) {
           timed_out = true;
           return;
         }
@@ -89,6 +124,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
         if (reserved.fetch_add(1) >= budget.max_trials) return;
         bool spent = false;
         auto ticket = ask(budget.study_trials, &spent);
+        if (!ticket && spent) ticket = wait_for_requeued(i_wait);
         if (!ticket) {
           (spent ? budget_spent : exhausted) = true;
           stop = true;
@@ -112,6 +148,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
     } catch (...) {
       std::lock_guard lock(local_mutex);
       if (!error) error = std::current_exception();
+      failed = true;
       stop = true;
     }
   };

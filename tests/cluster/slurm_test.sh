@@ -3,7 +3,9 @@
 # Slurm (scripts/slurm-test-cluster.sh, a CTest fixture) and a real PostgreSQL server (the
 # storage tests' fixture): a job array of 4 tasks runs the main job's quick mode as workers of
 # one study with a budget of 12 trials; then one run without --worker tests the best.
-#   slurm_test.sh MAIN_JOB TYPETUNE_CLI WORK_DIR SLURM_STATE_DIR POSTGRES_URL_FILE
+# With `sqlite` in place of the URL file, the study is an SQLite file in WORK_DIR (local disk:
+# what docs/cluster.md says works on one machine).
+#   slurm_test.sh MAIN_JOB TYPETUNE_CLI WORK_DIR SLURM_STATE_DIR POSTGRES_URL_FILE|sqlite
 set -uo pipefail
 job=$1 cli=$2 work=$3 slurm_state=$4 url_file=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +13,7 @@ batch="$here/../../examples/cluster/typetune-workers.sbatch"
 rm -rf "$work" && mkdir -p "$work"
 export SLURM_CONF
 SLURM_CONF=$(cat "$slurm_state/slurm.conf")
-url=$(head -n 1 "$url_file")
+if [ "$url_file" = sqlite ]; then url="sqlite://$work/study.db"; else url=$(head -n 1 "$url_file"); fi
 study="slurm-array-$$"
 fails=0
 pass() { echo "ok: $1"; }

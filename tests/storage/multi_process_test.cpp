@@ -20,6 +20,11 @@ TEST_CASE("a worker killed with SIGKILL mid-study: finished trials intact, the k
   cases::crash_and_resume(worker_program, dir.url("crash.db"), dir.path());
 }
 
+TEST_CASE("the study budget spent, the last trial's worker killed: a waiting worker re-runs it, nothing left running") {
+  temp_dir dir;
+  cases::budget_spent_then_killed(worker_program, dir.url("last.db"), dir.path());
+}
+
 TEST_CASE("4 processes x 50 trials on one SQLite file: 200 distinct trials, none lost or duplicated") {
   temp_dir dir;
   cases::shared_trials(worker_program, dir.url("shared.db"));

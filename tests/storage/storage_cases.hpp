@@ -534,6 +534,38 @@ inline void crash_and_resume(const std::string& worker, const std::string& url, 
   for (const auto& t : after) CHECK(t.state == trial_state::complete);
 }
 
+// The study's budget (10 trials) is spent while one worker still runs trial 9, and that worker is
+// killed: a worker that found the budget spent waits for the trials others run instead of
+// leaving, takes trial 9 back once its worker is gone, and re-runs it with the same parameters
+// and seed; nothing is left running.
+inline void budget_spent_then_killed(const std::string& worker, const std::string& url,
+                                     const std::filesystem::path& scratch) {
+  const auto marker = (scratch / "hung-last").string();
+  child_process hung(worker, {url, "last", "real", "100", "--study-trials", "10", "--hang-at", "9", marker});
+  REQUIRE(wait_for_file(marker, std::chrono::seconds(120)));
+  const auto before = stored_trials(url, "last");
+  REQUIRE(before.size() == 10);
+  const auto killed = before[9];
+  REQUIRE(killed.state == trial_state::running);
+
+  child_process survivor(worker, {url, "last", "real", "100", "--study-trials", "10"});
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(survivor.still_running());  // the budget is spent, but trial 9 still runs elsewhere
+  CHECK(stored_trials(url, "last").size() == 10);
+  hung.kill_now();
+  REQUIRE(survivor.wait(std::chrono::seconds(60)) == 0);
+
+  const auto after = stored_trials(url, "last");
+  REQUIRE(after.size() == 10);  // the budget holds: nothing new was created
+  for (const auto& t : after) CHECK(t.state == trial_state::complete);
+  CHECK(after[9].params == killed.params);
+  CHECK(after[9].seed == killed.seed);
+  CHECK(after[9].worker != killed.worker);
+  std::string survivor_pid = ":";
+  survivor_pid.append(std::to_string(survivor.pid()));
+  CHECK(after[9].worker.find(survivor_pid) != std::string::npos);
+}
+
 // `processes` x `each` trials on one study (optimize(), or ask/tell with `ask_tell`): all
 // distinct, none lost or duplicated.
 inline void shared_trials(const std::string& worker, const std::string& url, int processes = 4, int each = 50,

@@ -113,6 +113,15 @@ class child_process {
     reaped_ = true;
   }
 
+  // Whether it has not ended yet (an ended child is reaped; wait() then gives nothing more).
+  [[nodiscard]] bool still_running() {
+    if (reaped_) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    reaped_ = true;
+    return false;
+  }
+
   // The exit status, or -1 if it did not end within `limit` (it is then killed), or 128 + the
   // signal that ended it.
   int wait(std::chrono::seconds limit) {

@@ -1,7 +1,9 @@
 // A worker process of the multi-process storage tests: the same program a user would start N
 // times on one study. Usage:
 //   typetune_storage_worker URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER] [--ask-tell]
+//                           [--study-trials N]
 // With --hang-at, trial N writes "number seed" to MARKER and then hangs until it is killed.
+// With --study-trials, the study's shared budget (tt::budget::study_trials).
 // With --ask-tell the program drives the loop itself (study.ask(), study.tell()) instead of
 // optimize().
 #include <chrono>
@@ -49,6 +51,7 @@ struct settings {
   std::optional<std::uint64_t> hang_at;
   std::string marker;
   bool ask_tell = false;
+  std::optional<std::uint64_t> study_trials;
 };
 
 template <class Params>
@@ -89,7 +92,7 @@ int run(const settings& s, const Space& space, Sampler sampler) {
     std::printf("told %llu%s\n", static_cast<unsigned long long>(told), told < s.trials ? " (exhausted)" : "");
     return 0;
   }
-  const auto summary = study.optimize(objective, tt::budget{.trials = s.trials});
+  const auto summary = study.optimize(objective, tt::budget{.trials = s.trials, .study_trials = s.study_trials});
   std::printf("started %llu%s\n", static_cast<unsigned long long>(summary.trials_started),
               summary.exhausted ? " (exhausted)" : "");
   return 0;
@@ -99,7 +102,10 @@ int run(const settings& s, const Space& space, Sampler sampler) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER] [--ask-tell]\n", argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s URL STUDY real|grid TRIALS [--sleep-ms MS] [--hang-at N MARKER] [--ask-tell] [--study-trials N]\n",
+        argv[0]);
     return 2;
   }
   settings s;
@@ -111,6 +117,8 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--sleep-ms" && i + 1 < argc) {
       s.sleep_ms = std::atoi(argv[++i]);
+    } else if (flag == "--study-trials" && i + 1 < argc) {
+      s.study_trials = std::strtoull(argv[++i], nullptr, 10);
     } else if (flag == "--ask-tell") {
       s.ask_tell = true;
     } else if (flag == "--hang-at" && i + 2 < argc) {

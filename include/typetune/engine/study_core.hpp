@@ -81,7 +81,10 @@ struct run_budget {
   // The study's own budget, shared by every run and process on it: no trial is created once
   // the study holds this many (numbers 0 .. study_trials - 1), decided inside the storage's
   // write transaction, so N processes started together on one study create exactly this many.
-  // A re-queued trial of a dead worker still runs again. nullopt: max_trials alone decides.
+  // A re-queued trial of a dead worker still runs again: on a shared storage, one thread of a
+  // call that finds the budget spent waits (polling each second) while other processes still
+  // run trials of the study, and takes back any whose worker dies. nullopt: max_trials alone
+  // decides.
   std::optional<std::uint64_t> study_trials = std::nullopt;
 };
 

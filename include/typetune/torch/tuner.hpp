@@ -206,18 +206,18 @@ class tuner {
     planned_ = made->schedule_plan() ? static_cast<std::uint64_t>(made->schedule_plan()->total_configs()) : to_run;
     // A scheduler's rungs call run_trial once per rung: the tail is only known without one.
     share_tail_ = !made->schedule_plan() && options_.workers > 1;
-    // A stored study that already holds max_trials is only read back.
-    const bool nothing_left = options_.count_stored_trials && to_run == 0;
-    if (!nothing_left)
+    // A stored study that already holds max_trials gets no queued configurations; optimize()
+    // then trains nothing, or waits for the trials other processes still run (one may come back
+    // to the queue should its worker die: run_budget::study_trials).
+    if (!options_.count_stored_trials || to_run > 0)
       for (const auto& q : queued_) made->enqueue_raw(q);
     const auto started = std::chrono::steady_clock::now();
-    const auto summary = nothing_left ? run_summary{}
-                                      : made->optimize([this](trial<params_type>& t) { return run_trial(t); },
-                                                       budget{.trials = to_run,
-                                                              .time_limit = std::nullopt,
-                                                              .workers = options_.workers,
-                                                              .trial_time_limit = options_.trial_time_limit,
-                                                              .study_trials = study_budget()});
+    const auto summary = made->optimize([this](trial<params_type>& t) { return run_trial(t); },
+                                        budget{.trials = study_budget().value_or(to_run),
+                                               .time_limit = std::nullopt,
+                                               .workers = options_.workers,
+                                               .trial_time_limit = options_.trial_time_limit,
+                                               .study_trials = study_budget()});
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (threads_now_ != base_threads_) set_blas_threads(base_threads_);
     if (options_.progress != nullptr) detail::clear_progress(*options_.progress);

@@ -74,6 +74,12 @@ TEST_CASE("PostgreSQL: a worker killed with SIGKILL mid-study, finished trials i
   cases::crash_and_resume(worker_program, db.url(), scratch.path());
 }
 
+TEST_CASE("PostgreSQL: the study budget spent, the last trial's worker killed, a waiting worker re-runs it") {
+  pg_database db;
+  temp_dir scratch;
+  cases::budget_spent_then_killed(worker_program, db.url(), scratch.path());
+}
+
 TEST_CASE("4 processes x 50 trials on one PostgreSQL study: 200 distinct trials, none lost or duplicated") {
   pg_database db;
   cases::shared_trials(worker_program, db.url());
