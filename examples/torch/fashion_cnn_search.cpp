@@ -5,6 +5,8 @@
 // on all 60,000 (keras-tuner's rebuild-and-retrain) and tested on all 10,000. It prints one line
 // per trial, the best configuration, and the test accuracy of the retrained model.
 //   fashion_cnn_search [--trials 6] [--epochs 3] [--train-size 12000] [--retrain-epochs 10] [--device cuda] [--quick]
+//                      [--storage URL] [--study NAME] [--worker]
+// With --storage, processes started on one study share its --trials (docs/cluster.md).
 // --train-size 0 searches on all 60,000 training images (57,000 to train, 3,000 to validate);
 // --retrain-epochs 0 keeps the search's model of the best trial instead of retraining.
 #include <chrono>
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   std::int64_t batch_size = 64;
   std::uint64_t seed = 1;
   std::string device_name = "cpu";
+  examples::shared_study shared("fashion-cnn");
   app.add_flag("--quick", quick, "1000 images to train, 200 to validate, 500 to test; 2 trials of 1 epoch, no retraining");
   app.add_option("--trials", trials, "configurations to try")->check(CLI::Range(1, 10000));
   app.add_option("--epochs", epochs, "epochs per trial")->check(CLI::Range(1, 1000));
@@ -41,7 +44,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", batch_size, "mini-batch size")->check(CLI::Range(1, 65536));
   app.add_option("--seed", seed, "seed of the tuner, the slices and every model");
   app.add_option("--device", device_name, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  shared.add_flags(app);
   CLI11_PARSE(app, argc, argv);
+  if (!shared.usable("fashion_cnn_search")) return 2;
 
   ::torch::Device device(::torch::kCPU);
   if (device_name == "cuda") {
@@ -81,24 +86,31 @@ int main(int argc, char** argv) {
             << device_name << '\n';
 
   // [search]
-  auto tuner = tt::torch::bayesian_tuner(fashion_cnn::space, fashion_cnn::build,
-                                         {.objective = "val_accuracy", .max_trials = trials, .seed = seed, .log = &std::cout});
-  // The tutorial's starting point first: one block of 32 filters, 100 units, Adam at 1e-3.
-  tuner.enqueue({.conv = {{.filters = 32, .padding = "same", .dropout = 0.25}},
-                 .dense_units = 100,
-                 .optimizer = fashion_cnn::adam{.learning_rate = 1e-3}});
+  tt::torch::tuner_options options{.objective = "val_accuracy", .max_trials = trials, .seed = seed, .log = &std::cout};
+  options.count_stored_trials = !shared.storage.empty();  // --trials is the stored study's budget
+  auto tuner = tt::torch::make_tuner(fashion_cnn::space, fashion_cnn::build, options, tt::gp{},
+                                     tt::storage{shared.url()}, tt::study_name{shared.name});
+  // The tutorial's starting point first: one block of 32 filters, 100 units, Adam at 1e-3 (queued
+  // by the run that reports, not by each worker of a shared study).
+  if (!shared.worker)
+    tuner.enqueue({.conv = {{.filters = 32, .padding = "same", .dropout = 0.25}},
+                   .dense_units = 100,
+                   .optimizer = fashion_cnn::adam{.learning_rate = 1e-3}});
   tt::torch::fit_options fit;
   fit.epochs = epochs;
   fit.batch_size = batch_size;
   fit.device = device;
   const auto summary = tuner.search(train, validation, fit);
   // [search]
+  if (shared.worker)
+    return summary.has_best ? shared.worker_done(summary.trials_started, summary.trials) : summary.exit_status();
   if (!summary.has_best) return summary.exit_status();
   const auto best = tuner.best();
   std::cout << std::fixed << std::setprecision(4) << "best: val_accuracy " << best.value << ", val_loss "
             << best.metrics.at("val_loss") << ", " << best.parameters << " weights, " << best.params << "; search in "
             << std::setprecision(1) << examples::seconds_since(start) << " s\n";
-  auto model = tuner.best_trained_model();
+  // The best trial may have trained in another process: then its configuration is trained here.
+  auto model = tuner.best_trained_here() ? tuner.best_trained_model() : tuner.best_model(train, epochs);
   if (retrain_epochs > 0) {
     const auto retrain_start = std::chrono::steady_clock::now();
     model = tuner.best_model(all_train, retrain_epochs);

@@ -7,6 +7,8 @@
 // held-out fold's loss; the best is refitted on the whole training part and tested beside the
 // baseline that predicts the training mean.
 //   regression_search [--n-iter 10] [--folds 3] [--epochs 100] [--patience 10] [--quick]
+//                     [--storage URL] [--study NAME] [--worker]
+// With --storage, processes started on one study share its --n-iter candidates (docs/cluster.md).
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -53,7 +55,10 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", epochs, "most epochs per fit")->check(CLI::Range(1, 100000));
   app.add_option("--patience", patience, "early stopping: epochs without a better held-out loss")->check(CLI::Range(1, 1000));
   app.add_option("--seed", seed, "seed of the split, the sampler, the folds and every model");
+  examples::shared_study shared("regression-search");
+  shared.add_flags(app);
   CLI11_PARSE(app, argc, argv);
+  if (!shared.usable("regression_search")) return 2;
   if (quick) {
     n_iter = std::min<std::uint64_t>(n_iter, 3);
     epochs = std::min<std::int64_t>(epochs, 20);
@@ -79,13 +84,19 @@ int main(int argc, char** argv) {
   fit.batch_size = 32;
   fit.loss = tt::torch::loss_kind::mse;
   fit.early_stop = tt::torch::early_stopping{.monitor = "val_loss", .patience = patience};
-  auto cv = tt::torch::randomized_search_cv(
-      housing_regression::space, build,
-      {.n_iter = n_iter, .cv = tt::torch::k_fold{.n_splits = folds, .shuffle = true, .seed = seed}, .scoring = "mse",
-       .refit = true, .seed = seed, .log = &std::cout},
-      fit);
+  auto cv = tt::torch::randomized_search_cv(housing_regression::space, build,
+                                            {.n_iter = n_iter,
+                                             .cv = tt::torch::k_fold{.n_splits = folds, .shuffle = true, .seed = seed},
+                                             .scoring = "mse",
+                                             .refit = !shared.worker,
+                                             .seed = seed,
+                                             .log = &std::cout,
+                                             .storage = shared.storage,
+                                             .study_name = shared.name},
+                                            fit);
   cv.fit(train);
   // [search]
+  if (shared.worker) return shared.worker_done(cv.trials_run(), cv.study().trials().size());
   std::cout << cv.results_table();
 
   // Test figures in the target's units: predictions mapped back through the target's scaler.

@@ -11,6 +11,7 @@
 // --refit-epochs and tested.
 //   rnn_search_cv [--n-iter 8] [--folds 3] [--train-size 6000] [--max-epochs 4] [--refit-size 0]
 //                 [--refit-epochs 30] [--clip 1] [--workers 2] [--window 0] [--seed 3] [--quick]
+//                 [--storage URL] [--study NAME] [--worker]  (processes on one study share --n-iter)
 // --max-epochs 0 trains each candidate for the grid's epochs (10, 20 or 30); --refit-epochs 0
 // refits for the candidate's own (capped) epochs.
 #include <algorithm>
@@ -91,7 +92,10 @@ int main(int argc, char** argv) {
   app.add_option("--clip", clip, "clip the gradients' global norm to this (0: no clipping)")->check(CLI::Range(0.0, 1e6));
   app.add_option("--workers", workers, "candidates cross-validated at a time (one thread each)")->check(CLI::Range(1, 64));
   app.add_option("--seed", seed, "seed of the sampler, the folds, the windows and every model");
+  examples::shared_study shared("rnn-search-cv");
+  shared.add_flags(app);
   CLI11_PARSE(app, argc, argv);
+  if (!shared.usable("rnn_search_cv")) return 2;
   if (quick) {
     n_iter = std::min<std::uint64_t>(n_iter, 2);
     max_epochs = 1;
@@ -131,10 +135,18 @@ int main(int argc, char** argv) {
   };
   auto cv = tt::torch::randomized_search_cv(
       sequence_rnn::space, build,
-      {.n_iter = n_iter, .cv = tt::torch::stratified_k_fold{.n_splits = folds, .shuffle = true, .seed = seed},
-       .scoring = "accuracy", .refit = false, .seed = seed, .workers = workers, .log = &std::cout});
+      {.n_iter = n_iter,
+       .cv = tt::torch::stratified_k_fold{.n_splits = folds, .shuffle = true, .seed = seed},
+       .scoring = "accuracy",
+       .refit = false,
+       .seed = seed,
+       .workers = workers,
+       .log = &std::cout,
+       .storage = shared.storage,
+       .study_name = shared.name});
   cv.fit(train);
   // [search]
+  if (shared.worker) return shared.worker_done(cv.trials_run(), cv.study().trials().size());
   std::cout << cv.results_table();
   const auto best = cv.best_params();
   std::cout << std::fixed << std::setprecision(4) << "best: mean CV accuracy " << cv.best_score() << ", " << best

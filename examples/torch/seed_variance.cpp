@@ -5,6 +5,9 @@
 // (val_loss_std): two configurations whose means lie within a std of each other are not told
 // apart by one seed, and a configuration that wins under one seed can lose under the next.
 //   seed_variance [--seeds 5] [--epochs 3] [--train-size 6000] [--trials 4] [--quick]
+//                 [--storage URL] [--study NAME] [--worker]
+// With --storage, processes started on one study share the tuner's --trials (docs/cluster.md); a
+// --worker runs only the tuner's trials.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   std::uint64_t trials = 4;
   std::size_t executions = 3;
   std::uint64_t seed = 1;
+  examples::shared_study shared("seed-variance");
   app.add_flag("--quick", quick, "1000 images, 3 seeds of 1 epoch, 2 trials (the test suite's run)");
   app.add_option("--seeds", seeds, "seeds of the fixed configuration")->check(CLI::Range(2, 1000));
   app.add_option("--epochs", epochs, "epochs per run")->check(CLI::Range(1, 1000));
@@ -36,7 +40,9 @@ int main(int argc, char** argv) {
   app.add_option("--trials", trials, "configurations the tuner tries")->check(CLI::Range(1, 10000));
   app.add_option("--executions", executions, "seeds per configuration in the tuner")->check(CLI::Range(2, 100));
   app.add_option("--seed", seed, "base seed");
+  shared.add_flags(app);
   CLI11_PARSE(app, argc, argv);
+  if (!shared.usable("seed_variance")) return 2;
   if (quick) {
     seeds = std::min<std::size_t>(seeds, 3);
     epochs = 1;
@@ -56,6 +62,19 @@ int main(int argc, char** argv) {
   tt::torch::fit_options fit;
   fit.epochs = epochs;
   fit.batch_size = 32;
+  // The tuner below, which alone is shared: --trials is a stored study's budget.
+  const auto seed_averaging_tuner = [&] {
+    tt::torch::tuner_options options{
+        .objective = "val_loss", .max_trials = trials, .executions_per_trial = executions, .seed = seed};
+    options.count_stored_trials = !shared.storage.empty();
+    return tt::torch::make_tuner(fashion_mlp::space, fashion_mlp::build, options, tt::random{},
+                                 tt::storage{shared.url()}, tt::study_name{shared.name});
+  };
+  if (shared.worker) {  // a worker of a shared study: the tuner's trials only
+    auto tuner = seed_averaging_tuner();
+    const auto summary = tuner.search(train, validation, fit);
+    return summary.has_best ? shared.worker_done(summary.trials_started, summary.trials) : summary.exit_status();
+  }
 
   // [seeds]
   const fashion_mlp::mlp_params config{
@@ -79,9 +98,7 @@ int main(int argc, char** argv) {
             << hi * 100 << " %\n";
 
   // [tuner]
-  auto tuner = tt::torch::random_tuner(
-      fashion_mlp::space, fashion_mlp::build,
-      {.objective = "val_loss", .max_trials = trials, .executions_per_trial = executions, .seed = seed});
+  auto tuner = seed_averaging_tuner();  // each trial: the mean over --executions seeds
   tuner.enqueue(config);
   tuner.search(train, validation, fit);
   // [tuner]

@@ -12,7 +12,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <optional>
 #include <ostream>
@@ -36,6 +35,13 @@ struct search_cv_options {
   std::optional<std::uint64_t> seed = std::nullopt;
   std::size_t workers = 1;
   std::ostream* log = nullptr;
+  // A stored study (sqlite://..., postgresql://...; see docs/storage.md) that several processes
+  // may share: started N times on one study, they split n_iter candidates between them (the
+  // first creates the study, the rest join it; budget::study_trials), each fold's score is kept
+  // with its trial, and fit() of any of them sees every candidate. A run started again continues
+  // the study up to n_iter. Empty: in memory, this process alone.
+  std::string storage{};
+  std::string study_name = "search_cv";
 };
 
 // One configuration's cross-validation, as a row of scikit-learn's cv_results_.
@@ -78,17 +84,14 @@ class search_cv {
     set_threads(threads_per_worker(options_.workers));
     const bool maximise = higher_is_better(options_.scoring);
     auto made = maximise ? make_study(maximize{options_.scoring}) : make_study(minimize{options_.scoring});
-    fold_scores_.clear();
-    made->optimize(
+    const bool stored = !options_.storage.empty();
+    const auto run = made->optimize(
         [&](trial<params_type>& t) {
           const model_factory factory = [&](std::uint64_t seed) {
             return build_seeded(build_, t.params(), fit_, seed);
           };
           auto s = cross_validate(factory, data, folds, options_.scoring, seed_, &t.context());
-          {
-            std::lock_guard lock(mutex_);
-            fold_scores_[t.number()] = s.values;
-          }
+          for (std::size_t i = 0; i < s.values.size(); ++i) t.set_metric(fold_metric(i), s.values[i]);
           if (s.values.size() < folds.size()) {
             if (!s.values.empty() && std::isnan(s.values.back())) return outcome(options_.scoring, s.values.back());
             return pruned;
@@ -100,7 +103,10 @@ class search_cv {
                              static_cast<double>(s.epochs.size()));
           return outcome(options_.scoring, s.mean());
         },
-        budget{.trials = options_.n_iter, .workers = options_.workers});
+        budget{.trials = options_.n_iter,
+               .workers = options_.workers,
+               .study_trials = stored ? std::optional<std::uint64_t>(options_.n_iter) : std::nullopt});
+    trials_run_ = run.trials_started;
     study_ = std::move(made);
     if (options_.refit) {
       auto built = build_seeded(build_, best_params(), fit_, derive_seed(seed_, 0));
@@ -128,6 +134,9 @@ class search_cv {
     if (!study_) throw std::logic_error("typetune: fit() has not run");
     return *study_;
   }
+  // Candidates the last fit() cross-validated in this process (with a shared study, the others
+  // ran elsewhere; study().trials() holds them all).
+  [[nodiscard]] std::uint64_t trials_run() const noexcept { return trials_run_; }
   // The seed the search runs with (see search_cv_options::seed).
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
@@ -136,7 +145,7 @@ class search_cv {
   // cannot write.
   void save(const std::filesystem::path& export_path, const std::filesystem::path& report_path = {}) const {
     if (export_path.empty() && report_path.empty()) return;
-    save_study(study().export_study("default"), export_path, report_path, options_.log);
+    save_study(study().export_study(options_.study_name), export_path, report_path, options_.log);
   }
 
   // Per candidate: fold scores, mean, std and rank by mean (best first in rank, rows by trial).
@@ -147,7 +156,11 @@ class search_cv {
       c.trial = t.number;
       c.params = study().description().format(t.params);
       c.state = std::string(to_string(t.state));
-      if (auto it = fold_scores_.find(t.number); it != fold_scores_.end()) c.fold_scores = it->second;
+      for (std::size_t i = 0;; ++i) {
+        const auto fold = t.metrics.find(fold_metric(i));
+        if (fold == t.metrics.end()) break;
+        c.fold_scores.push_back(fold->second);
+      }
       if (const auto e = t.metrics.find("epochs"); e != t.metrics.end()) c.epochs = e->second;
       if (t.state == trial_state::complete && t.value) {
         c.mean = *t.value;
@@ -182,12 +195,19 @@ class search_cv {
   }
 
  private:
+  // Fold i's score, kept as a metric of the trial (scikit-learn's split<i>_test_score).
+  [[nodiscard]] std::string fold_metric(std::size_t i) const {
+    return "split" + std::to_string(i) + "_" + options_.scoring;
+  }
+
   template <class Direction>
   std::unique_ptr<study_type> make_study(Direction dir) {
+    const auto where = storage{options_.storage.empty() ? std::string("memory:") : options_.storage};
+    const auto name = study_name{options_.study_name};
     if (options_.log != nullptr)
-      return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, log_trials{*options_.log},
-                                          handle_interrupts{});
-    return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, handle_interrupts{});
+      return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, where, name,
+                                          log_trials{*options_.log}, handle_interrupts{});
+    return std::make_unique<study_type>(space_, dir, sampler_, params<params_type>{}, where, name, handle_interrupts{});
   }
 
   Space space_;
@@ -197,9 +217,8 @@ class search_cv {
   Sampler sampler_;
   std::uint64_t seed_ = 0;
   std::unique_ptr<study_type> study_;
+  std::uint64_t trials_run_ = 0;
   model_ref best_model_;
-  mutable std::mutex mutex_;
-  std::map<std::uint64_t, std::vector<double>> fold_scores_;
 };
 
 // scikit-learn's RandomizedSearchCV and GridSearchCV (a grid needs a finite space: checked at
