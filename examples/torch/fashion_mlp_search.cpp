@@ -13,7 +13,7 @@
 // one run without --worker then tests and reports the best (examples/cluster/, docs/cluster.md).
 //   fashion_mlp_search [--space recipe|tutorial] [--trials N] [--epochs N] [--workers 2] [--seed 1]
 //                      [--storage URL] [--study NAME] [--report report.html] [--export study.jsonl] [--quick]
-//                      [--worker]
+//                      [--worker] [--device cpu|cuda|cuda:N|auto] [--trials-per-device K]
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -49,6 +49,9 @@ struct job_options {
   std::uint64_t seed = 1;
   std::int64_t batch_size = 32;  // the tutorial space's batch (the recipe space searches it)
   int threads = 1;
+  std::string device = "cpu";         // tt::torch::devices_from's spec
+  std::size_t trials_per_device = 0;  // with --device: workers = devices x this (0: --workers)
+  std::vector<::torch::Device> devices;
   std::string objective;
   std::string storage, study, export_path, report_path;
 };
@@ -179,11 +182,13 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   fit.epochs = o.epochs;          // and ASHA's last rung
   fit.batch_size = o.batch_size;  // the recipe space's builder sets its own
   fit.schedule = tt::torch::cosine_lr{};  // over fit.epochs: a trial stopped early never reaches the low rates
+  fit.device = o.devices.front();         // the baseline's and the retrained best's
   baseline_run baseline(o, fit, d);
   tt::torch::tuner_options options{.objective = o.objective, .max_trials = o.trials, .seed = o.seed, .log = &std::cout};
   options.workers = o.workers;
   options.threads = o.threads;
   options.count_stored_trials = true;  // a re-run continues the stored study up to max_trials
+  if (o.devices.size() > 1 || !o.devices.front().is_cpu()) options.devices = o.devices;  // trials spread over them
   options.tail_work = [&] {            // the cores the search's last trial leaves idle train the baseline
     if (!o.baseline) return false;
     baseline.start();
@@ -275,6 +280,13 @@ int main(int argc, char** argv) {
   app.add_option("--eta", o.eta, "ASHA's reduction factor: each rung keeps the best 1/eta")
       ->check(CLI::Range(2, 10));
   app.add_option("--workers", o.workers, "trials trained at a time")->check(CLI::Range(1, 64));
+  app.add_option("--device", o.device,
+                 "where trials train: cpu, cuda, cuda:N, auto (every visible GPU, else the CPU) or a list "
+                 "(cuda:0,cuda:1); each trial takes the least busy")
+      ->capture_default_str();
+  app.add_option("--trials-per-device", o.trials_per_device,
+                 "trials trained at a time on each --device (sets --workers to devices x this)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--threads", o.threads, "LibTorch threads per worker (one is fastest at these batch sizes)")
       ->check(CLI::Range(1, 256));
   app.add_option("--seed", o.seed, "seed of the sampler, the split and every model");
@@ -303,6 +315,13 @@ int main(int argc, char** argv) {
     o.min_epochs = 1;
   }
   if (o.worker) o.baseline = false;
+  try {
+    o.devices = tt::torch::devices_from(o.device);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "fashion_mlp_search: --device: " << e.what() << '\n';
+    return 2;
+  }
+  if (o.trials_per_device > 0) o.workers = o.devices.size() * o.trials_per_device;
   o.min_epochs = std::min(o.min_epochs, o.epochs);
   if (o.storage.empty()) {
     const auto dir = o.report_path.empty() ? std::filesystem::current_path()

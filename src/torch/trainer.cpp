@@ -359,6 +359,47 @@ std::string cpu_kernels() {
   return text;
 }
 
+std::vector<::torch::Device> devices_from(std::string_view spec) {
+  const auto fail = [&](const std::string& why) {
+    return std::invalid_argument("typetune: device '" + std::string(spec) + "': " + why);
+  };
+  const auto cuda_count = [] {
+    return ::torch::cuda::is_available() ? static_cast<std::int64_t>(::torch::cuda::device_count()) : 0;
+  };
+  std::vector<::torch::Device> out;
+  std::size_t from = 0;
+  while (from <= spec.size()) {
+    const auto comma = std::min(spec.find(',', from), spec.size());
+    const auto part = spec.substr(from, comma - from);
+    from = comma + 1;
+    if (part == "cpu") {
+      out.emplace_back(::torch::kCPU);
+    } else if (part == "auto") {
+      const auto n = cuda_count();
+      if (n == 0) out.emplace_back(::torch::kCPU);
+      for (std::int64_t i = 0; i < n; ++i) out.emplace_back(::torch::kCUDA, static_cast<::torch::DeviceIndex>(i));
+    } else if (part == "cuda" || part.starts_with("cuda:")) {
+      std::int64_t index = 0;
+      if (part.size() > 5) {
+        const auto digits = part.substr(5);
+        if (digits.empty() || digits.size() > 3 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          throw fail("'" + std::string(part) + "' is not cuda:N");
+        }
+        index = std::stoll(std::string(digits));
+      }
+      const auto n = cuda_count();
+      if (n == 0) throw fail("LibTorch sees no CUDA device (none visible, or LibTorch built without CUDA)");
+      if (index >= n)
+        throw fail("cuda:" + std::to_string(index) + ", but LibTorch sees " + std::to_string(n) + " CUDA device(s)");
+      out.emplace_back(::torch::kCUDA, static_cast<::torch::DeviceIndex>(index));
+    } else {
+      throw fail("expected cpu, cuda, cuda:N, auto or a comma-separated list of them");
+    }
+  }
+  return out;
+}
+
 void set_threads(int threads) {
   if (threads < 1) throw std::invalid_argument("typetune: set_threads needs at least one thread");
   // On OpenBLAS the products take the threads and LibTorch's OpenMP pool stays at one: with

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -208,6 +209,14 @@ class trainer {
 // paired bootstrap interval and McNemar's exact test on the samples only one gets right.
 [[nodiscard]] paired_comparison compare_classifiers(const model_ref& a, const model_ref& b, const tensor_dataset& data,
                                                     std::uint64_t seed = 0, std::int64_t eval_batch_size = 4096);
+
+// The devices a spec names, for a program's --device flag and tuner_options::devices: "cpu";
+// "cuda" (the first CUDA device); "cuda:N"; "auto", every CUDA device LibTorch sees (those
+// CUDA_VISIBLE_DEVICES leaves, renumbered from 0), or the CPU when it sees none; or a comma-
+// separated list of these ("cuda:0,cuda:1"). Throws std::invalid_argument naming the spec for
+// anything else, for a CUDA device when LibTorch sees none (or was built without CUDA), and for
+// an index past the devices it sees.
+[[nodiscard]] std::vector<::torch::Device> devices_from(std::string_view spec);
 
 // The threads one training runs on. When LibTorch runs on OpenBLAS (Debian's does), the matrix
 // products get them and LibTorch's own kernels stay on the calling thread: OpenBLAS's pthreads

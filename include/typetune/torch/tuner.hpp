@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "typetune/torch/device_slots.hpp"
 #include "typetune/torch/progress.hpp"
 #include "typetune/torch/search_common.hpp"
 
@@ -66,6 +67,12 @@ struct tuner_options {
   // matrix products take the idle workers' threads. Never called with one worker or a
   // scheduler (Hyperband), nor when the last trials end together; it must return quickly.
   std::function<bool()> tail_work = {};
+  // The devices trials train on: each trial on the one running the fewest trials when it starts
+  // (tt::torch::device_slots; a resumed Hyperband rung stays on its model's), so that the workers
+  // of one process spread over a node's GPUs: set workers to devices x trials per device.
+  // devices_from("auto") lists every GPU LibTorch sees. Empty: fit_options::device, every trial.
+  // With more than one, each trial's device index is its metric "device".
+  std::vector<::torch::Device> devices = {};
 };
 
 // The configurations tried, as a person reads them.
@@ -160,6 +167,7 @@ class tuner {
     static_assert(fits<params_type>(Space{}));
     if (options_.executions_per_trial == 0)
       throw std::invalid_argument("typetune: executions_per_trial must be at least 1");
+    if (!options_.devices.empty()) slots_ = std::make_unique<device_slots>(options_.devices.size());
     seed_ = options_.seed.value_or(0);
     std::apply([this](auto&... option) { (settle_seed(option), ...); }, study_options_);
   }
@@ -434,10 +442,28 @@ class tuner {
     }
     auto state = resumed ? std::move(resumed) : std::make_unique<checkpoint>();
     const std::int64_t until = t.resource() ? *t.resource() : 0;
+    // Its device: the least busy of options_.devices, or the one its resumed models are on.
+    std::optional<device_slots::lease> device;
+    const fit_options* trial_fit = &fit_;
+    fit_options on_device;
+    if (slots_) {
+      if (state->runs.empty()) {
+        device.emplace(slots_->take());
+      } else {
+        const auto& on = state->runs.front().options().device;
+        const auto at = static_cast<std::size_t>(std::find(options_.devices.begin(), options_.devices.end(), on) -
+                                                 options_.devices.begin());
+        device.emplace(slots_->take(at < options_.devices.size() ? at : 0));
+      }
+      on_device = fit_;
+      on_device.device = options_.devices[device->index()];
+      trial_fit = &on_device;
+      if (options_.devices.size() > 1) t.set_metric("device", static_cast<double>(device->index()));
+    }
     scores values;
     for (std::size_t e = 0; e < options_.executions_per_trial; ++e) {
       if (state->runs.size() <= e) {
-        auto built = build_seeded(build_, t.params(), fit_, derive_seed(seed_, e));
+        auto built = build_seeded(build_, t.params(), *trial_fit, derive_seed(seed_, e));
         if (e == 0)
           built.fit.on_epoch = [this, number = t.number(),
                                 users = std::move(built.fit.on_epoch)](const epoch_record& r) {
@@ -505,6 +531,7 @@ class tuner {
 
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::unique_ptr<checkpoint>> checkpoints_;
+  std::unique_ptr<device_slots> slots_;  // with options_.devices
   model_ref best_model_;
   double best_value_ = 0;
   std::uint64_t best_number_ = 0;
