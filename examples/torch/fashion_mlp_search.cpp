@@ -189,7 +189,7 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
   options.threads = o.threads;
   options.count_stored_trials = true;  // a re-run continues the stored study up to max_trials
   if (o.devices.size() > 1 || !o.devices.front().is_cpu()) options.devices = o.devices;  // trials spread over them
-  options.tail_work = [&] {            // the cores the search's last trial leaves idle train the baseline
+  options.tail_work = [&] {  // the cores the search's last trial leaves idle train the baseline
     if (!o.baseline) return false;
     baseline.start();
     return !baseline.done();
