@@ -380,7 +380,7 @@ std::vector<::torch::Device> devices_from(std::string_view spec) {
       for (std::int64_t i = 0; i < n; ++i) out.emplace_back(::torch::kCUDA, static_cast<::torch::DeviceIndex>(i));
     } else if (part == "cuda" || part.starts_with("cuda:")) {
       std::int64_t index = 0;
-      if (part.size() > 5) {
+      if (part != "cuda") {
         const auto digits = part.substr(5);
         if (digits.empty() || digits.size() > 3 ||
             !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {

@@ -14,7 +14,7 @@ fails=0
 pass() { echo "ok: $1"; }
 fail() { echo "FAIL: $1" >&2; fails=$((fails + 1)); }
 
-for spec in cuda:99 gpu0; do
+for spec in cuda:99 cuda: gpu0; do
   "$job" --quick --storage memory --device "$spec" >"$work/bad.out" 2>&1
   rc=$?
   [ "$rc" -eq 2 ] && grep -q "typetune: device '$spec'" "$work/bad.out" \
