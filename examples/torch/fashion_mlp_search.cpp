@@ -206,8 +206,7 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
     return summary.exit_status();
   }
   if (o.worker) {  // the study's budget is spent: a run without --worker tests and reports the best
-    std::cout << "worker done: " << summary.trials_started << " trials trained here; the study holds " << summary.trials
-              << "\n";
+    examples::shared_study::worker_done(summary.trials_started, summary.trials);
     return summary.exit_status();
   }
 
