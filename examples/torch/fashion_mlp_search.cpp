@@ -4,16 +4,19 @@
 // batch size, label smoothing; examples/mlp_recipe_space.hpp) or of the tutorial's own space
 // (--space tutorial). Each trains up to --epochs with a cosine learning-rate schedule, and ASHA
 // stops the weak ones at its rungs without waiting for a rung to fill, so both workers stay
-// busy. The study is kept in an SQLite file (beside the report; --storage chooses another), so
-// a re-run continues it. At the end the best model is tested beside the tutorial's untuned
-// baseline (784-350-10, Adam 1e-3, batch 32) trained with the best trial's schedule and epochs,
-// and a paired test on the same test images says whether the gain is beyond noise. Several
-// processes share one stored study (--storage, --study, or TYPETUNE_STORAGE and TYPETUNE_STUDY):
-// with --worker each only trains until the study holds --trials trials, all processes together;
-// one run without --worker then tests and reports the best (examples/cluster/, docs/cluster.md).
-//   fashion_mlp_search [--space recipe|tutorial] [--trials N] [--epochs N] [--workers 2] [--seed 1]
-//                      [--storage URL] [--study NAME] [--report report.html] [--export study.jsonl] [--quick]
-//                      [--worker] [--device cpu|cuda|cuda:N|auto] [--trials-per-device K]
+// busy; a trial alone at a rung below the last stops there (--bootstrap), so that trials train
+// on for beating another, not for coming first. The study is kept in an SQLite file (beside
+// the report; --storage chooses another), so a re-run continues it. At the end the best model
+// is tested beside the tutorial's untuned baseline (784-350-10, Adam 1e-3, batch 32) trained
+// with the best trial's schedule and epochs, and a paired test on the same test images says
+// whether the gain is beyond noise. Several processes share one stored study (--storage,
+// --study, or TYPETUNE_STORAGE and TYPETUNE_STUDY): with --worker each only trains until the
+// study holds --trials trials, all processes together; one run without --worker then tests and
+// reports the best (examples/cluster/, docs/cluster.md).
+//   fashion_mlp_search [--space recipe|tutorial] [--trials N] [--epochs N] [--bootstrap N]
+//                      [--workers 2] [--seed 1] [--storage URL] [--study NAME]
+//                      [--report report.html] [--export study.jsonl] [--quick] [--worker]
+//                      [--device cpu|cuda|cuda:N|auto] [--trials-per-device K]
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -40,11 +43,12 @@ struct job_options {
   std::string space = "recipe";
   bool quick = false;
   bool baseline = true;
-  bool worker = false;        // search only: a worker of a shared study (examples/cluster/)
-  std::uint64_t trials = 0;   // 0: the space's default
-  std::int64_t epochs = 0;    // 0: the space's default
+  bool worker = false;       // search only: a worker of a shared study (examples/cluster/)
+  std::uint64_t trials = 0;  // 0: the space's default
+  std::int64_t epochs = 0;   // 0: the space's default
   std::int64_t min_epochs = 0;
   std::int64_t eta = 0;         // 0: the space's default
+  std::int64_t bootstrap = -1;  // -1: the space's default
   std::size_t workers = 2;
   std::uint64_t seed = 1;
   std::int64_t batch_size = 32;  // the tutorial space's batch (the recipe space searches it)
@@ -146,9 +150,7 @@ class baseline_run {
     base.fit(data_.train, {}, nullptr, fit_.epochs);  // nothing to validate: the test set compares
     seconds_ = examples::seconds_since(start);
     done_ = true;
-  } catch (const cancelled&) {
-    done_ = true;
-  } catch (...) {
+  } catch (const cancelled&) { done_ = true; } catch (...) {
     error_ = std::current_exception();
     done_ = true;
   }
@@ -179,8 +181,8 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
 
   // [search]
   tt::torch::fit_options fit;
-  fit.epochs = o.epochs;          // and ASHA's last rung
-  fit.batch_size = o.batch_size;  // the recipe space's builder sets its own
+  fit.epochs = o.epochs;                  // and ASHA's last rung
+  fit.batch_size = o.batch_size;          // the recipe space's builder sets its own
   fit.schedule = tt::torch::cosine_lr{};  // over fit.epochs: a trial stopped early never reaches the low rates
   fit.device = o.devices.front();         // the baseline's and the retrained best's
   baseline_run baseline(o, fit, d);
@@ -194,9 +196,10 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
     baseline.start();
     return !baseline.done();
   };
-  auto tuner = tt::torch::make_tuner(space, build, options, tt::tpe{},
-                                     tt::asha{.min_resource = o.min_epochs, .reduction_factor = o.eta},
-                                     tt::storage{storage_url}, tt::study_name{study_name});
+  auto tuner = tt::torch::make_tuner(
+      space, build, options, tt::tpe{},
+      tt::asha{.min_resource = o.min_epochs, .reduction_factor = o.eta, .bootstrap_count = o.bootstrap},
+      tt::storage{storage_url}, tt::study_name{study_name});
   const auto summary = tuner.search(d.train, d.validation, fit);
   // [search]
   std::cout << "study '" << study_name << "' in " << storage_url << ": " << summary.trials << " trials ("
@@ -245,12 +248,13 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
     put("gain_ci95_high_points", c.ci_high * 100, 2);
     put("gain_mcnemar_p", c.mcnemar_p, 4);
     figures["gain_verdict"] = c.beyond_noise() ? "beyond noise" : "within noise";
-    figures["gain"] = tt::describe(c) + " over the untuned 784-350-10 baseline, paired on " + std::to_string(c.samples) +
-                      " test images";
+    figures["gain"] = tt::describe(c) + " over the untuned 784-350-10 baseline, paired on " +
+                      std::to_string(c.samples) + " test images";
   }
   tuner.study().set_attributes(figures);
   tuner.save(o.export_path, o.report_path);
-  std::cout << "job: " << std::setprecision(1) << examples::seconds_since(start) << " s in all, from loading the data\n";
+  std::cout << "job: " << std::setprecision(1) << examples::seconds_since(start)
+            << " s in all, from loading the data\n";
   const double accuracy = test_metrics.at("accuracy");
   // A search that trains nothing useful is a failure, even on the quick slice.
   return accuracy > (o.quick ? 0.6 : 0.85) ? 0 : 1;
@@ -261,7 +265,8 @@ int run_job(const Space& space, Builder build, const job_options& o, const std::
 int main(int argc, char** argv) {
   CLI::App app{"Hyperparameter search of the Fashion-MNIST MLP (the tutorials' main job)"};
   job_options o;
-  app.add_option("--space", o.space, "recipe: the architecture and the training recipe (default); tutorial: the tutorial's space")
+  app.add_option("--space", o.space,
+                 "recipe: the architecture and the training recipe (default); tutorial: the tutorial's space")
       ->check(CLI::IsMember({"recipe", "tutorial"}));
   app.add_flag("--quick", o.quick, "a slice of the data, 4 trials of up to 3 epochs (the test suite's run)");
   app.add_flag("!--no-baseline", o.baseline, "skip training the untuned baseline");
@@ -275,9 +280,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"val_accuracy", "val_loss"}));
   app.add_option("--epochs", o.epochs, "epochs of a configuration that survives every rung (recipe: 27, tutorial: 12)")
       ->check(CLI::Range(1, 1000));
-  app.add_option("--min-epochs", o.min_epochs, "epochs of ASHA's first rung (recipe: 3, tutorial: 1)")->check(CLI::Range(1, 1000));
-  app.add_option("--eta", o.eta, "ASHA's reduction factor: each rung keeps the best 1/eta")
-      ->check(CLI::Range(2, 10));
+  app.add_option("--min-epochs", o.min_epochs, "epochs of ASHA's first rung (recipe: 3, tutorial: 1)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--eta", o.eta, "ASHA's reduction factor: each rung keeps the best 1/eta")->check(CLI::Range(2, 10));
+  app.add_option("--bootstrap", o.bootstrap,
+                 "a trial that reaches an ASHA rung with this many trials there or fewer (itself included) stops "
+                 "there (recipe: 1, tutorial: 0)")
+      ->check(CLI::Range(0, 1000));
   app.add_option("--workers", o.workers, "trials trained at a time")->check(CLI::Range(1, 64));
   app.add_option("--device", o.device,
                  "where trials train: cpu, cuda, cuda:N, auto (every visible GPU, else the CPU) or a list "
@@ -305,6 +314,7 @@ int main(int argc, char** argv) {
   if (o.epochs == 0) o.epochs = recipe ? 27 : 12;  // 27 = 3 x 3 x 3: ASHA's rungs at 3 and 9, then the end
   if (o.min_epochs == 0) o.min_epochs = recipe ? 3 : 1;
   if (o.eta == 0) o.eta = 3;
+  if (o.bootstrap < 0) o.bootstrap = recipe && !o.quick ? 1 : 0;
   // The recipe space searches label smoothing, which raises the plain validation loss of a
   // model that classifies as well: its trials compare on what the job reports, accuracy.
   if (o.objective.empty()) o.objective = recipe ? "val_accuracy" : "val_loss";

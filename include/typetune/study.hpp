@@ -245,6 +245,7 @@ struct asha {
   std::int64_t max_resource = 81;
   std::int64_t reduction_factor = 3;
   std::int64_t min_early_stopping_rate = 0;
+  std::int64_t bootstrap_count = 0;  // see asha_options::bootstrap_count
   std::string unit = "epochs";
 };
 template <>
@@ -255,6 +256,7 @@ struct study_option<asha> {
                                             .max_resource = option.max_resource,
                                             .reduction_factor = option.reduction_factor,
                                             .min_early_stopping_rate = option.min_early_stopping_rate,
+                                            .bootstrap_count = option.bootstrap_count,
                                             .unit = option.unit});
   }
 };

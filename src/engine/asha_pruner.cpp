@@ -18,6 +18,7 @@ void check(const asha_options& o) {
   if (o.min_early_stopping_rate < 0) {
     throw std::invalid_argument("typetune: ASHA needs min_early_stopping_rate >= 0");
   }
+  if (o.bootstrap_count < 0) throw std::invalid_argument("typetune: ASHA needs bootstrap_count >= 0");
 }
 
 class asha_pruner final : public pruner {
@@ -44,6 +45,8 @@ class asha_pruner final : public pruner {
       const auto it = t.intermediate.lower_bound(resource);
       if (it != t.intermediate.end() && !std::isnan(it->second)) competitors_.push_back(it->second);
     }
+    const bool last_rung = rung == rungs_.end();
+    if (!last_rung && competitors_.size() <= static_cast<std::size_t>(options_.bootstrap_count)) return true;
     const bool minimize = view.dir == direction::minimize;
     std::sort(competitors_.begin(), competitors_.end(),
               [&](double a, double b) { return minimize ? a < b : a > b; });

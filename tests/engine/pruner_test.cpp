@@ -86,8 +86,8 @@ TEST_CASE("ASHA promotes the top 1/eta at each rung and prunes the rest") {
   // Rung 1 (epoch 1): with fewer than eta arrivals only a new best goes on; after that the top
   // third. 0:5 best. 1:4 best. 2:6 no. 3:3 best. 4:7 no. 5:8 no (top 2 of 6: 3,4).
   // 6:2 best. 7:9 no. 8:1 best. At rung 3 the same rule over the promoted ones.
-  CHECK(states == std::vector<trial_state>{complete, complete, pruned, complete, pruned, pruned,
-                                           complete, pruned, complete});
+  CHECK(states ==
+        std::vector<trial_state>{complete, complete, pruned, complete, pruned, pruned, complete, pruned, complete});
   CHECK(last_epoch == std::vector<std::int64_t>{9, 9, 1, 9, 1, 1, 9, 1, 9});
 
   // With 4 workers: decisions never wait, some trials are promoted past every rung, and every
@@ -119,6 +119,39 @@ TEST_CASE("ASHA promotes the top 1/eta at each rung and prunes the rest") {
   CHECK(pruned_trials >= 30);  // most trials stop at the first rungs
 }
 
+TEST_CASE("ASHA's bootstrap_count prunes a trial alone at a rung, except at the last rung") {
+  const asha_options asha{.min_resource = 1, .max_resource = 27, .reduction_factor = 3, .bootstrap_count = 1};
+  CHECK(asha_rungs(asha) == std::vector<std::int64_t>{1, 3, 9});
+  CHECK_THROWS_WITH(make_asha_pruner({.bootstrap_count = -1}), Catch::Contains("bootstrap_count >= 0"));
+  study_core study(testing::mlp_space(false), make_random_sampler(), options(), make_asha_pruner(asha));
+  // The quality sequence of the test above (lower is better), over 27 epochs.
+  const std::vector<double> quality{5, 4, 6, 3, 7, 8, 2, 9, 1};
+  study.optimize(
+      [&](trial_context& t) -> outcome {
+        const double q = quality[t.number()];
+        for (std::int64_t epoch = 1; epoch <= 27; ++epoch) {
+          t.report(epoch, q + 1.0 / static_cast<double>(epoch));
+          if (t.should_prune()) return outcome::pruned();
+        }
+        return q;
+      },
+      sequential(9));
+  std::vector<trial_state> states;
+  std::vector<std::int64_t> last_epoch;
+  for (const auto& t : study.trials()) {
+    states.push_back(t.state);
+    last_epoch.push_back(t.intermediate.rbegin()->first);
+  }
+  using enum trial_state;
+  // Rung 1: trial 0 arrives alone and stops there (without bootstrap it went on as the best so
+  // far); 1, 3, 6 and 8 are each the best so far and go on. Rung 3: trial 1 arrives alone and
+  // stops; 3, 6 and 8 beat every earlier arrival. Rung 9, the last: trial 3 arrives alone and is
+  // spared; 6 and 8 beat it. All three finish.
+  CHECK(states ==
+        std::vector<trial_state>{pruned, pruned, pruned, complete, pruned, pruned, complete, pruned, complete});
+  CHECK(last_epoch == std::vector<std::int64_t>{1, 3, 1, 27, 1, 1, 27, 1, 27});
+}
+
 TEST_CASE("Hyperband's integer plan matches Li et al.'s table for R = 81, eta = 3") {
   const auto plan = plan_hyperband({.min_resource = 1, .max_resource = 81, .reduction_factor = 3});
   CHECK(plan.s_max == 4);
@@ -148,8 +181,7 @@ TEST_CASE("Hyperband's integer plan matches Li et al.'s table for R = 81, eta = 
   CHECK(plan_hyperband({.min_resource = 2, .max_resource = 100, .reduction_factor = 3}).s_max == 3);
   CHECK(plan_hyperband({.min_resource = 5, .max_resource = 5, .reduction_factor = 2}).brackets.size() == 1);
   CHECK_THROWS_AS(plan_hyperband({.min_resource = 0}), std::invalid_argument);
-  CHECK_THROWS_AS(plan_hyperband({.min_resource = 1, .max_resource = 9, .reduction_factor = 1}),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(plan_hyperband({.min_resource = 1, .max_resource = 9, .reduction_factor = 1}), std::invalid_argument);
 }
 
 TEST_CASE("a Hyperband run matches its plan: configs per rung and resource consumed") {
@@ -217,7 +249,8 @@ TEST_CASE("successive halving runs one bracket") {
   CHECK(plan.brackets[0].rungs.back().resource == 16);
   CHECK_THAT(plan.to_text(), Catch::StartsWith("successive halving"));
   study_core study(testing::mlp_space(false), make_random_sampler(), options());
-  const auto report = run_schedule(study, [](trial_context& t) { return static_cast<double>(t.number() % 5); }, plan);
+  const auto report = run_schedule(
+      study, [](trial_context& t) { return static_cast<double>(t.number() % 5); }, plan);
   CHECK(report.matches(plan));
   CHECK(study.best_trial());
 }
