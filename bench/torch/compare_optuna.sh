@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Side by side with the Python reference (../shared/anchors/optuna_fashion_mlp.py: Optuna TPE +
-# PyTorch on the same LibTorch): the tutorial's MLP search, one worker, one thread, batch 32.
+# PyTorch on the same LibTorch): the tutorial's MLP search, one worker, batch 32, with the
+# threads the reference has: LibTorch on one (torch.set_num_threads(1)) and OpenBLAS on one per
+# core, which that call leaves alone (fashion_mlp_tpe's default --threads gives typetune the same).
+# To time a CPU without AVX-512 on one that has it, run the script with ATEN_CPU_CAPABILITY=avx2
+# and OPENBLAS_CORETYPE=Haswell: both sides then run the AVX2 kernels a Zen 3 gets.
 # Each pair runs, back to back: the reference (dumping the configurations it tried), typetune on
 # that identical list, and typetune's own TPE search. Prints each run and the median ratios.
 #   bench/torch/compare_optuna.sh [pairs=3] [trials=20] [epochs=3]   (after scripts/test.sh)
