@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "support/spaces.hpp"
 #include "typetune/engine/asha_pruner.hpp"
@@ -60,28 +62,39 @@ TEST_CASE("the median pruner stops trials worse than the median of complete tria
   CHECK(stopped_at[4] == 2);
 }
 
-TEST_CASE("ASHA promotes the top 1/eta at each rung and prunes the rest") {
-  const asha_options asha{.min_resource = 1, .max_resource = 9, .reduction_factor = 3};
-  CHECK(asha_rungs(asha) == std::vector<std::int64_t>{1, 3});
+namespace {
+
+// Nine trials in sequence under ASHA, their final quality decided by the trial number (lower
+// is better: 5, 4, 6, 3, 7, 8, 2, 9, 1), each reporting every epoch up to max_resource unless
+// pruned. Gives each trial's state and the last epoch it reported.
+std::pair<std::vector<trial_state>, std::vector<std::int64_t>> run_asha_sequence(const asha_options& asha) {
   study_core study(testing::mlp_space(false), make_random_sampler(), options(), make_asha_pruner(asha));
-  // Final quality decided by the trial number; every trial reports all 9 epochs unless pruned.
   const std::vector<double> quality{5, 4, 6, 3, 7, 8, 2, 9, 1};
   study.optimize(
       [&](trial_context& t) -> outcome {
         const double q = quality[t.number()];
-        for (std::int64_t epoch = 1; epoch <= 9; ++epoch) {
+        for (std::int64_t epoch = 1; epoch <= asha.max_resource; ++epoch) {
           t.report(epoch, q + 1.0 / static_cast<double>(epoch));
           if (t.should_prune()) return outcome::pruned();
         }
         return q;
       },
-      sequential(9));
+      sequential(quality.size()));
   std::vector<trial_state> states;
   std::vector<std::int64_t> last_epoch;
   for (const auto& t : study.trials()) {
     states.push_back(t.state);
     last_epoch.push_back(t.intermediate.rbegin()->first);
   }
+  return {states, last_epoch};
+}
+
+}  // namespace
+
+TEST_CASE("ASHA promotes the top 1/eta at each rung and prunes the rest") {
+  const asha_options asha{.min_resource = 1, .max_resource = 9, .reduction_factor = 3};
+  CHECK(asha_rungs(asha) == std::vector<std::int64_t>{1, 3});
+  const auto [states, last_epoch] = run_asha_sequence(asha);
   using enum trial_state;
   // Rung 1 (epoch 1): with fewer than eta arrivals only a new best goes on; after that the top
   // third. 0:5 best. 1:4 best. 2:6 no. 3:3 best. 4:7 no. 5:8 no (top 2 of 6: 3,4).
@@ -123,25 +136,7 @@ TEST_CASE("ASHA's bootstrap_count prunes a trial alone at a rung, except at the 
   const asha_options asha{.min_resource = 1, .max_resource = 27, .reduction_factor = 3, .bootstrap_count = 1};
   CHECK(asha_rungs(asha) == std::vector<std::int64_t>{1, 3, 9});
   CHECK_THROWS_WITH(make_asha_pruner({.bootstrap_count = -1}), Catch::Contains("bootstrap_count >= 0"));
-  study_core study(testing::mlp_space(false), make_random_sampler(), options(), make_asha_pruner(asha));
-  // The quality sequence of the test above (lower is better), over 27 epochs.
-  const std::vector<double> quality{5, 4, 6, 3, 7, 8, 2, 9, 1};
-  study.optimize(
-      [&](trial_context& t) -> outcome {
-        const double q = quality[t.number()];
-        for (std::int64_t epoch = 1; epoch <= 27; ++epoch) {
-          t.report(epoch, q + 1.0 / static_cast<double>(epoch));
-          if (t.should_prune()) return outcome::pruned();
-        }
-        return q;
-      },
-      sequential(9));
-  std::vector<trial_state> states;
-  std::vector<std::int64_t> last_epoch;
-  for (const auto& t : study.trials()) {
-    states.push_back(t.state);
-    last_epoch.push_back(t.intermediate.rbegin()->first);
-  }
+  const auto [states, last_epoch] = run_asha_sequence(asha);
   using enum trial_state;
   // Rung 1: trial 0 arrives alone and stops there (without bootstrap it went on as the best so
   // far); 1, 3, 6 and 8 are each the best so far and go on. Rung 3: trial 1 arrives alone and
