@@ -1,18 +1,19 @@
 // typetune's side of ../shared/anchors/optuna_fashion_mlp.py: the tutorial's Fashion-MNIST MLP
 // search with TPE, one worker, batch 32, validation loss on a stratified 5 % split, and the test
 // accuracy of the best configuration. With --configs FILE it trains exactly the configurations
-// the reference dumped (--dump), in order, for timing identical work. Threads as the reference
-// has them: its torch.set_num_threads(1) sets LibTorch's pool and leaves OpenBLAS on one thread
-// per core (openblas_get_num_threads() gives 2 on 2 cores), which is what tt::torch::set_threads
-// does with --threads (default: the cores).
-//   fashion_mlp_tpe [trials=10] [epochs=2] [--configs FILE] [--workers 1] [--threads CORES]
+// the reference dumped (--dump), in order, for timing identical work. Threads: each worker's
+// matrix products run on --threads OpenBLAS threads (tt::torch::set_threads; LibTorch's pool
+// stays at one). The default is one: at batch 32 a second OpenBLAS thread spins in sched_yield
+// between the small products, and on the shared 2-core machines the same 20 x 3 list took
+// 47-93 s with two threads against a steady 51-55 s with one (AVX2 kernels). The reference's
+// torch.set_num_threads(1) leaves its OpenBLAS on one thread per core. --workers N trains N
+// trials at a time (give each one thread: --workers 2 --threads 1 on 2 cores).
+//   fashion_mlp_tpe [trials=10] [epochs=2] [--configs FILE] [--workers 1] [--threads 1]
 // Prints one line in the reference's format: wall_s, per_trial_s, best_val_loss, best_test_acc.
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -50,10 +51,8 @@ int main(int argc, char** argv) {
   std::int64_t epochs = 2;
   std::string configs;
   std::size_t workers = 1;
-  int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  app.add_option("--threads", threads,
-                 "OpenBLAS threads per worker, LibTorch's staying at 1 (tt::torch::set_threads; default: the cores, "
-                 "as the reference's OpenBLAS)")
+  int threads = 1;
+  app.add_option("--threads", threads, "OpenBLAS threads per worker, LibTorch's staying at 1 (tt::torch::set_threads)")
       ->check(CLI::Range(1, 256));
   app.add_option("trials", trials, "trials (ignored with --configs)");
   app.add_option("epochs", epochs, "epochs per trial")->check(CLI::Range(1, 1000));
@@ -87,10 +86,10 @@ int main(int argc, char** argv) {
   const auto test_metrics = tt::torch::evaluate(tuner.best_trained_model(), test, tt::torch::loss_kind::cross_entropy);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
-      "typetune %s trials=%llu epochs=%lld wall_s=%.1f per_trial_s=%.2f best_val_loss=%.4f best_val_acc=%.4f "
-      "best_test_acc=%.4f\n",
-      configs.empty() ? "tpe" : "configs", static_cast<unsigned long long>(trials), static_cast<long long>(epochs),
-      wall, wall / static_cast<double>(trials), tuner.best_value(), tuner.best_metrics().at("val_accuracy"),
-      test_metrics.at("accuracy"));
+      "typetune %s workers=%zu threads=%d trials=%llu epochs=%lld wall_s=%.1f per_trial_s=%.2f best_val_loss=%.4f "
+      "best_val_acc=%.4f best_test_acc=%.4f\n",
+      configs.empty() ? "tpe" : "configs", workers, threads, static_cast<unsigned long long>(trials),
+      static_cast<long long>(epochs), wall, wall / static_cast<double>(trials), tuner.best_value(),
+      tuner.best_metrics().at("val_accuracy"), test_metrics.at("accuracy"));
   return 0;
 }

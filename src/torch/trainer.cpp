@@ -1,5 +1,5 @@
 // The trainer of include/typetune/torch/trainer.hpp. The training loop is the hot path: each
-// epoch shuffles the data with one gather, so that batches are contiguous views; the loss is
+// batch is gathered in shuffled order into a buffer that the next batch reuses; the loss is
 // summed on the device and read once per epoch; evaluation runs without autograd in large
 // batches.
 #include "typetune/torch/trainer.hpp"
@@ -11,8 +11,8 @@
 #endif
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <mutex>
 #include <numbers>
@@ -60,9 +60,7 @@ class flush_denormals {
 #endif
 };
 
-bool is_maximised(std::string_view metric) {
-  return metric.ends_with("accuracy");
-}
+bool is_maximised(std::string_view metric) { return metric.ends_with("accuracy"); }
 
 std::unique_ptr<::torch::optim::Optimizer> make_optimizer(::torch::nn::Module& module, const optimizer_spec& spec,
                                                           bool fused) {
@@ -89,15 +87,17 @@ std::unique_ptr<::torch::optim::Optimizer> make_optimizer(::torch::nn::Module& m
         } else if constexpr (std::is_same_v<T, sgd>) {
           if (o.nesterov && o.momentum <= 0)
             throw std::invalid_argument("typetune: sgd with nesterov needs a momentum > 0");
-          const auto options =
-              ::torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum).nesterov(o.nesterov).weight_decay(
-                  o.weight_decay);
+          const auto options = ::torch::optim::SGDOptions(o.learning_rate)
+                                   .momentum(o.momentum)
+                                   .nesterov(o.nesterov)
+                                   .weight_decay(o.weight_decay);
           if (fused) return detail::fused_sgd(params, options);
           return std::make_unique<::torch::optim::SGD>(params, options);
         } else {
-          return std::make_unique<::torch::optim::RMSprop>(
-              params, ::torch::optim::RMSpropOptions(o.learning_rate).alpha(o.alpha).momentum(o.momentum).weight_decay(
-                          o.weight_decay));
+          return std::make_unique<::torch::optim::RMSprop>(params, ::torch::optim::RMSpropOptions(o.learning_rate)
+                                                                       .alpha(o.alpha)
+                                                                       .momentum(o.momentum)
+                                                                       .weight_decay(o.weight_decay));
         }
       },
       spec);
@@ -140,11 +140,10 @@ double scheduled_learning_rate(const schedule_spec& schedule, double base, std::
                            double label_smoothing = 0) {
   switch (kind) {
     case loss_kind::cross_entropy:
-      return F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(reduction).label_smoothing(label_smoothing));
-    case loss_kind::mse:
-      return F::mse_loss(out, y, F::MSELossFuncOptions().reduction(reduction));
-    case loss_kind::mae:
-      return F::l1_loss(out, y, F::L1LossFuncOptions().reduction(reduction));
+      return F::cross_entropy(out, y,
+                              F::CrossEntropyFuncOptions().reduction(reduction).label_smoothing(label_smoothing));
+    case loss_kind::mse: return F::mse_loss(out, y, F::MSELossFuncOptions().reduction(reduction));
+    case loss_kind::mae: return F::l1_loss(out, y, F::L1LossFuncOptions().reduction(reduction));
   }
   throw std::logic_error("typetune: unknown loss");
 }
@@ -269,7 +268,8 @@ paired_comparison compare_classifiers(const model_ref& a, const model_ref& b, co
   if (data.size() == 0) throw std::invalid_argument("typetune: compare_classifiers() needs at least one sample");
   const auto labels = data.y().to(::torch::kCPU);
   const auto correct = [&](const model_ref& m) {
-    const auto right = predict(m, data.x(), eval_batch_size).argmax(1).to(::torch::kCPU).eq(labels).to(::torch::kUInt8).contiguous();
+    const auto right =
+        predict(m, data.x(), eval_batch_size).argmax(1).to(::torch::kCPU).eq(labels).to(::torch::kUInt8).contiguous();
     const auto* p = right.data_ptr<std::uint8_t>();
     return std::vector<std::uint8_t>(p, p + right.numel());
   };
@@ -326,7 +326,8 @@ int openblas_threads() {
   return threads == nullptr ? 0 : threads();
 }
 
-bool prefers_skylakex(std::string_view detected, bool avx512, const char* openblas_coretype, const char* aten_capability) {
+bool prefers_skylakex(std::string_view detected, bool avx512, const char* openblas_coretype,
+                      const char* aten_capability) {
   const bool aten_lowered = aten_capability != nullptr && std::string_view(aten_capability) != "avx512";
   return avx512 && openblas_coretype == nullptr && !aten_lowered && (detected == "Haswell" || detected == "Zen");
 }
@@ -492,26 +493,45 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
   const flush_denormals flush;
 
   try {
-    // The shuffled copy of the data is written into the same buffers every epoch: a fresh one
-    // of Fashion-MNIST's size (170 MB) would be mapped anew and page-faulted in each time.
-    ::torch::Tensor xs = o.shuffle ? ::torch::empty_like(x) : x;
-    ::torch::Tensor ys = o.shuffle ? ::torch::empty_like(y) : y;
+    // Each batch is gathered from the shuffled order into one buffer that every full batch
+    // reuses: a shuffled copy of the whole data (170 MB for Fashion-MNIST) would be written and
+    // read back once more each epoch, and page-faulted in anew by every fit.
+    ::torch::Tensor xb;
+    ::torch::Tensor yb_buffer;
+    ::torch::Tensor order;
     for (auto epoch = s.hist.epochs_trained() + 1; epoch <= target; ++epoch) {
       const auto started = std::chrono::steady_clock::now();
       module.train();
-      if (o.shuffle) {
-        const auto order = ::torch::randperm(n, s.generator, ::torch::TensorOptions().dtype(::torch::kLong)).to(device);
-        ::torch::index_select_out(xs, x, 0, order);
-        ::torch::index_select_out(ys, y, 0, order);
-      }
+      if (o.shuffle)
+        order = ::torch::randperm(n, s.generator, ::torch::TensorOptions().dtype(::torch::kLong)).to(device);
       auto loss_sum = ::torch::zeros({}, ::torch::TensorOptions().dtype(::torch::kDouble).device(device));
       // Correct predictions (classification) or the sum of absolute errors (regression).
       auto metric_sum = ::torch::zeros({}, ::torch::TensorOptions().dtype(::torch::kDouble).device(device));
       for (std::int64_t i = 0; i < n; i += o.batch_size) {
         const auto len = std::min(o.batch_size, n - i);
         for (auto& p : s.parameters) p.mutable_grad().reset();
-        const auto yb = ys.narrow(0, i, len);
-        const auto out = s.model.forward(xs.narrow(0, i, len));
+        ::torch::Tensor xbatch;
+        ::torch::Tensor yb;
+        if (!o.shuffle) {
+          xbatch = x.narrow(0, i, len);
+          yb = y.narrow(0, i, len);
+        } else if (len == o.batch_size) {
+          const auto rows = order.narrow(0, i, len);
+          if (!xb.defined()) {
+            xb = x.index_select(0, rows);
+            yb_buffer = y.index_select(0, rows);
+          } else {
+            ::torch::index_select_out(xb, x, 0, rows);
+            ::torch::index_select_out(yb_buffer, y, 0, rows);
+          }
+          xbatch = xb;
+          yb = yb_buffer;
+        } else {
+          const auto rows = order.narrow(0, i, len);
+          xbatch = x.index_select(0, rows);
+          yb = y.index_select(0, rows);
+        }
+        const auto out = s.model.forward(xbatch);
         const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean, o.label_smoothing);
         loss.backward();
         if (o.clip_grad_norm) ::torch::nn::utils::clip_grad_norm_(s.parameters, *o.clip_grad_norm);
@@ -519,7 +539,8 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
         ++s.iterations;
         loss_sum.add_(loss.detach(), static_cast<double>(len));
         const auto outputs = out.detach();
-        metric_sum.add_(o.loss == loss_kind::cross_entropy ? outputs.argmax(1).eq(yb).sum() : (outputs - yb).abs().sum());
+        metric_sum.add_(o.loss == loss_kind::cross_entropy ? outputs.argmax(1).eq(yb).sum()
+                                                           : (outputs - yb).abs().sum());
         if (trial != nullptr && (trial->stop_requested() || trial->out_of_time())) break;
       }
       if (trial != nullptr && trial->stop_requested()) {
@@ -536,10 +557,10 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       record.metrics["loss"] = loss_sum.item<double>() / static_cast<double>(n);
       if (o.loss == loss_kind::cross_entropy)
         record.metrics["accuracy"] = metric_sum.item<double>() / static_cast<double>(n);
-      else
-        record.metrics["mae"] = metric_sum.item<double>() / static_cast<double>(y.numel());
+      else record.metrics["mae"] = metric_sum.item<double>() / static_cast<double>(y.numel());
       if (validate) {
-        for (const auto& [name, value] : evaluate(s.model, val, o.loss, o.eval_batch_size)) record.metrics["val_" + name] = value;
+        for (const auto& [name, value] : evaluate(s.model, val, o.loss, o.eval_batch_size))
+          record.metrics["val_" + name] = value;
       }
       const double lr = scheduled_learning_rate(o.schedule, s.base_lr, epoch, o.epochs, s.iterations);
       for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
@@ -550,18 +571,21 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       const double train_loss = record.metrics["loss"];
       const auto objective_it = record.metrics.find(objective);
       if (objective_it == record.metrics.end())
-        throw std::invalid_argument("typetune: the objective metric '" + objective + "' is not one the trainer records");
+        throw std::invalid_argument("typetune: the objective metric '" + objective +
+                                    "' is not one the trainer records");
       if (o.stop_on_nan && (!std::isfinite(train_loss) || !std::isfinite(objective_it->second))) {
         s.hist.end = fit_end::diverged;
         break;
       }
       const auto monitored = record.metrics.find(monitor);
       if (monitored == record.metrics.end())
-        throw std::invalid_argument("typetune: early stopping monitors '" + monitor + "', which the trainer does not record");
+        throw std::invalid_argument("typetune: early stopping monitors '" + monitor +
+                                    "', which the trainer does not record");
       const double value = monitored->second;
       const bool maximise = is_maximised(monitor);
       const double delta = o.early_stop ? o.early_stop->min_delta : 0.0;
-      const bool improved = std::isnan(s.best_value) || (maximise ? value > s.best_value + delta : value < s.best_value - delta);
+      const bool improved = std::isnan(s.best_value) ||
+                            (maximise ? value > s.best_value + delta : value < s.best_value - delta);
       if (improved) {
         s.best_value = value;
         s.hist.best_epoch = epoch;
@@ -583,7 +607,8 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       }
     }
   } catch (const c10::Error& e) {
-    if (is_out_of_memory(e)) throw out_of_memory_error(std::string("typetune: out of memory while training: ") + e.what_without_backtrace());
+    if (is_out_of_memory(e))
+      throw out_of_memory_error(std::string("typetune: out of memory while training: ") + e.what_without_backtrace());
     throw;
   }
   if (o.early_stop && o.early_stop->restore_best && !s.best_weights.empty() && s.hist.end != fit_end::diverged &&
