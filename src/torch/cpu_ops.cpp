@@ -9,6 +9,7 @@
 #include <string>
 
 #include "torch/cpu_kernels.hpp"
+#include "torch/dropout_keys.hpp"
 #include "torch/fused_optimizers.hpp"
 #include "typetune/torch/dropout.hpp"
 
@@ -52,7 +53,9 @@ class fused_adam_family final : public Base {
   using Base::Base;
 
   ::torch::Tensor step(::torch::optim::Optimizer::LossClosure closure = nullptr) override {
-    const auto state_ok = [](const State& s) { return dense_cpu_float(s.exp_avg()) && dense_cpu_float(s.exp_avg_sq()); };
+    const auto state_ok = [](const State& s) {
+      return dense_cpu_float(s.exp_avg()) && dense_cpu_float(s.exp_avg_sq());
+    };
     for (const auto& group : this->param_groups_)
       if (static_cast<const Options&>(group.options()).amsgrad()) return Base::step(std::move(closure));
     if (!fusable<State>(this->param_groups_, this->state_, state_ok)) return Base::step(std::move(closure));
@@ -110,7 +113,8 @@ class fused_sgd_impl final : public ::torch::optim::SGD {
   ::torch::Tensor step(LossClosure closure = nullptr) override {
     const auto state_ok = [](const ::torch::optim::SGDParamState& s) { return dense_cpu_float(s.momentum_buffer()); };
     for (const auto& group : param_groups_)
-      if (static_cast<const ::torch::optim::SGDOptions&>(group.options()).momentum() == 0) return SGD::step(std::move(closure));
+      if (static_cast<const ::torch::optim::SGDOptions&>(group.options()).momentum() == 0)
+        return SGD::step(std::move(closure));
     if (!fusable<::torch::optim::SGDParamState>(param_groups_, state_, state_ok)) return SGD::step(std::move(closure));
 
     ::torch::NoGradGuard no_grad;
@@ -154,14 +158,16 @@ class fused_sgd_impl final : public ::torch::optim::SGD {
 
 std::unique_ptr<::torch::optim::Optimizer> fused_adam(std::vector<::torch::Tensor> params,
                                                       const ::torch::optim::AdamOptions& options) {
-  return std::make_unique<fused_adam_family<::torch::optim::Adam, ::torch::optim::AdamOptions,
-                                            ::torch::optim::AdamParamState, false>>(std::move(params), options);
+  return std::make_unique<
+      fused_adam_family<::torch::optim::Adam, ::torch::optim::AdamOptions, ::torch::optim::AdamParamState, false>>(
+      std::move(params), options);
 }
 
 std::unique_ptr<::torch::optim::Optimizer> fused_adamw(std::vector<::torch::Tensor> params,
                                                        const ::torch::optim::AdamWOptions& options) {
-  return std::make_unique<fused_adam_family<::torch::optim::AdamW, ::torch::optim::AdamWOptions,
-                                            ::torch::optim::AdamWParamState, true>>(std::move(params), options);
+  return std::make_unique<
+      fused_adam_family<::torch::optim::AdamW, ::torch::optim::AdamWOptions, ::torch::optim::AdamWParamState, true>>(
+      std::move(params), options);
 }
 
 std::unique_ptr<::torch::optim::Optimizer> fused_sgd(std::vector<::torch::Tensor> params,
@@ -171,21 +177,34 @@ std::unique_ptr<::torch::optim::Optimizer> fused_sgd(std::vector<::torch::Tensor
 
 }  // namespace detail
 
+namespace detail {
+namespace {
+thread_local ::at::Generator* dropout_keys = nullptr;
+}  // namespace
+
+dropout_generator_scope::dropout_generator_scope(::at::Generator& generator) noexcept : previous_(dropout_keys) {
+  dropout_keys = &generator;
+}
+dropout_generator_scope::~dropout_generator_scope() { dropout_keys = previous_; }
+}  // namespace detail
+
 ::torch::Tensor dropout(const ::torch::Tensor& x, double p, bool training) {
-  if (!(p >= 0 && p <= 1)) throw std::invalid_argument("typetune: dropout probability must be in [0, 1], not " + std::to_string(p));
+  if (!(p >= 0 && p <= 1))
+    throw std::invalid_argument("typetune: dropout probability must be in [0, 1], not " + std::to_string(p));
   if (!training || p == 0) return x;
   if (p == 1) return x * ::torch::zeros_like(x);
   if (!x.device().is_cpu() || x.scalar_type() != ::torch::kFloat) return ::torch::dropout(x, p, true);
   std::uint64_t key = 0;
   {
-    auto generator = ::at::detail::getDefaultCPUGenerator();
+    auto generator = detail::dropout_keys != nullptr ? *detail::dropout_keys : ::at::detail::getDefaultCPUGenerator();
     const std::lock_guard<std::mutex> lock(generator.mutex());
     key = ::at::check_generator<::at::CPUGeneratorImpl>(generator)->random64();
   }
   const double keep = 1 - p;
   // keep < 1, so the threshold fits in 32 bits.
   const auto keep_below = static_cast<std::uint32_t>(std::min(std::ldexp(keep, 32), 4294967295.0));
-  auto mask = ::torch::empty(x.sizes(), x.options().memory_format(::torch::MemoryFormat::Contiguous).requires_grad(false));
+  auto mask = ::torch::empty(x.sizes(),
+                             x.options().memory_format(::torch::MemoryFormat::Contiguous).requires_grad(false));
   float* out = mask.data_ptr<float>();
   const auto scale = static_cast<float>(1 / keep);
   ::at::parallel_for(0, mask.numel(), detail::grain, [&](std::int64_t begin, std::int64_t end) {
@@ -195,12 +214,15 @@ std::unique_ptr<::torch::optim::Optimizer> fused_sgd(std::vector<::torch::Tensor
 }
 
 DropoutImpl::DropoutImpl(double p) : p_(p) {
-  if (!(p >= 0 && p <= 1)) throw std::invalid_argument("typetune: Dropout's probability must be in [0, 1], not " + std::to_string(p));
+  if (!(p >= 0 && p <= 1))
+    throw std::invalid_argument("typetune: Dropout's probability must be in [0, 1], not " + std::to_string(p));
 }
 
 void DropoutImpl::reset() {}
 
-::torch::Tensor DropoutImpl::forward(const ::torch::Tensor& x) { return typetune::torch::dropout(x, p_, is_training()); }
+::torch::Tensor DropoutImpl::forward(const ::torch::Tensor& x) {
+  return typetune::torch::dropout(x, p_, is_training());
+}
 
 void DropoutImpl::pretty_print(std::ostream& stream) const { stream << "typetune::torch::Dropout(p=" << p_ << ")"; }
 

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "torch/cpu_kernels.hpp"
+#include "torch/dropout_keys.hpp"
 #include "torch/fused_optimizers.hpp"
 #include "torch/openblas.hpp"
 #include "typetune/engine/errors.hpp"
@@ -491,6 +492,9 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
   const auto n = x.size(0);
   s.hist.end = fit_end::completed;
   const flush_denormals flush;
+  // typetune's dropout draws from this trainer's generator while it fits: a trial's masks do not
+  // depend on what other workers draw meanwhile.
+  const detail::dropout_generator_scope dropout_keys(s.generator);
 
   try {
     // Each batch is gathered from the shuffled order into one buffer that every full batch

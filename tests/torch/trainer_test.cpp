@@ -5,14 +5,15 @@
 // these again with ATEN_CPU_CAPABILITY=avx2 and =default, so each instruction set is checked).
 #include <catch2/catch.hpp>
 
-
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -20,17 +21,18 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "torch/cpu_kernels.hpp"
+#include "torch/fused_optimizers.hpp"
+#include "torch/openblas.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/median_pruner.hpp"
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
-#include "torch/cpu_kernels.hpp"
-#include "torch/fused_optimizers.hpp"
-#include "torch/openblas.hpp"
 #include "typetune/torch/data.hpp"
 #include "typetune/torch/dropout.hpp"
 #include "typetune/torch/trainer.hpp"
@@ -195,7 +197,8 @@ TEST_CASE("sgd with momentum and nesterov trains a separable problem to high acc
   const auto train = blobs(300, 2, 4);
   const auto val = blobs(150, 2, 5);
   auto model = mlp(2, 16, 2, 6);
-  tt::trainer t(model, options(8, tt::sgd{.learning_rate = 0.05, .momentum = 0.9, .nesterov = true, .weight_decay = 0}));
+  tt::trainer t(model,
+                options(8, tt::sgd{.learning_rate = 0.05, .momentum = 0.9, .nesterov = true, .weight_decay = 0}));
   const auto& h = t.fit(train, val);
   CHECK(h.last("val_accuracy") > 0.97);
 }
@@ -204,7 +207,8 @@ TEST_CASE("rmsprop with momentum trains a separable problem to high accuracy", "
   const auto train = blobs(300, 3, 7);
   const auto val = blobs(150, 3, 8);
   auto model = mlp(2, 16, 3, 9);
-  tt::trainer t(model, options(8, tt::rmsprop{.learning_rate = 1e-3, .alpha = 0.99, .momentum = 0.9, .weight_decay = 0}));
+  tt::trainer t(model,
+                options(8, tt::rmsprop{.learning_rate = 1e-3, .alpha = 0.99, .momentum = 0.9, .weight_decay = 0}));
   const auto& h = t.fit(train, val);
   CHECK(h.last("val_accuracy") > 0.97);
 }
@@ -294,7 +298,8 @@ TEST_CASE("label smoothing changes the training loss only, validation measures t
   const auto& h = t.fit(data, data);
   CHECK(h.last("loss") == Approx(expected).epsilon(1e-5));
   // After the step, validation and evaluate() agree on the unsmoothed loss.
-  CHECK(h.last("val_loss") == Approx(tt::evaluate(t.model(), data, tt::loss_kind::cross_entropy).at("loss")).epsilon(1e-6));
+  CHECK(h.last("val_loss") ==
+        Approx(tt::evaluate(t.model(), data, tt::loss_kind::cross_entropy).at("loss")).epsilon(1e-6));
 
   o.label_smoothing = 1.0;
   CHECK_THROWS_WITH(tt::trainer(model, o), Catch::Contains("label_smoothing"));
@@ -337,8 +342,9 @@ TEST_CASE("the trainer rejects impossible optimizer and fit options", "[trainer]
   auto model = linear(2, 2, 10);
   CHECK_THROWS_AS(tt::trainer(model, options(1, tt::adam{.learning_rate = 0})), std::invalid_argument);
   CHECK_THROWS_AS(tt::trainer(model, options(1, tt::sgd{.learning_rate = -1})), std::invalid_argument);
-  CHECK_THROWS_AS(tt::trainer(model, options(1, tt::rmsprop{.learning_rate = std::numeric_limits<double>::quiet_NaN()})),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      tt::trainer(model, options(1, tt::rmsprop{.learning_rate = std::numeric_limits<double>::quiet_NaN()})),
+      std::invalid_argument);
   CHECK_THROWS_AS(tt::trainer(model, options(1, tt::sgd{.learning_rate = 0.1, .momentum = 0, .nesterov = true})),
                   std::invalid_argument);
   auto o = options(1);
@@ -474,8 +480,9 @@ TEST_CASE("evaluate computes cross-entropy and accuracy as by hand", "[trainer]"
     correct += arg == static_cast<std::size_t>(ys[i]) ? 1 : 0;
   }
   REQUIRE(correct == 3);  // (1, 1) goes to class 1 and (0.2, -0.3) to class 1
-  const tt::tensor_dataset data(torch::tensor({{2.0F, 0.0F}, {0.0F, 2.0F}, {-1.0F, -1.0F}, {1.0F, 1.0F}, {0.2F, -0.3F}}),
-                                torch::tensor({0L, 1L, 2L, 0L, 2L}));
+  const tt::tensor_dataset data(
+      torch::tensor({{2.0F, 0.0F}, {0.0F, 2.0F}, {-1.0F, -1.0F}, {1.0F, 1.0F}, {0.2F, -0.3F}}),
+      torch::tensor({0L, 1L, 2L, 0L, 2L}));
   for (const std::int64_t batch : {2, 4096}) {
     INFO("eval batch " << batch);
     const auto m = tt::evaluate(model, data, tt::loss_kind::cross_entropy, batch);
@@ -485,7 +492,8 @@ TEST_CASE("evaluate computes cross-entropy and accuracy as by hand", "[trainer]"
   CHECK(model->is_training());  // evaluate() puts the module back in training mode
 }
 
-TEST_CASE("early stopping ends after patience epochs without improvement and restores the best weights", "[trainer][early_stopping]") {
+TEST_CASE("early stopping ends after patience epochs without improvement and restores the best weights",
+          "[trainer][early_stopping]") {
   const auto train = blobs(200, 3, 22);
   const auto val = blobs(100, 3, 23);
   auto o = options(20);
@@ -504,7 +512,8 @@ TEST_CASE("early stopping ends after patience epochs without improvement and res
     CHECK(h.last("val_loss") == h.epochs.back().metrics.at("val_loss"));
     CHECK(h.at_best("val_loss") != h.last("val_loss"));
     CHECK(same_weights(weights(model), after_first));
-    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") == Approx(h.at_best("val_loss")).epsilon(1e-9));
+    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") ==
+          Approx(h.at_best("val_loss")).epsilon(1e-9));
   }
   SECTION("without restore_best the last weights stay") {
     o.early_stop->restore_best = false;
@@ -516,7 +525,8 @@ TEST_CASE("early stopping ends after patience epochs without improvement and res
     CHECK(h.end == tt::fit_end::early_stopped);
     CHECK(h.epochs_trained() == 4);
     CHECK_FALSE(same_weights(weights(model), after_first));
-    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") == Approx(h.last("val_loss")).epsilon(1e-9));
+    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") ==
+          Approx(h.last("val_loss")).epsilon(1e-9));
   }
   SECTION("a maximised monitor that stops improving") {
     // Accuracy on well separated blobs reaches 1 and cannot improve on it.
@@ -527,7 +537,8 @@ TEST_CASE("early stopping ends after patience epochs without improvement and res
     CHECK(h.end == tt::fit_end::early_stopped);
     CHECK(h.epochs_trained() == h.best_epoch + 2);
     CHECK(h.at_best("val_accuracy") == 1.0);
-    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") == Approx(h.at_best("val_loss")).epsilon(1e-9));
+    CHECK(tt::evaluate(model, val, tt::loss_kind::cross_entropy).at("loss") ==
+          Approx(h.at_best("val_loss")).epsilon(1e-9));
   }
   SECTION("the training accuracy can be monitored") {
     o.early_stop = tt::early_stopping{.monitor = "accuracy", .patience = 2, .min_delta = 1e9, .restore_best = false};
@@ -621,6 +632,41 @@ TEST_CASE("the same seed and initial weights give identical histories", "[traine
   const auto [other_losses, other_weights] = run(6);
   CHECK(first_losses != other_losses);
   CHECK_FALSE(same_weights(first_weights, other_weights));
+}
+
+TEST_CASE("typetune's dropout in a fit draws from the trainer's seed, whatever other threads draw", "[trainer]") {
+  const auto train = blobs(200, 3, 42);
+  auto o = options(3);
+  o.shuffle = false;  // the fit's seed then decides the dropout masks alone
+  // The model is built (its weights drawn) first; then `meanwhile` runs before and during the fit.
+  const auto run = [&](std::uint64_t seed, const std::function<void()>& meanwhile) {
+    torch::manual_seed(43);
+    nn::Sequential model(nn::Linear(2, 16), nn::ReLU(), tt::Dropout(0.3), nn::Linear(16, 3));
+    auto opts = o;
+    opts.seed = seed;
+    meanwhile();
+    tt::trainer t(model, opts);
+    t.fit(train);
+    return weights(model);
+  };
+  const auto alone = run(5, [] {});
+  // LibTorch's default generator moved on, as another worker's trial would move it.
+  const auto after_draws = run(5, [] { (void)torch::rand({7}); });
+  CHECK(same_weights(alone, after_draws));
+  // Another thread drawing dropout keys from the default generator all through the fit.
+  std::atomic<bool> done{false};
+  std::thread other;
+  const auto beside = run(5, [&] {
+    other = std::thread([&] {
+      const auto x = torch::ones({4, 4});
+      while (!done.load()) (void)tt::dropout(x, 0.5, true);
+    });
+  });
+  done = true;
+  other.join();
+  CHECK(same_weights(alone, beside));
+  // Another seed: other masks, other weights.
+  CHECK_FALSE(same_weights(alone, run(6, [] {})));
 }
 
 TEST_CASE("fit reports the objective per epoch into a study's trial", "[trainer][study]") {
@@ -811,8 +857,8 @@ std::pair<std::vector<torch::Tensor>, std::vector<torch::Tensor>> twin_parameter
 
 // Runs `steps` steps of both optimizers on the same random gradients and returns the largest
 // difference between the parameters, relative to the largest parameter.
-double largest_difference(torch::optim::Optimizer& fused, std::vector<torch::Tensor>& a, torch::optim::Optimizer& reference,
-                          std::vector<torch::Tensor>& b, int steps) {
+double largest_difference(torch::optim::Optimizer& fused, std::vector<torch::Tensor>& a,
+                          torch::optim::Optimizer& reference, std::vector<torch::Tensor>& b, int steps) {
   torch::manual_seed(11);
   for (int step = 0; step < steps; ++step) {
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -860,8 +906,11 @@ TEST_CASE("the fused Adam, AdamW and SGD steps match LibTorch's own", "[trainer]
       CHECK((moments.exp_avg_sq() - expected.exp_avg_sq()).abs().max().item<double>() < 1e-6);
     }
     for (const bool nesterov : {false, true}) {
-      const auto options =
-          torch::optim::SGDOptions(0.05).momentum(0.9).dampening(nesterov ? 0.0 : 0.1).nesterov(nesterov).weight_decay(1e-3);
+      const auto options = torch::optim::SGDOptions(0.05)
+                               .momentum(0.9)
+                               .dampening(nesterov ? 0.0 : 0.1)
+                               .nesterov(nesterov)
+                               .weight_decay(1e-3);
       auto [a, b] = twin_parameters();
       auto fused = typetune::torch::detail::fused_sgd(a, options);
       torch::optim::SGD reference(b, options);
@@ -960,7 +1009,8 @@ TEST_CASE("the trainer's fused step and LibTorch's train the same model", "[trai
       tt::trainer t(mlp(2, 16, 3, 4), fit);
       const auto& h = t.fit(data);
       CHECK(h.last("accuracy") > 0.9);
-      weights.push_back(torch::cat({t.model().module().parameters()[0].flatten(), t.model().module().parameters()[2].flatten()}));
+      weights.push_back(
+          torch::cat({t.model().module().parameters()[0].flatten(), t.model().module().parameters()[2].flatten()}));
     }
     // 114 steps in float: the two orders of rounding stay within 1e-4 of each other.
     CHECK((weights[0] - weights[1]).abs().max().item<double>() < 1e-4);
@@ -972,10 +1022,10 @@ TEST_CASE("typetune picks OpenBLAS's SkylakeX kernels only on an AVX-512 CPU it 
   using typetune::torch::detail::prefers_skylakex;
   CHECK(prefers_skylakex("Haswell", true, nullptr, nullptr));
   CHECK(prefers_skylakex("Zen", true, nullptr, "avx512"));
-  CHECK_FALSE(prefers_skylakex("Haswell", false, nullptr, nullptr));         // no AVX-512
-  CHECK_FALSE(prefers_skylakex("Cooperlake", true, nullptr, nullptr));       // already an AVX-512 core
-  CHECK_FALSE(prefers_skylakex("Haswell", true, "Haswell", nullptr));        // the user chose
-  CHECK_FALSE(prefers_skylakex("Haswell", true, nullptr, "avx2"));           // LibTorch lowered
+  CHECK_FALSE(prefers_skylakex("Haswell", false, nullptr, nullptr));    // no AVX-512
+  CHECK_FALSE(prefers_skylakex("Cooperlake", true, nullptr, nullptr));  // already an AVX-512 core
+  CHECK_FALSE(prefers_skylakex("Haswell", true, "Haswell", nullptr));   // the user chose
+  CHECK_FALSE(prefers_skylakex("Haswell", true, nullptr, "avx2"));      // LibTorch lowered
   // The switch itself: another core's kernels, the same products, the environment untouched.
   const auto before = typetune::torch::detail::openblas_core_name();
   REQUIRE_FALSE(before.empty());  // Debian's LibTorch runs on OpenBLAS
@@ -997,7 +1047,8 @@ TEST_CASE("typetune picks OpenBLAS's SkylakeX kernels only on an AVX-512 CPU it 
   CHECK(typetune::torch::detail::switch_openblas_core(upper.c_str()) == before);
 }
 
-TEST_CASE("set_threads gives the threads to OpenBLAS's products and keeps LibTorch's pool at one", "[trainer][threads]") {
+TEST_CASE("set_threads gives the threads to OpenBLAS's products and keeps LibTorch's pool at one",
+          "[trainer][threads]") {
   const auto blas_threads = typetune::torch::detail::openblas_threads;
   REQUIRE(blas_threads() > 0);  // Debian's LibTorch runs on OpenBLAS
   tt::set_threads(2);

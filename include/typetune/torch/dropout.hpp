@@ -5,7 +5,9 @@
 // draws one Bernoulli number per element from a Mersenne Twister (718 us for a 128 x 800
 // batch, as long as the layer's matrix product); typetune's mask comes from a vectorised
 // counter-based hash keyed by one draw from LibTorch's default generator, so
-// torch::manual_seed still makes it reproducible. Other devices use torch::dropout.
+// torch::manual_seed still makes it reproducible. While a tt::torch::trainer fits, the draw
+// comes from the trainer's own generator (fit_options::seed) instead, so that a trial's masks
+// are the same whether other workers train beside it or not. Other devices use torch::dropout.
 // A drop-in replacement: ::torch::nn::Dropout(0.2) -> tt::torch::Dropout(0.2).
 #pragma once
 

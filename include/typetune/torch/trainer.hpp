@@ -38,20 +38,20 @@ class model_ref {
   model_ref(Holder holder)  // NOLINT(google-explicit-constructor): fit(build(p), ...)
       : module_(holder.ptr()), forward_([ptr = holder.ptr()](const ::torch::Tensor& x) { return ptr->forward(x); }) {}
   template <class Module>
-    requires std::derived_from<Module, ::torch::nn::Module>
-  model_ref(std::shared_ptr<Module> module)  // NOLINT(google-explicit-constructor)
-      : module_(module), forward_([module](const ::torch::Tensor& x) { return module->forward(x); }) {}
+    requires std::derived_from<Module, ::torch::nn::Module> model_ref(
+        std::shared_ptr<Module> module)  // NOLINT(google-explicit-constructor)
+        : module_(module), forward_([module](const ::torch::Tensor& x) { return module->forward(x); }) {}
 
-  [[nodiscard]] ::torch::nn::Module& module() const { return *module_; }
-  [[nodiscard]] const std::shared_ptr<::torch::nn::Module>& module_ptr() const noexcept { return module_; }
-  [[nodiscard]] ::torch::Tensor forward(const ::torch::Tensor& x) const { return forward_(x); }
-  [[nodiscard]] explicit operator bool() const noexcept { return module_ != nullptr; }
-  // Number of trainable parameters (the sum of numel over parameters that require grad).
-  [[nodiscard]] std::int64_t parameter_count() const;
+    [[nodiscard]] ::torch::nn::Module& module() const { return *module_; }
+    [[nodiscard]] const std::shared_ptr<::torch::nn::Module>& module_ptr() const noexcept { return module_; }
+    [[nodiscard]] ::torch::Tensor forward(const ::torch::Tensor& x) const { return forward_(x); }
+    [[nodiscard]] explicit operator bool() const noexcept { return module_ != nullptr; }
+    // Number of trainable parameters (the sum of numel over parameters that require grad).
+    [[nodiscard]] std::int64_t parameter_count() const;
 
- private:
-  std::shared_ptr<::torch::nn::Module> module_;
-  std::function<::torch::Tensor(const ::torch::Tensor&)> forward_;
+   private:
+    std::shared_ptr<::torch::nn::Module> module_;
+    std::function<::torch::Tensor(const ::torch::Tensor&)> forward_;
 };
 
 // Optimizers, with the defaults of torch.optim.
@@ -115,12 +115,12 @@ struct early_stopping {
 
 struct epoch_record;
 
-
 struct fit_options {
   std::int64_t epochs = 10;
   std::int64_t batch_size = 32;
   bool shuffle = true;
-  std::uint64_t seed = 0;  // initial weights (when the trainer builds) and the shuffling order
+  std::uint64_t seed = 0;  // initial weights (when the trainer builds), the shuffling order and
+                           // typetune's dropout masks (tt::torch::Dropout)
   optimizer_spec optimizer = adam{};
   schedule_spec schedule = constant_lr{};
   loss_kind loss = loss_kind::cross_entropy;
@@ -132,7 +132,7 @@ struct fit_options {
   // networks at larger learning rates need it); nullopt: no clipping.
   std::optional<double> clip_grad_norm = std::nullopt;
   std::optional<early_stopping> early_stop = std::nullopt;
-  bool stop_on_nan = true;          // a non-finite training loss ends the fit as diverged
+  bool stop_on_nan = true;  // a non-finite training loss ends the fit as diverged
   std::int64_t eval_batch_size = 4096;
   ::torch::Device device = ::torch::kCPU;
   // Called after each epoch with its record (a progress line, a plot); keep it short.
@@ -181,10 +181,10 @@ class trainer {
   // Trains until `until_epoch` epochs in all (options.epochs when 0), validating each epoch on
   // `validation` when it has samples. With a trial: reports options.objective per epoch,
   // stops as pruned when the trial's pruner says so, and between batches as interrupted
-  // (Ctrl-C) or timed_out (the trial's time limit); an epoch cut short is not recorded. Out-of-memory errors are rethrown as
-  // out_of_memory_error. Returns the history so far, this call's epochs appended.
-  const history& fit(const tensor_dataset& train, const tensor_dataset& validation = {},
-                     trial_context* trial = nullptr, std::int64_t until_epoch = 0);
+  // (Ctrl-C) or timed_out (the trial's time limit); an epoch cut short is not recorded. Out-of-memory errors are
+  // rethrown as out_of_memory_error. Returns the history so far, this call's epochs appended.
+  const history& fit(const tensor_dataset& train, const tensor_dataset& validation = {}, trial_context* trial = nullptr,
+                     std::int64_t until_epoch = 0);
 
   [[nodiscard]] const history& progress() const noexcept;
   [[nodiscard]] const model_ref& model() const noexcept;
@@ -197,8 +197,8 @@ class trainer {
 
 // Loss and metrics of `model` on `data` (no autograd, eval mode, batches of eval_batch_size):
 // "loss", and "accuracy" for cross-entropy or "mae" and "mse" for regression.
-[[nodiscard]] std::map<std::string, double> evaluate(const model_ref& model, const tensor_dataset& data,
-                                                     loss_kind loss, std::int64_t eval_batch_size = 4096);
+[[nodiscard]] std::map<std::string, double> evaluate(const model_ref& model, const tensor_dataset& data, loss_kind loss,
+                                                     std::int64_t eval_batch_size = 4096);
 
 // The outputs of `model` on `x` (a classifier's logits: argmax(1) gives the classes; a
 // regressor's predictions), in eval mode, batches of eval_batch_size, without autograd.
