@@ -78,12 +78,11 @@ void hand_written_tuned(benchmark::State& state) {
       const auto len = std::min<std::int64_t>(32, n - i);
       for (auto& p : params) p.mutable_grad().reset();
       const auto idx = perm.narrow(0, i, len);
-      if (len == 32) {
-        ::torch::index_select_out(xb, d.x(), 0, idx);
-        ::torch::index_select_out(yb, d.y(), 0, idx);
-      }
-      auto loss = ::torch::nn::functional::cross_entropy(model->forward(len == 32 ? xb : d.x().index_select(0, idx)),
-                                                         len == 32 ? yb : d.y().index_select(0, idx));
+      auto xbatch = xb.narrow(0, 0, len);
+      auto ybatch = yb.narrow(0, 0, len);
+      ::torch::index_select_out(xbatch, d.x(), 0, idx);
+      ::torch::index_select_out(ybatch, d.y(), 0, idx);
+      auto loss = ::torch::nn::functional::cross_entropy(model->forward(xbatch), ybatch);
       loss.backward();
       opt.step();
     }

@@ -497,11 +497,14 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
   const detail::dropout_generator_scope dropout_keys(s.generator);
 
   try {
-    // Each batch is gathered from the shuffled order into one buffer that every full batch
-    // reuses: a shuffled copy of the whole data (170 MB for Fashion-MNIST) would be written and
-    // read back once more each epoch, and page-faulted in anew by every fit.
-    ::torch::Tensor xb;
-    ::torch::Tensor yb_buffer;
+    // Each batch is gathered from the shuffled order into the first rows of one buffer that every
+    // batch reuses: a shuffled copy of the whole data (170 MB for Fashion-MNIST) would be written
+    // and read back once more each epoch, and page-faulted in anew by every fit.
+    const auto batch_rows = std::min(o.batch_size, n);
+    const auto x_buffer = o.shuffle ? ::torch::empty_like(x.narrow(0, 0, batch_rows), ::torch::MemoryFormat::Contiguous)
+                                    : x;
+    const auto y_buffer = o.shuffle ? ::torch::empty_like(y.narrow(0, 0, batch_rows), ::torch::MemoryFormat::Contiguous)
+                                    : y;
     ::torch::Tensor order;
     for (auto epoch = s.hist.epochs_trained() + 1; epoch <= target; ++epoch) {
       const auto started = std::chrono::steady_clock::now();
@@ -514,26 +517,12 @@ const history& trainer::fit(const tensor_dataset& train_data, const tensor_datas
       for (std::int64_t i = 0; i < n; i += o.batch_size) {
         const auto len = std::min(o.batch_size, n - i);
         for (auto& p : s.parameters) p.mutable_grad().reset();
-        ::torch::Tensor xbatch;
-        ::torch::Tensor yb;
-        if (!o.shuffle) {
-          xbatch = x.narrow(0, i, len);
-          yb = y.narrow(0, i, len);
-        } else if (len == o.batch_size) {
+        auto xbatch = o.shuffle ? x_buffer.narrow(0, 0, len) : x.narrow(0, i, len);
+        auto yb = o.shuffle ? y_buffer.narrow(0, 0, len) : y.narrow(0, i, len);
+        if (o.shuffle) {
           const auto rows = order.narrow(0, i, len);
-          if (!xb.defined()) {
-            xb = x.index_select(0, rows);
-            yb_buffer = y.index_select(0, rows);
-          } else {
-            ::torch::index_select_out(xb, x, 0, rows);
-            ::torch::index_select_out(yb_buffer, y, 0, rows);
-          }
-          xbatch = xb;
-          yb = yb_buffer;
-        } else {
-          const auto rows = order.narrow(0, i, len);
-          xbatch = x.index_select(0, rows);
-          yb = y.index_select(0, rows);
+          ::torch::index_select_out(xbatch, x, 0, rows);
+          ::torch::index_select_out(yb, y, 0, rows);
         }
         const auto out = s.model.forward(xbatch);
         const auto loss = batch_loss(o.loss, out, yb, ::torch::kMean, o.label_smoothing);
