@@ -30,20 +30,21 @@ struct dense_layer {
 };
 struct recipe_params {
   int dense_bot;
-  double dropout_bot;                 // after the first dense layer
-  std::vector<dense_layer> hidden;    // 0-2 more layers: 0 is the baseline's shape
+  double dropout_bot;               // after the first dense layer
+  std::vector<dense_layer> hidden;  // 0-2 more layers: 0 is the baseline's shape
   std::variant<adamw, sgd> optimizer;
   int batch_size;
   double label_smoothing;
 };
 // [params]
 
+// clang-format off
 // [space]
 inline constexpr auto space = tt::space(
     tt::int_<"dense_bot">(256, 1024, tt::log),
     tt::real<"dropout_bot">(0.0, 0.5),
     tt::repeat<"hidden">(tt::count(0, 2),
-                         tt::int_<"units">(256, 1024, tt::log),
+                         tt::int_<"units">(128, 512, tt::log),
                          tt::real<"dropout">(0.0, 0.5)),
     tt::branch<"optimizer">(
         tt::option<"adamw", adamw>(tt::real<"learning_rate">(3e-4, 3e-3, tt::log),
@@ -54,6 +55,7 @@ inline constexpr auto space = tt::space(
     tt::choice<"batch_size">(128, 256),
     tt::real<"label_smoothing">(0.0, 0.2));
 // [space]
+// clang-format on
 
 }  // namespace fashion_mlp_recipe
 
