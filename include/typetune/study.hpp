@@ -20,18 +20,19 @@
 #include "typetune/check/fits.hpp"
 #include "typetune/check/grid.hpp"
 #include "typetune/decode.hpp"
+#include "typetune/desc/study_export.hpp"
 #include "typetune/describe.hpp"
 #include "typetune/engine/asha_pruner.hpp"
+#include "typetune/engine/auto_sampler.hpp"
 #include "typetune/engine/errors.hpp"
 #include "typetune/engine/gp_sampler.hpp"
 #include "typetune/engine/grid_sampler.hpp"
 #include "typetune/engine/hyperband.hpp"
 #include "typetune/engine/interrupts.hpp"
 #include "typetune/engine/median_pruner.hpp"
+#include "typetune/engine/nsga2_sampler.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/sobol_sampler.hpp"
-#include "typetune/desc/study_export.hpp"
-#include "typetune/engine/auto_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 #include "typetune/engine/trial_storage.hpp"
@@ -58,6 +59,7 @@ struct study_setup {
   std::unique_ptr<pruner>& chosen_pruner;    // none given: no pruning
   std::shared_ptr<trial_storage>& backend;   // none given: the study lives in memory
   study_run_settings& run;
+  std::size_t objectives = 0;  // tt::minimize and tt::maximize options applied so far
 };
 
 // How tt::study takes an option. The primary template marks a type that is not an option. Each
@@ -70,6 +72,8 @@ struct study_setup {
 //   check      optionally, template <class Space, class Params> using check = ...: error::ok, or
 //              the error type of a compile-time condition the option puts on the space or on the
 //              study's struct (tt::grid needs a finite space).
+//   repeatable optionally, static constexpr bool: true for options a study takes several of
+//              (objectives, constraints); each apply() then adds to what the earlier ones set.
 // A new option is its struct and this specialisation, plus its name in the list of
 // error::not_a_study_option's message; the study's constructor does not change.
 template <class T>
@@ -90,8 +94,9 @@ struct not_a_study_option {
   template <bool Raised = false>
   struct raise {
     static_assert(Raised,
-                  "typetune: not an option of tt::study: it takes a direction (tt::minimize, tt::maximize), a sampler "
-                  "(tt::auto_sampler, random_search, grid, sobol, tpe, gp), a pruner (tt::median_pruner, asha), a "
+                  "typetune: not an option of tt::study: it takes objectives (tt::minimize, tt::maximize), "
+                  "constraints (tt::constraint), a sampler (tt::auto_sampler, random_search, grid, sobol, tpe, gp, "
+                  "nsga2), a pruner (tt::median_pruner, asha), a "
                   "scheduler (tt::hyperband, successive_halving), tt::params<P>, tt::log_trials, "
                   "tt::stop_after_failures, tt::handle_interrupts, and for a stored study tt::storage, "
                   "tt::study_name, tt::allow_space_changes and tt::heartbeat (tt::budget goes to optimize())");
@@ -101,10 +106,11 @@ template <fixed_string Role, class First, class Second>
 struct study_option_given_twice {
   template <bool Raised = false>
   struct raise {
-    static_assert(Raised,
-                  "typetune: a study takes one option of each role (one direction, one sampler, one pruner, one "
-                  "scheduler, ...), and these two have the same role: keep one, as the later would replace the "
-                  "earlier");
+    static_assert(
+        Raised,
+        "typetune: a study takes one option of each role (one sampler, one pruner, one scheduler, ...; "
+        "objectives and constraints aside), and these two have the same role: keep one, as the later would replace the "
+        "earlier");
   };
 };
 template <class First, class Second>
@@ -116,6 +122,15 @@ struct seed_given_twice {
                   "replace the earlier");
   };
 };
+template <class PrunerOrScheduler>
+struct pruner_with_several_objectives {
+  template <bool Raised = false>
+  struct raise {
+    static_assert(Raised,
+                  "typetune: a study with several objectives (two or more tt::minimize/tt::maximize) takes no "
+                  "pruner and no scheduler: they compare one objective's intermediate values");
+  };
+};
 template <class Named, class Params>
 struct params_name_another_struct {
   template <bool Raised = false>
@@ -125,16 +140,30 @@ struct params_name_another_struct {
 };
 }  // namespace error
 
-// Directions, each naming the metric the objective reports.
+// Objectives: a direction and the metric it applies to. The first is the value the objective
+// returns; a study given several (tt::minimize{"val_loss"}, tt::minimize{"parameters"}) has
+// several objectives, the others recorded by name (tt::result{{"val_loss", l}, {"parameters", n}}
+// or t.set_metric("parameters", n)), a Pareto front (study.pareto_front()) instead of a best
+// trial, and no pruner.
+namespace detail {
+inline void add_objective(study_setup& setup, std::string metric, direction dir) {
+  if (setup.objectives++ == 0) {
+    setup.engine.dir = dir;
+    setup.engine.metric = std::move(metric);
+  } else {
+    setup.engine.extra_objectives.push_back({std::move(metric), dir});
+  }
+}
+}  // namespace detail
 struct minimize {
   std::string metric = "value";
 };
 template <>
 struct study_option<minimize> {
-  static constexpr std::string_view role = "direction";
+  static constexpr std::string_view role = "objective";
+  static constexpr bool repeatable = true;
   static void apply(const minimize& option, study_setup& setup) {
-    setup.engine.dir = direction::minimize;
-    setup.engine.metric = option.metric;
+    detail::add_objective(setup, option.metric, direction::minimize);
   }
 };
 struct maximize {
@@ -142,10 +171,26 @@ struct maximize {
 };
 template <>
 struct study_option<maximize> {
-  static constexpr std::string_view role = "direction";
+  static constexpr std::string_view role = "objective";
+  static constexpr bool repeatable = true;
   static void apply(const maximize& option, study_setup& setup) {
-    setup.engine.dir = direction::maximize;
-    setup.engine.metric = option.metric;
+    detail::add_objective(setup, option.metric, direction::maximize);
+  }
+};
+// A constraint on a named metric that every complete trial records (t.set_metric(metric, v) or a
+// named value of its result): the trial is feasible when the value is at most `max` (Optuna's
+// convention, feasible when <= 0, is the default). The best trial and the Pareto front hold
+// feasible trials only, and the samplers prefer them. A study takes several.
+struct constraint {
+  std::string metric;
+  double max = 0;
+};
+template <>
+struct study_option<constraint> {
+  static constexpr std::string_view role = "constraint";
+  static constexpr bool repeatable = true;
+  static void apply(const constraint& option, study_setup& setup) {
+    setup.engine.constraints.push_back({option.metric, option.max});
   }
 };
 
@@ -221,6 +266,21 @@ struct study_option<gp> {
   static void apply(const gp& option, study_setup& setup) {
     setup.engine.seed = option.seed;
     setup.chosen_sampler = make_gp_sampler(option.options);
+  }
+};
+
+// NSGA-II (engine/nsga2_sampler.hpp): a genetic algorithm for several objectives and
+// constraints, Optuna's default for them; generations of population_size trials.
+struct nsga2 {
+  std::uint64_t seed = 0;
+  nsga2_options options = {};
+};
+template <>
+struct study_option<nsga2> {
+  static constexpr std::string_view role = "sampler";
+  static void apply(const nsga2& option, study_setup& setup) {
+    setup.engine.seed = option.seed;
+    setup.chosen_sampler = make_nsga2_sampler(option.options);
   }
 };
 
@@ -434,13 +494,22 @@ consteval std::size_t first_unknown_option() {
   while (i < sizeof...(Options) && known[i]) ++i;
   return i;
 }
-// The first pair {i, j}, i < j, of options with one role, or {0, 0}.
+template <class T>
+consteval bool repeatable_option() {
+  if constexpr (requires { study_option<T>::repeatable; }) {
+    return study_option<T>::repeatable;
+  } else {
+    return false;
+  }
+}
+// The first pair {i, j}, i < j, of options with one role that a study takes once, or {0, 0}.
 template <class... Options>
 consteval std::array<std::size_t, 2> first_same_role() {
   constexpr std::string_view roles[] = {study_option<Options>::role...};
+  constexpr bool repeatable[] = {repeatable_option<Options>()...};
   for (std::size_t j = 1; j < sizeof...(Options); ++j) {
     for (std::size_t i = 0; i < j; ++i) {
-      if (roles[i] == roles[j]) return {i, j};
+      if (roles[i] == roles[j] && !repeatable[j]) return {i, j};
     }
   }
   return {0, 0};
@@ -455,6 +524,18 @@ consteval std::array<std::size_t, 2> first_seed_pair() {
     }
   }
   return {0, 0};
+}
+// The first pruner or scheduler among the options when two or more give objectives; the number
+// of options otherwise.
+template <class... Options>
+consteval std::size_t first_pruner_with_objectives() {
+  constexpr std::string_view roles[] = {study_option<Options>::role..., ""};
+  std::size_t objectives = 0;
+  for (std::size_t i = 0; i < sizeof...(Options); ++i) objectives += roles[i] == "objective" ? 1 : 0;
+  if (objectives < 2) return sizeof...(Options);
+  for (std::size_t i = 0; i < sizeof...(Options); ++i)
+    if (roles[i] == "pruner" || roles[i] == "scheduler") return i;
+  return sizeof...(Options);
 }
 template <class T, class Space, class Params>
 using option_check_t = typename study_option<T>::template check<Space, Params>;
@@ -479,6 +560,9 @@ consteval auto study_options_error() {
     return error::study_option_given_twice<to_fixed_string<role.size()>(role), first, nth_t<twice[1], Options...>>{};
   } else if constexpr (constexpr auto seeds = first_seed_pair<Options...>(); seeds[1] != 0) {
     return error::seed_given_twice<nth_t<seeds[0], Options...>, nth_t<seeds[1], Options...>>{};
+  } else if constexpr (constexpr auto pruner = first_pruner_with_objectives<Options...>();
+                       pruner < sizeof...(Options)) {
+    return error::pruner_with_several_objectives<nth_t<pruner, Options...>>{};
   } else {
     return first_error_t<decltype(option_check_error<Options, Space, Params>())...>{};
   }
@@ -515,8 +599,12 @@ class trial {
   // budget::trial_time_limit: stop between batches, then throw tt::trial_timeout{} (recorded as
   // failed, "time limit of X s reached") or return a value (kept as the trial's value).
   [[nodiscard]] bool out_of_time() const noexcept { return context_->out_of_time(); }
-  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept { return context_->time_left(); }
-  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept { return context_->deadline(); }
+  [[nodiscard]] std::optional<std::chrono::duration<double>> time_left() const noexcept {
+    return context_->time_left();
+  }
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const noexcept {
+    return context_->deadline();
+  }
   [[nodiscard]] trial_context& context() noexcept { return *context_; }
 
  private:
@@ -610,9 +698,9 @@ struct study_params {
 };
 template <class First, class... Rest>
 struct study_params<First, Rest...> {
-  using type = std::conditional_t<!std::is_void_v<typename params_tag<std::remove_cvref_t<First>>::type>,
-                                  typename params_tag<std::remove_cvref_t<First>>::type,
-                                  typename study_params<Rest...>::type>;
+  using type =
+      std::conditional_t<!std::is_void_v<typename params_tag<std::remove_cvref_t<First>>::type>,
+                         typename params_tag<std::remove_cvref_t<First>>::type, typename study_params<Rest...>::type>;
 };
 }  // namespace detail
 
@@ -630,9 +718,13 @@ class typed_params {
  public:
   typed_params(const Space& space, assignment raw) : space_(space), raw_(std::move(raw)) {}
   template <class Params>
-  [[nodiscard]] Params as() const { return decode<Params>(space_, raw_); }
+  [[nodiscard]] Params as() const {
+    return decode<Params>(space_, raw_);
+  }
   template <class Params>
-  operator Params() const { return as<Params>(); }  // NOLINT: `mlp_params best = study.best().params;`
+  operator Params() const {
+    return as<Params>();
+  }  // NOLINT: `mlp_params best = study.best().params;`
   [[nodiscard]] const assignment& raw() const noexcept { return raw_; }
 
  private:
@@ -654,6 +746,23 @@ template <class Space>
 struct best_trial<Space, void> {
   std::uint64_t number;
   double value;
+  typed_params<Space> params;
+  std::map<std::string, double> metrics;
+};
+
+// A trial of the Pareto front: its objective values in the order the objectives were given, and
+// its parameters as best_trial has them.
+template <class Space, class Params = void>
+struct front_trial {
+  std::uint64_t number;
+  std::vector<double> values;
+  Params params;
+  std::map<std::string, double> metrics;
+};
+template <class Space>
+struct front_trial<Space, void> {
+  std::uint64_t number;
+  std::vector<double> values;
   typed_params<Space> params;
   std::map<std::string, double> metrics;
 };
@@ -788,11 +897,7 @@ class study {
   template <class P>
   void tell(const trial<P>& t, const outcome& result, const std::map<std::string, double>& metrics = {}) {
     for (const auto& [name, value] : metrics) core_->set_metric(t.number(), name, value);
-    if (result.is_pruned()) {
-      core_->tell_pruned(t.number());
-    } else {
-      core_->tell(t.number(), result.metric().empty() ? core_->options().metric : result.metric(), result.value());
-    }
+    core_->tell(t.number(), result);
   }
   // Ends an asked trial as failed, out_of_memory or diverged, keeping `message`, or as pruned.
   template <class P>
@@ -815,7 +920,8 @@ class study {
   }
   void enqueue_raw(assignment raw) { core_->enqueue(std::move(raw)); }
 
-  // The best complete trial; throws std::logic_error when none has completed.
+  // The best complete trial (feasible, with constraints); throws std::logic_error when none has
+  // completed, and for a study with several objectives (see pareto_front()).
   [[nodiscard]] best_trial<Space, Params> best() const {
     auto record = core_->best_trial();
     if (!record) throw std::logic_error("typetune: no trial has completed yet");
@@ -825,6 +931,25 @@ class study {
     } else {
       return {record->number, *record->value, decode<Params>(space_, record->params), std::move(record->metrics)};
     }
+  }
+  // A study with several objectives: the trials of its Pareto front (complete, feasible, and
+  // not dominated by another), ordered by number, each with its objective values in the order
+  // the objectives were given. With one objective: the best trial and any that tie with it.
+  [[nodiscard]] std::vector<front_trial<Space, Params>> pareto_front() const {
+    std::vector<front_trial<Space, Params>> out;
+    const auto& goals = core_->goals();
+    for (auto& record : core_->pareto_front()) {
+      std::vector<double> values;
+      for (const auto& v : goals.values(record)) values.push_back(v.value_or(0.0));  // present on the front
+      if constexpr (std::is_void_v<Params>) {
+        out.push_back({record.number, std::move(values), typed_params<Space>(space_, std::move(record.params)),
+                       std::move(record.metrics)});
+      } else {
+        out.push_back(
+            {record.number, std::move(values), decode<Params>(space_, record.params), std::move(record.metrics)});
+      }
+    }
+    return out;
   }
   // The scheduler's plan (tt::hyperband, tt::successive_halving), computed when the study was
   // made; nullopt without a scheduler. schedule_report(): what the last optimize() ran of it.
@@ -851,6 +976,8 @@ class study {
     out.study.attributes = core_->attributes();
     out.study.attributes["objective"] = core_->options().metric;
     out.study.space = core_->space();
+    out.study.extra_objectives = core_->options().extra_objectives;
+    out.study.constraints = core_->options().constraints;
     out.trials = core_->trials();
     return out;
   }
@@ -898,7 +1025,7 @@ class study {
     return summary;
   }
 
-  Space space_;  // a copy: spaces are small literal values, and a temporary must not dangle
+  Space space_;             // a copy: spaces are small literal values, and a temporary must not dangle
   study_run_settings run_;  // what optimize() reads of the options: log, Ctrl-C, schedule
   std::optional<typetune::schedule_report> report_;
   std::unique_ptr<study_core> core_;

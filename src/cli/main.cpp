@@ -54,7 +54,8 @@ tt::study_export load_stored(const std::string& url, const std::string& name) {
     }
   }
   const auto record = storage->find_study(chosen);
-  if (!record) throw cli_error("no study named '" + chosen + "' in " + url + " (typetune studies " + url + " lists them)");
+  if (!record)
+    throw cli_error("no study named '" + chosen + "' in " + url + " (typetune studies " + url + " lists them)");
   tt::study_export out;
   out.study = record->info;
   out.trials = tt::copy_records(storage->read_trials(record->id, 0).trials);
@@ -114,22 +115,42 @@ std::string mib(std::uint64_t bytes) {
 }
 
 // A text table: one column per parameter (empty when inactive), state, value, metrics,
-// duration and peak memory.
+// duration and peak memory. A study with several objectives has a column per objective, named
+// by it, in place of "value" (its other objectives are then not repeated among the metrics),
+// and one with constraints a "feasible" column.
 void print_table(std::ostream& out, const tt::study_export& s, const std::vector<const tt::trial_record*>& rows) {
   const auto& space = s.study.space;
+  const auto goals = tt::objectives_of(s.study);
   std::vector<std::string> metrics;
   for (const auto* t : rows)
     for (const auto& [name, v] : t->metrics)
-      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
+      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end() &&
+          std::none_of(goals.objectives.begin(), goals.objectives.end(), [&](const auto& o) { return o.name == name; }))
+        metrics.push_back(name);
   std::sort(metrics.begin(), metrics.end());
-  std::vector<std::string> header{"#", "state", "value"};
+  std::vector<std::string> header{"#", "state"};
+  if (goals.several()) {
+    for (const auto& o : goals.objectives) header.push_back(o.name);
+  } else {
+    header.push_back("value");
+  }
+  if (goals.constrained()) header.push_back("feasible");
   for (const auto& p : space.params)
     if (p.kind != tt::param_kind::constant) header.push_back(p.path);
   for (const auto& m : metrics) header.push_back(m);
   header.insert(header.end(), {"seconds", "peak MiB", "worker"});
   std::vector<std::vector<std::string>> table{header};
   for (const auto* t : rows) {
-    std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state)), t->value ? cell_num(*t->value) : ""};
+    std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state))};
+    if (goals.several()) {
+      for (const auto& v : goals.values(*t)) r.push_back(v ? cell_num(*v) : "");
+    } else {
+      r.push_back(t->value ? cell_num(*t->value) : "");
+    }
+    if (goals.constrained()) {
+      const auto violation = goals.violation(*t);
+      r.push_back(!violation ? "" : *violation == 0 ? "yes" : "no (by " + cell_num(*violation) + ")");
+    }
     for (std::size_t i = 0; i < space.size(); ++i)
       if (space.params[i].kind != tt::param_kind::constant)
         r.push_back(t->params.is_active(i) ? space.params[i].format(t->params.values[i]) : "");
@@ -156,14 +177,16 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"typetune: list, inspect, export, report and delete hyperparameter studies.\n"
-               "A STUDY is a storage URL (sqlite:///path/studies.db, postgresql://host/db) with --study NAME,\n"
-               "or a JSON Lines export (tt::write_jsonl, or `typetune export`); '-' reads standard input."};
+  CLI::App app{
+      "typetune: list, inspect, export, report and delete hyperparameter studies.\n"
+      "A STUDY is a storage URL (sqlite:///path/studies.db, postgresql://host/db) with --study NAME,\n"
+      "or a JSON Lines export (tt::write_jsonl, or `typetune export`); '-' reads standard input."};
   app.require_subcommand(1);
   std::string source, output = "-", format = "jsonl", state_filter, title, study_name;
   bool yes = false;
 
-  auto* studies = app.add_subcommand("studies", "List the studies a storage URL holds: name, direction, trials, space hash");
+  auto* studies = app.add_subcommand("studies",
+                                     "List the studies a storage URL holds: name, direction, trials, space hash");
   studies->add_option("url", source, "The storage URL")->required();
 
   auto* del = app.add_subcommand("delete", "Delete a study and its trials from a storage URL");
@@ -176,13 +199,15 @@ int main(int argc, char** argv) {
   show->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
   show->add_option("--study", study_name, "The study's name, with a storage URL");
 
-  auto* trials = app.add_subcommand("trials", "The trial table: one column per parameter, state, value, metrics, time, memory");
+  auto* trials = app.add_subcommand("trials",
+                                    "The trial table: one column per parameter, state, value, metrics, time, memory");
   trials->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
   trials->add_option("--study", study_name, "The study's name, with a storage URL");
   trials->add_option("--state", state_filter, "Only trials in this state (complete, pruned, failed, ...)");
   trials->add_option("--limit", limit, "At most this many rows (0: all)");
 
-  auto* best = app.add_subcommand("best", "The best complete trial: number, value and parameters");
+  auto* best = app.add_subcommand(
+      "best", "The best complete trial: number, value and parameters; with several objectives, the Pareto front");
   best->add_option("study", source, "The study: a storage URL or a JSON Lines export")->required();
   best->add_option("--study", study_name, "The study's name, with a storage URL");
 
@@ -207,16 +232,22 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (studies->parsed()) {
-      if (!is_url(source)) throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      if (!is_url(source))
+        throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
       const auto list = open_existing(source, false)->list_studies();
       std::cout << "study  direction  trials  space\n";
-      for (const auto& s : list)
-        std::cout << s.info.name << "  " << tt::to_string(s.info.dir) << "  " << s.trial_count << "  " << s.space_hash << '\n';
+      for (const auto& s : list) {
+        // Several objectives: each one's direction, joined by '/'.
+        std::string dir(tt::to_string(s.info.dir));
+        for (const auto& o : s.info.extra_objectives) dir += "/" + std::string(tt::to_string(o.dir));
+        std::cout << s.info.name << "  " << dir << "  " << s.trial_count << "  " << s.space_hash << '\n';
+      }
       if (list.empty()) std::cerr << "typetune: " << source << " holds no study\n";
       return 0;
     }
     if (del->parsed()) {
-      if (!is_url(source)) throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      if (!is_url(source))
+        throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
       if (!yes) throw cli_error("deleting study '" + study_name + "' needs --yes; nothing was deleted");
       if (!open_existing(source, true)->delete_study(study_name))
         throw cli_error("no study named '" + study_name + "' in " + source + "; nothing was deleted");
@@ -225,8 +256,8 @@ int main(int argc, char** argv) {
     }
     const auto study = load(source, study_name);
     if (show->parsed()) {
-      std::cout << "study " << study.study.name << " (" << tt::to_string(study.study.dir) << "), " << study.trials.size()
-                << " trials\n";
+      std::cout << "study " << study.study.name << " (" << tt::to_string(study.study.dir) << "), "
+                << study.trials.size() << " trials\n";
       std::map<tt::trial_state, std::size_t> by_state;
       for (const auto& t : study.trials) ++by_state[t.state];
       for (const auto& [st, n] : by_state) std::cout << "  " << tt::to_string(st) << ": " << n << '\n';
@@ -234,27 +265,47 @@ int main(int argc, char** argv) {
         std::cout << "attributes:\n";
         for (const auto& [key, value] : study.study.attributes) std::cout << "  " << key << ": " << value << '\n';
       }
-      if (const auto* b = tt::best_complete_trial(study))
-        std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  " << study.study.space.format(b->params)
-                  << '\n';
+      const auto goals = tt::objectives_of(study.study);
+      if (goals.several() || goals.constrained()) std::cout << "objectives: " << goals.to_text() << '\n';
+      if (goals.several()) {
+        const auto front = tt::pareto_front_trials(study);
+        std::cout << "Pareto front: " << front.size() << " trials (typetune best lists them)\n";
+      } else if (const auto* b = tt::best_complete_trial(study)) {
+        std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  "
+                  << study.study.space.format(b->params) << '\n';
+      }
       std::cout << study.study.space.to_text();
     } else if (trials->parsed()) {
       std::optional<tt::trial_state> only;
       if (!state_filter.empty()) {
         only = tt::trial_state_from(state_filter);
-        if (!only) throw cli_error("unknown state '" + state_filter + "' (complete, pruned, failed, diverged, running, out_of_memory, interrupted)");
+        if (!only)
+          throw cli_error("unknown state '" + state_filter +
+                          "' (complete, pruned, failed, diverged, running, out_of_memory, interrupted)");
       }
       std::vector<const tt::trial_record*> rows;
       for (const auto& t : study.trials)
         if ((!only || t.state == *only) && (limit == 0 || rows.size() < limit)) rows.push_back(&t);
       print_table(std::cout, study, rows);
+    } else if (best->parsed() && !study.study.extra_objectives.empty()) {
+      // Several objectives: the Pareto front, as the trial table.
+      const auto front = tt::pareto_front_trials(study);
+      if (front.empty())
+        throw cli_error("no trial of study '" + study.study.name + "' has completed" +
+                        (study.study.constraints.empty() ? "" : " feasibly"));
+      std::cout << "Pareto front of " << tt::objectives_of(study.study).to_text() << ": " << front.size()
+                << " trials\n";
+      print_table(std::cout, study, front);
     } else if (best->parsed()) {
       const auto* b = tt::best_complete_trial(study);
-      if (b == nullptr) throw cli_error("no trial of study '" + study.study.name + "' has completed");
+      if (b == nullptr)
+        throw cli_error("no trial of study '" + study.study.name + "' has completed" +
+                        (study.study.constraints.empty() ? "" : " feasibly"));
       std::cout << "trial " << b->number << " value " << cell_num(*b->value) << '\n';
       for (std::size_t i = 0; i < study.study.space.size(); ++i)
         if (b->params.is_active(i))
-          std::cout << "  " << study.study.space.params[i].path << " = " << study.study.space.params[i].format(b->params.values[i]) << '\n';
+          std::cout << "  " << study.study.space.params[i].path << " = "
+                    << study.study.space.params[i].format(b->params.values[i]) << '\n';
       for (const auto& [name, v] : b->metrics) std::cout << "  [" << name << "] " << cell_num(v) << '\n';
     } else if (space->parsed()) {
       std::cout << (space_json ? study.study.space.to_json() + "\n" : study.study.space.to_text());

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "typetune/desc/pareto.hpp"
+
 namespace typetune {
 namespace {
 
@@ -61,7 +63,8 @@ param_value param_value_from_json(const param_desc& p, const json& j, const std:
             [&j](const auto& c) {
               using T = std::decay_t<decltype(c)>;
               if constexpr (std::is_same_v<T, double>) return j.is_number() && j.get<double>() == c;
-              else if constexpr (std::is_same_v<T, std::int64_t>) return j.is_number_integer() && j.get<std::int64_t>() == c;
+              else if constexpr (std::is_same_v<T, std::int64_t>)
+                return j.is_number_integer() && j.get<std::int64_t>() == c;
               else if constexpr (std::is_same_v<T, bool>) return j.is_boolean() && j.get<bool>() == c;
               else return j.is_string() && j.get<std::string>() == c;
             },
@@ -101,13 +104,27 @@ std::string csv_cell(std::string_view s) {
 }  // namespace
 
 const trial_record* best_complete_trial(const study_export& study) {
+  if (!study.study.extra_objectives.empty()) return nullptr;
+  const auto goals = objectives_of(study.study);
   const trial_record* best = nullptr;
   const bool maximize = study.study.dir == direction::maximize;
   for (const auto& t : study.trials)
     if (t.state == trial_state::complete && t.value && std::isfinite(*t.value) &&
+        (!goals.constrained() || goals.feasible(t)) &&
         (!best || (maximize ? *t.value > *best->value : *t.value < *best->value)))
       best = &t;
   return best;
+}
+
+std::vector<const trial_record*> pareto_front_trials(const study_export& study) {
+  std::vector<const trial_record*> out;
+  const auto numbers = pareto_front(study.trials, objectives_of(study.study));
+  std::size_t k = 0;
+  for (const auto& t : study.trials) {  // both ordered by number
+    while (k < numbers.size() && numbers[k] < t.number) ++k;
+    if (k < numbers.size() && numbers[k] == t.number) out.push_back(&t);
+  }
+  return out;
 }
 
 std::string trial_to_json(const trial_record& t, const space_desc& space) {
@@ -143,7 +160,8 @@ trial_record trial_from_json(std::string_view line, const space_desc& space) {
   }
   if (!j.is_object()) fail("trial", "not a JSON object");
   const auto number_it = j.find("number");
-  if (number_it == j.end() || !number_it->is_number_unsigned()) fail("trial", "field 'number' must be a non-negative integer");
+  if (number_it == j.end() || !number_it->is_number_unsigned())
+    fail("trial", "field 'number' must be a non-negative integer");
   trial_record t;
   t.number = number_it->get<std::uint64_t>();
   const std::string where = "trial " + std::to_string(t.number);
@@ -202,7 +220,8 @@ trial_record trial_from_json(std::string_view line, const space_desc& space) {
   t.start_time = real_field(j, "start_time", where, 0);
   t.seed = unsigned_field(j, "seed", where, 0);
   t.peak_rss_bytes = unsigned_field(j, "peak_rss_bytes", where, 0);
-  if (t.duration_s < 0 || !std::isfinite(t.duration_s)) fail(where, "field 'duration_s' must be a finite non-negative number");
+  if (t.duration_s < 0 || !std::isfinite(t.duration_s))
+    fail(where, "field 'duration_s' must be a finite non-negative number");
   return t;
 }
 
@@ -214,6 +233,96 @@ std::string objective_name(const study_info& info) {
   return {};
 }
 
+objective_set objectives_of(const study_info& info) {
+  objective_set out;
+  out.objectives.push_back({objective_name(info), info.dir});
+  out.objectives.insert(out.objectives.end(), info.extra_objectives.begin(), info.extra_objectives.end());
+  out.constraints = info.constraints;
+  return out;
+}
+
+namespace {
+
+// The objectives (the first one included) and constraints of a study with more than one
+// objective or with constraints, as the header and the storage keep them; null otherwise.
+json goals_to_json(const study_info& info) {
+  if (info.extra_objectives.empty() && info.constraints.empty()) return nullptr;
+  json goals = json::object();
+  json& objectives = goals["objectives"] = json::array();
+  for (const auto& o : objectives_of(info).objectives)
+    objectives.push_back({{"name", o.name}, {"direction", to_string(o.dir)}});
+  json& constraints = goals["constraints"] = json::array();
+  for (const auto& c : info.constraints) constraints.push_back({{"name", c.name}, {"max", real_to_json(c.max)}});
+  return goals;
+}
+
+// Reads what goals_to_json wrote into info (whose direction and objective attribute are already
+// read, and must agree with the first objective). `where` names the place for errors.
+void goals_from_json(const json& goals, study_info& info, const std::string& where) {
+  if (!goals.is_object()) fail(where, "the objectives must be a JSON object");
+  const auto objectives = goals.find("objectives");
+  if (objectives == goals.end() || !objectives->is_array() || objectives->empty())
+    fail(where, "field 'objectives' must be a non-empty array");
+  info.extra_objectives.clear();
+  info.constraints.clear();
+  for (std::size_t i = 0; i < objectives->size(); ++i) {
+    const auto& o = (*objectives)[i];
+    const std::string at = "objective " + std::to_string(i + 1);
+    if (!o.is_object()) fail(where, at + " must be an object with 'name' and 'direction'");
+    const auto name = o.find("name");
+    if (name == o.end() || !name->is_string() || name->get<std::string>().empty())
+      fail(where, at + ": field 'name' must be a non-empty string");
+    const auto dir_text = o.find("direction");
+    const auto dir = dir_text != o.end() && dir_text->is_string() ? direction_from(dir_text->get<std::string>())
+                                                                  : std::nullopt;
+    if (!dir)
+      fail(where, at + " ('" + name->get<std::string>() + "'): field 'direction' must be \"minimize\" or \"maximize\"");
+    if (i == 0) {
+      const auto first = objective_name(info);
+      if (*dir != info.dir || (!first.empty() && first != name->get<std::string>()))
+        fail(where, "the first objective ('" + name->get<std::string>() + "', " + std::string(to_string(*dir)) +
+                        ") is not the study's objective ('" + first + "', " + std::string(to_string(info.dir)) + ")");
+      continue;
+    }
+    info.extra_objectives.push_back({name->get<std::string>(), *dir});
+  }
+  if (const auto constraints = goals.find("constraints"); constraints != goals.end()) {
+    if (!constraints->is_array()) fail(where, "field 'constraints' must be an array");
+    for (std::size_t i = 0; i < constraints->size(); ++i) {
+      const auto& c = (*constraints)[i];
+      const std::string at = "constraint " + std::to_string(i + 1);
+      const auto name = c.is_object() ? c.find("name") : c.end();
+      if (!c.is_object() || name == c.end() || !name->is_string() || name->get<std::string>().empty())
+        fail(where, at + ": field 'name' must be a non-empty string");
+      const auto max = c.find("max");
+      const auto bound = max != c.end() ? real_from_json(*max) : std::nullopt;
+      if (!bound || std::isnan(*bound))
+        fail(where, at + " ('" + name->get<std::string>() + "'): field 'max' must be a number");
+      info.constraints.push_back({name->get<std::string>(), *bound});
+    }
+  }
+}
+
+}  // namespace
+
+std::string goals_json(const study_info& info) {
+  const auto goals = goals_to_json(info);
+  return goals.is_null() ? std::string() : goals.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void read_goals_json(std::string_view text, study_info& info) {
+  if (text.empty()) {
+    info.extra_objectives.clear();
+    info.constraints.clear();
+    return;
+  }
+  json goals;
+  try {
+    goals = json::parse(text);
+  } catch (const json::exception& e) { fail("objectives", std::string("not valid JSON (") + e.what() + ")"); }
+  goals_from_json(goals, info, "objectives");
+}
+
 std::string study_header_json(const study_info& info) {
   json j;
   j["format"] = "typetune-study";
@@ -221,6 +330,10 @@ std::string study_header_json(const study_info& info) {
   j["study"] = info.name;
   j["direction"] = to_string(info.dir);
   j["attributes"] = info.attributes;
+  if (auto goals = goals_to_json(info); !goals.is_null()) {
+    j["objectives"] = std::move(goals["objectives"]);
+    j["constraints"] = std::move(goals["constraints"]);
+  }
   j["space"] = json::parse(info.space.to_json(-1));
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -253,6 +366,14 @@ study_info study_header_from_json(std::string_view line) {
       if (!v.is_string()) fail("header", "attribute '" + k + "' must be a string");
       info.attributes[k] = v.get<std::string>();
     }
+  }
+  if (j.contains("objectives") || j.contains("constraints")) {
+    json goals = json::object();
+    goals["objectives"] = j.contains("objectives")
+                              ? j["objectives"]
+                              : json::array({{{"name", objective_name(info)}, {"direction", to_string(info.dir)}}});
+    if (j.contains("constraints")) goals["constraints"] = j["constraints"];
+    goals_from_json(goals, info, "header");
   }
   const auto space = j.find("space");
   if (space == j.end()) fail("header", "missing field 'space'");
@@ -289,9 +410,7 @@ study_export read_jsonl(std::istream& in) {
       auto t = trial_from_json(line, out.study.space);
       if (!numbers.insert(t.number).second) fail("trial " + std::to_string(t.number), "the number appears twice");
       out.trials.push_back(std::move(t));
-    } catch (const export_error& e) {
-      throw export_error("line " + std::to_string(line_no) + ": " + e.what());
-    }
+    } catch (const export_error& e) { throw export_error("line " + std::to_string(line_no) + ": " + e.what()); }
   }
   if (!header) throw export_error("typetune: study export: empty input (no header line)");
   return out;

@@ -36,6 +36,7 @@ class grid_sampler final : public sampler {
   }
 
   std::string_view name() const override { return "grid"; }
+  bool supports_goals() const override { return true; }  // proposals do not read values
 
  private:
   detail::codec_cache codecs_;

@@ -32,6 +32,7 @@ class random_sampler final : public sampler {
   }
 
   std::string_view name() const override { return "random"; }
+  bool supports_goals() const override { return true; }  // proposals do not read values
 
  private:
   detail::codec_cache codecs_;

@@ -23,9 +23,7 @@ struct coordinate_scramble {
 
   [[nodiscard]] std::uint32_t operator()(std::uint32_t x) const noexcept {
     std::uint32_t y = 0;
-    for (unsigned p = 0; p < 32; ++p) {
-      y |= static_cast<std::uint32_t>(std::popcount(x & rows[p]) & 1) << (31 - p);
-    }
+    for (unsigned p = 0; p < 32; ++p) { y |= static_cast<std::uint32_t>(std::popcount(x & rows[p]) & 1) << (31 - p); }
     return y ^ shift;
   }
 };
@@ -53,6 +51,7 @@ class sobol_sampler final : public sampler {
   }
 
   std::string_view name() const override { return "sobol"; }
+  bool supports_goals() const override { return true; }  // proposals do not read values
 
  private:
   void prepare(std::size_t dims, std::uint64_t seed) {

@@ -38,12 +38,10 @@ std::optional<trial_ticket> study_core::ask(std::optional<std::uint64_t> study_t
   if (budget_spent != nullptr) *budget_spent = false;
   std::unique_lock sampling(sampler_mutex_);  // one proposal at a time in this process
   std::unique_lock lock(mutex_);
-  if (options_.max_consecutive_failures > 0 &&
-      consecutive_failures_ >= options_.max_consecutive_failures) {
-    throw too_many_failures_error(
-        "typetune: study stopped after " + std::to_string(consecutive_failures_) +
-        " consecutive failed trials (last: " + last_failure_ +
-        "); fix the objective or raise study_options::max_consecutive_failures");
+  if (options_.max_consecutive_failures > 0 && consecutive_failures_ >= options_.max_consecutive_failures) {
+    throw too_many_failures_error("typetune: study stopped after " + std::to_string(consecutive_failures_) +
+                                  " consecutive failed trials (last: " + last_failure_ +
+                                  "); fix the objective or raise study_options::max_consecutive_failures");
   }
   if (storage_->shared() && std::chrono::steady_clock::now() - last_stale_scan_ >= options_.heartbeat_interval) {
     requeue_stale_locked();
@@ -59,7 +57,7 @@ std::optional<trial_ticket> study_core::ask(std::optional<std::uint64_t> study_t
     std::optional<assignment> params;
   };
   const auto sample_at = [&](std::uint64_t index) {  // on snapshot_, under sampler_mutex_
-    auto params = sampler_->sample(study_view{space_, snapshot_, options_.dir, options_.seed}, index);
+    auto params = sampler_->sample(view_of(snapshot_), index);
     if (params) space_.validate(*params);  // a sampler bug must not reach the objective or the records
     return params;
   };

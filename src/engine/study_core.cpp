@@ -15,6 +15,7 @@
 
 #include "engine/detail/process_probes.hpp"
 #include "engine/detail/storage_retry.hpp"
+#include "typetune/desc/pareto.hpp"
 #include "typetune/engine/errors.hpp"
 
 namespace typetune {
@@ -23,12 +24,14 @@ study_core::study_core(space_desc space, std::unique_ptr<sampler> sampler, study
                        std::unique_ptr<pruner> pruner, std::shared_ptr<trial_storage> storage)
     : space_(std::move(space)),
       options_(std::move(options)),
+      goals_(options_.goals()),
       sampler_(std::move(sampler)),
       pruner_(std::move(pruner)),
       storage_(storage ? std::move(storage) : make_memory_storage()),
       worker_(this_worker()) {
   if (!sampler_) throw std::invalid_argument("typetune: a study needs a sampler");
-  if (options_.study_name.empty()) throw std::invalid_argument("typetune: a study needs a name (study_options::study_name)");
+  if (options_.study_name.empty())
+    throw std::invalid_argument("typetune: a study needs a name (study_options::study_name)");
   if (!(options_.heartbeat_interval.count() > 0)) {
     throw std::invalid_argument("typetune: the heartbeat interval must be positive (got " +
                                 std::to_string(options_.heartbeat_interval.count()) + " s)");
@@ -42,7 +45,35 @@ study_core::study_core(space_desc space, std::unique_ptr<sampler> sampler, study
   if (!(options_.storage_retry.count() >= 0)) {
     throw std::invalid_argument("typetune: storage_retry must be 0 (no retry) or more");
   }
+  check_goals();
   open_study();
+}
+
+void study_core::check_goals() const {
+  std::vector<std::string_view> seen;
+  const auto check_name = [&](const std::string& name, std::string_view what) {
+    if (name.empty()) throw std::invalid_argument("typetune: every " + std::string(what) + " of a study needs a name");
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw std::invalid_argument("typetune: '" + name +
+                                  "' is named twice among the study's objectives and constraints");
+    }
+    seen.push_back(name);
+  };
+  for (const auto& o : goals_.objectives) check_name(o.name, "objective");
+  for (const auto& c : goals_.constraints) {
+    check_name(c.name, "constraint");
+    if (std::isnan(c.max)) throw std::invalid_argument("typetune: constraint '" + c.name + "' has a NaN bound");
+  }
+  if ((goals_.several() || goals_.constrained()) && !sampler_->supports_goals()) {
+    throw std::invalid_argument("typetune: the " + std::string(sampler_->name()) +
+                                " sampler optimises one objective without constraints, and this study has " +
+                                goals_.to_text() +
+                                ": use the default sampler, NSGA-II, TPE, random search, Sobol or a grid");
+  }
+  if (goals_.several() && pruner_) {
+    throw std::invalid_argument("typetune: a study with several objectives (" + goals_.to_text() +
+                                ") takes no pruner: pruning compares one objective's intermediate values");
+  }
 }
 
 study_core::~study_core() {
@@ -56,7 +87,8 @@ study_core::~study_core() {
   std::vector<stale_trial> abandoned;
   for (const auto& [number, own] : running_) {
     if (!own.lost) {
-      abandoned.push_back({{number, own.attempt}, "abandoned by worker " + worker_ + " (its study ended before the trial did)"});
+      abandoned.push_back(
+          {{number, own.attempt}, "abandoned by worker " + worker_ + " (its study ended before the trial did)"});
     }
   }
   if (!abandoned.empty() && storage_->shared()) {
@@ -118,9 +150,9 @@ trial_record& study_core::edit_locked(std::shared_ptr<trial_record>& mine, std::
 void study_core::set_metric(std::uint64_t number, std::string name, double value) {
   if (name.empty()) throw std::invalid_argument("typetune: set_metric() needs a name");
   if (name == options_.metric) {
-    throw std::invalid_argument("typetune: '" + name +
-                                "' is the study's objective metric; return it from the objective, "
-                                "and give set_metric() other names");
+    throw std::invalid_argument("typetune: '" + name + "' is the study's " +
+                                (goals_.several() ? "first objective" : "objective metric") +
+                                "; return it from the objective, and give set_metric() other names");
   }
   std::lock_guard lock(mutex_);
   auto& own = running_trial(number);
@@ -158,13 +190,13 @@ bool study_core::should_prune(std::uint64_t number) {
   // trials that reached them.
   refresh_locked();
   if (cache_[number]->state != trial_state::running) return true;
-  const study_view view{space_, cache_, options_.dir, options_.seed};
+  const study_view view = view_of(cache_);
   return pruner_->should_prune(view, *cache_[number]);
 }
 void study_core::tell(std::uint64_t number, std::string_view metric, double value) {
   if (metric != options_.metric) {
-    throw std::invalid_argument("typetune: this study measures '" + options_.metric +
-                                "', but tell() got '" + std::string(metric) + "'");
+    throw std::invalid_argument("typetune: this study measures '" + options_.metric + "', but tell() got '" +
+                                std::string(metric) + "'");
   }
   if (std::isfinite(value)) {
     finish(number, {trial_state::complete, value, {}});
@@ -173,11 +205,20 @@ void study_core::tell(std::uint64_t number, std::string_view metric, double valu
   }
 }
 
+void study_core::tell(std::uint64_t number, const outcome& result) {
+  if (result.is_pruned()) {
+    tell_pruned(number);
+  } else if (result.values().size() > 1) {
+    tell(number, options_.metric, record_named_values(number, result));
+  } else {
+    tell(number, result.metric().empty() ? options_.metric : result.metric(), result.value());
+  }
+}
+
 void study_core::tell_pruned(std::uint64_t number) { finish(number, {trial_state::pruned, {}, {}}); }
 
 void study_core::tell_failure(std::uint64_t number, trial_state state, std::string message) {
-  if (state != trial_state::failed && state != trial_state::diverged &&
-      state != trial_state::out_of_memory) {
+  if (state != trial_state::failed && state != trial_state::diverged && state != trial_state::out_of_memory) {
     throw std::invalid_argument("typetune: tell_failure() takes failed, diverged or out_of_memory, not " +
                                 std::string(to_string(state)));
   }
@@ -200,11 +241,41 @@ void study_core::finish_locked(std::uint64_t number, const trial_result& result)
     if (!result.value) {
       finish_locked(number, {trial_state::failed, std::nullopt, "finished as complete without a value"});
     } else {
-      finish_locked(number, {trial_state::diverged, std::nullopt, "objective returned " + std::to_string(*result.value)});
+      finish_locked(number,
+                    {trial_state::diverged, std::nullopt, "objective returned " + std::to_string(*result.value)});
     }
     return;
   }
   const auto& t = *cache_[number];
+  if (result.state == trial_state::complete && (goals_.several() || goals_.constrained())) {
+    // Every objective and constraint must have been recorded; an objective that is not finite
+    // makes the trial diverged, as the first one's does.
+    for (std::size_t i = 1; i < goals_.objectives.size(); ++i) {
+      const auto& name = goals_.objectives[i].name;
+      const auto it = t.metrics.find(name);
+      if (it == t.metrics.end()) {
+        finish_locked(number, {trial_state::failed, std::nullopt,
+                               "objective '" + name + "' was not recorded (set_metric(\"" + name +
+                                   "\", v) or a named value of the result)"});
+        return;
+      }
+      if (!std::isfinite(it->second)) {
+        finish_locked(
+            number, {trial_state::diverged, std::nullopt, "objective '" + name + "' is " + std::to_string(it->second)});
+        return;
+      }
+    }
+    for (const auto& c : goals_.constraints) {
+      const auto it = t.metrics.find(c.name);
+      if (it == t.metrics.end() || std::isnan(it->second)) {
+        finish_locked(number, {trial_state::failed, std::nullopt,
+                               "constraint '" + c.name + "' was " +
+                                   (it == t.metrics.end() ? "not recorded (set_metric(\"" + c.name + "\", v))"
+                                                          : std::string("NaN"))});
+        return;
+      }
+    }
+  }
   std::optional<double> value = result.value;
   if ((result.state == trial_state::pruned || result.state == trial_state::interrupted) && !value &&
       !t.intermediate.empty()) {
@@ -225,8 +296,8 @@ void study_core::finish_locked(std::uint64_t number, const trial_result& result)
   }
   if (result.state == trial_state::failed || result.state == trial_state::out_of_memory) {
     ++consecutive_failures_;
-    last_failure_ = "trial " + std::to_string(number) + " " +
-                    std::string(to_string(result.state)) + ": " + result.message;
+    last_failure_ = "trial " + std::to_string(number) + " " + std::string(to_string(result.state)) + ": " +
+                    result.message;
   } else if (result.state == trial_state::complete || result.state == trial_state::pruned) {
     consecutive_failures_ = 0;
   }
@@ -237,16 +308,29 @@ void study_core::finish_locked(std::uint64_t number, const trial_result& result)
 }
 
 std::optional<trial_record> study_core::best_trial() const {
+  if (goals_.several()) {
+    throw std::logic_error("typetune: a study with several objectives (" + goals_.to_text() +
+                           ") has no single best trial: see its Pareto front (pareto_front())");
+  }
   std::lock_guard lock(mutex_);
   refresh_locked();
   const trial_record* best = nullptr;
   for (const auto& shared : cache_) {
     const auto& t = *shared;
     if (t.state != trial_state::complete || !t.value) continue;
+    if (goals_.constrained() && !goals_.feasible(t)) continue;
     if (!best || better(options_.dir, *t.value, *best->value)) best = &t;
   }
   if (!best) return std::nullopt;
   return *best;
+}
+
+std::vector<trial_record> study_core::pareto_front() const {
+  std::lock_guard lock(mutex_);
+  refresh_locked();
+  std::vector<trial_record> out;
+  for (const auto number : typetune::pareto_front(cache_, goals_)) out.push_back(*cache_[number]);
+  return out;
 }
 
 std::vector<trial_record> study_core::trials() const {

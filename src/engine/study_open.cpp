@@ -15,6 +15,8 @@ void study_core::open_study() {
   wanted.name = options_.study_name;
   wanted.dir = options_.dir;
   wanted.space = space_;
+  wanted.extra_objectives = options_.extra_objectives;
+  wanted.constraints = options_.constraints;
   wanted.attributes = {{"objective", options_.metric},
                        {"seed", std::to_string(options_.seed)},
                        {"sampler", std::string(sampler_->name())}};
@@ -22,23 +24,30 @@ void study_core::open_study() {
   const std::string where = "typetune: study '" + options_.study_name + "' in " + storage_->url();
   const std::string ways_out = "; run it under another name (tt::study_name) or delete the stored study";
   if (stored.info.dir != options_.dir) {
-    throw storage_error(storage_errc::study_mismatch, where + " was created to " + std::string(to_string(stored.info.dir)) +
-                                                          ", but this program would " +
-                                                          std::string(to_string(options_.dir)) + ways_out);
+    throw storage_error(storage_errc::study_mismatch,
+                        where + " was created to " + std::string(to_string(stored.info.dir)) +
+                            ", but this program would " + std::string(to_string(options_.dir)) + ways_out);
   }
   const auto& attrs = stored.info.attributes;
   if (const auto stored_objective = objective_name(stored.info);
       !stored_objective.empty() && stored_objective != options_.metric) {
-    throw storage_error(storage_errc::study_mismatch, where + " measures '" + stored_objective +
-                                                          "', but this program measures '" + options_.metric + "'" +
-                                                          ways_out);
+    throw storage_error(
+        storage_errc::study_mismatch,
+        where + " measures '" + stored_objective + "', but this program measures '" + options_.metric + "'" + ways_out);
+  }
+  if (stored.info.extra_objectives != options_.extra_objectives || stored.info.constraints != options_.constraints) {
+    auto stored_goals = objectives_of(stored.info);
+    if (stored_goals.objectives.front().name.empty()) stored_goals.objectives.front().name = options_.metric;
+    throw storage_error(storage_errc::study_mismatch, where + " was created for " + stored_goals.to_text() +
+                                                          ", but this program has " + goals_.to_text() + ways_out);
   }
   if (const auto it = attrs.find("seed"); it != attrs.end() && it->second != std::to_string(options_.seed)) {
     throw storage_error(storage_errc::study_mismatch,
                         where + " was created with seed " + it->second + ", but this program uses seed " +
                             std::to_string(options_.seed) +
                             " (samplers derive every proposal from the seed: mixing seeds repeats or skips "
-                            "configurations)" + ways_out);
+                            "configurations)" +
+                            ways_out);
   }
   if (!(stored.info.space == space_)) {
     const auto diff = diff_spaces(stored.info.space, space_);
@@ -49,7 +58,8 @@ void study_core::open_study() {
                           where + " has another space, and not every change keeps its stored trials valid:\n" +
                               diff.to_text() +
                               "allow_space_changes accepts only widened ranges, added choice values and parameters "
-                              "added with a default" + ways_out);
+                              "added with a default" +
+                              ways_out);
     } else {
       throw storage_error(storage_errc::study_mismatch,
                           where + " was created with another space:\n" + diff.to_text() +

@@ -19,9 +19,8 @@
 
 namespace typetune {
 
-trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f,
-                                  std::optional<std::int64_t> resource, std::int64_t resumed_from,
-                                  std::optional<std::chrono::duration<double>> time_limit) {
+trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f, std::optional<std::int64_t> resource,
+                                  std::int64_t resumed_from, std::optional<std::chrono::duration<double>> time_limit) {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (time_limit) {
     deadline = std::chrono::steady_clock::now() +
@@ -31,9 +30,7 @@ trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f
   outcome result(0.0);
   try {
     result = f(context);
-  } catch (const trial_pruned&) {
-    return {trial_state::pruned, {}, {}};
-  } catch (const interrupted&) {
+  } catch (const trial_pruned&) { return {trial_state::pruned, {}, {}}; } catch (const interrupted&) {
     return {trial_state::interrupted, {}, "stop requested"};
   } catch (const trial_timeout&) {
     if (!time_limit) return {trial_state::failed, {}, "time limit reached"};
@@ -56,6 +53,11 @@ trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f
     if (std::isfinite(result.value())) partial = result.value();
     return {trial_state::interrupted, partial, "stop requested"};
   }
+  if (result.values().size() > 1) {
+    const double first = record_named_values(ticket.number, result);
+    if (!std::isfinite(first)) return {trial_state::diverged, {}, "objective returned " + std::to_string(first)};
+    return {trial_state::complete, first, {}};
+  }
   if (!result.metric().empty() && result.metric() != options_.metric) {
     // Not a property of this trial: every trial would fail the same way, so stop the run.
     throw std::invalid_argument("typetune: the objective returned metric '" + result.metric() +
@@ -65,6 +67,28 @@ trial_result study_core::evaluate(const trial_ticket& ticket, const objective& f
     return {trial_state::diverged, {}, "objective returned " + std::to_string(result.value())};
   }
   return {trial_state::complete, result.value(), {}};
+}
+
+double study_core::record_named_values(std::uint64_t number, const outcome& result) {
+  // The first objective's value is the trial's value, the others are recorded as its metrics. A
+  // name the study does not know stops the run, as a wrong metric does.
+  std::optional<double> first;
+  for (const auto& [name, value] : result.values()) {
+    if (name == options_.metric) {
+      first = value;
+    } else if (!goals_.names(name)) {
+      throw std::invalid_argument("typetune: the objective returned a value for '" + name +
+                                  "', which is none of this study's objectives and constraints (" + goals_.to_text() +
+                                  ")");
+    }
+  }
+  if (!first) {
+    throw std::invalid_argument("typetune: the objective returned named values without '" + options_.metric +
+                                "', this study's first objective");
+  }
+  for (const auto& [name, value] : result.values())
+    if (name != options_.metric) set_metric(number, name, value);
+  return *first;
 }
 
 run_summary study_core::optimize(const objective& f, const run_budget& budget) {
@@ -169,7 +193,7 @@ run_summary study_core::optimize(const objective& f, const run_budget& budget) {
     // The budget may have ended exactly at a finite sampler's last proposal.
     std::lock_guard sampling(sampler_mutex_);
     std::lock_guard lock(mutex_);
-    const study_view view{space_, cache_, options_.dir, options_.seed};
+    const study_view view = view_of(cache_);
     const auto capacity = sampler_->capacity(view);
     sampler_exhausted = queue_.empty() && capacity && proposals_ >= *capacity;
   }

@@ -14,12 +14,14 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/detail/codec_cache.hpp"
 #include "engine/detail/repeats.hpp"
 #include "engine/model_space.hpp"
 #include "engine/parzen_estimator.hpp"
+#include "typetune/desc/pareto.hpp"
 #include "typetune/engine/random_stream.hpp"
 
 namespace typetune {
@@ -90,10 +92,19 @@ struct observation_cache {
     group_of.assign(n_params, -1);
   }
 
+  // With several objectives or constraints: each complete trial's score (see goal_scores), by
+  // trial number; a complete trial without one is not usable.
+  const std::unordered_map<std::uint64_t, double>* goal_scores = nullptr;
+
   std::optional<score_key> usable(const trial_record& t, const tpe_options& o) const {
     const double sign = dir == direction::maximize ? -1.0 : 1.0;
     if (t.params.values.size() != n_params) return std::nullopt;
     if (t.state == trial_state::complete) {
+      if (goal_scores) {
+        const auto it = goal_scores->find(t.number);
+        if (it == goal_scores->end()) return std::nullopt;
+        return score_key{-inf, it->second, t.number};
+      }
       if (!t.value || !std::isfinite(*t.value)) return std::nullopt;
       return score_key{-inf, sign * *t.value, t.number};
     }
@@ -204,8 +215,8 @@ struct tpe_scratch {
   // value on each side, and the running ones, which join the above side).
   std::vector<weighted_value> sorted_below, sorted_above, later;
   std::vector<double> mass_below, mass_above;  // a categorical parameter: each side's weight per value
-  std::vector<double> rows, weights;          // a group: coordinates (observation * d + member)
-  parzen_estimator below, above;              // l and g of one parameter
+  std::vector<double> rows, weights;           // a group: coordinates (observation * d + member)
+  parzen_estimator below, above;               // l and g of one parameter
   joint_parzen_estimator joint_below, joint_above;
   parzen_scratch parzen;
   std::vector<double> candidate, best_candidate;
@@ -238,19 +249,68 @@ class tpe_sampler final : public sampler {
   }
 
   std::string_view name() const override { return opt_.multivariate ? "tpe-multivariate" : "tpe"; }
+  bool supports_goals() const override { return true; }
 
  private:
   // ---- the history ----
 
   // Adds the view's new usable trials to the cache (or rebuilds it for another history) and
   // takes the running trials afresh.
+  // Several objectives or constraints: complete trials are ranked by non-domination (feasible
+  // fronts first, then infeasible trials by how far they are from feasible), and within a front
+  // by crowding distance, largest first, so that the good side spreads along the front. The
+  // score is the front's rank plus a fraction below 1 that grows as the crowding distance
+  // shrinks; it changes as trials arrive, so every cached key is scored again (rescore).
+  void score_goals(const study_view& view) {
+    const auto& goals = *view.goals;
+    const std::size_t m = goals.size();
+    points_.clear();
+    violations_.clear();
+    numbers_.clear();
+    row_.resize(m);
+    for (const auto& t : view.trials) {
+      if (t.state != trial_state::complete || !goals.losses(t, row_)) continue;
+      points_.insert(points_.end(), row_.begin(), row_.end());
+      violations_.push_back(goals.violation(t).value_or(inf));
+      numbers_.push_back(t.number);
+    }
+    goal_scores_.clear();
+    if (numbers_.empty()) return;
+    const auto ranks = nondominated_ranks(
+        points_, m, goals.constrained() ? std::span<const double>(violations_) : std::span<const double>());
+    const std::size_t fronts = *std::max_element(ranks.begin(), ranks.end()) + 1;
+    std::vector<std::vector<std::size_t>> members(fronts);
+    for (std::size_t i = 0; i < ranks.size(); ++i) members[ranks[i]].push_back(i);
+    for (std::size_t r = 0; r < fronts; ++r) {
+      const auto distance = crowding_distance(points_, m, members[r]);
+      for (std::size_t k = 0; k < members[r].size(); ++k)
+        goal_scores_[numbers_[members[r][k]]] = static_cast<double>(r) + 0.5 / (1.0 + distance[k]);
+    }
+  }
+
+  void rescore() {
+    for (std::size_t obs = 0; obs < cache_.keys.size(); ++obs) {
+      auto& key = cache_.keys[obs];
+      if (key.stage != -inf) continue;
+      const auto it = goal_scores_.find(cache_.numbers[obs]);
+      if (it != goal_scores_.end()) key.value = it->second;
+    }
+    std::sort(cache_.by_score.begin(), cache_.by_score.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return cache_.keys[a] < cache_.keys[b]; });
+  }
+
   void sync(const study_view& view) {
     if (cache_.space != &view.space || cache_.n_params != view.space.size() || cache_.dir != view.dir)
       cache_.reset(view.space, view.dir);
+    if (view.goals) score_goals(view);
+    cache_.goal_scores = view.goals ? &goal_scores_ : nullptr;
     std::size_t usable = 0;
     for (const auto& t : view.trials)
       if (cache_.usable(t, opt_)) ++usable;
-    if (usable < cache_.numbers.size()) cache_.reset(view.space, view.dir);  // another history
+    if (usable < cache_.numbers.size()) {  // another history
+      cache_.reset(view.space, view.dir);
+      cache_.goal_scores = view.goals ? &goal_scores_ : nullptr;
+    }
     running_.values.clear();
     running_.count = 0;
     running_.n_params = cache_.n_params;
@@ -268,6 +328,7 @@ class tpe_sampler final : public sampler {
       cache_.seen[t.number] = true;
       cache_.add(t, *key);
     }
+    if (view.goals) rescore();
     if (opt_.avoid_repeats) tried_.sync(view.trials, view.space.size());
   }
 
@@ -652,6 +713,9 @@ class tpe_sampler final : public sampler {
   parzen_options parzen_;
   std::mutex mutex_;
   observation_cache cache_;
+  std::unordered_map<std::uint64_t, double> goal_scores_;  // see score_goals
+  std::vector<double> points_, violations_, row_;
+  std::vector<std::uint64_t> numbers_;
   running_trials running_;
   tpe_scratch scratch_;
   detail::tried_configurations tried_;

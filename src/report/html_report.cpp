@@ -4,6 +4,7 @@
 #include "typetune/report/html_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -76,8 +77,12 @@ std::vector<double> ticks(double lo, double hi) {
   const double mag = std::pow(10, std::floor(std::log10(raw)));
   double step = mag;
   for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * mag >= raw) { step = m * mag; break; }
-  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+    if (m * mag >= raw) {
+      step = m * mag;
+      break;
+    }
+  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
   return out;
 }
 
@@ -92,11 +97,9 @@ double axis_value(const param_desc& p, const param_value& v) {
 std::pair<double, double> axis_range(const param_desc& p) {
   switch (p.kind) {
     case param_kind::integer:
-    case param_kind::real:
-      return p.log ? std::pair{std::log10(p.low), std::log10(p.high)} : std::pair{p.low, p.high};
+    case param_kind::real: return p.log ? std::pair{std::log10(p.low), std::log10(p.high)} : std::pair{p.low, p.high};
     case param_kind::categorical:
-    case param_kind::constant:
-      return {0.0, static_cast<double>(p.choices.empty() ? 0 : p.choices.size() - 1)};
+    case param_kind::constant: return {0.0, static_cast<double>(p.choices.empty() ? 0 : p.choices.size() - 1)};
   }
   return {0, 1};
 }
@@ -123,22 +126,27 @@ struct frame {
 void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, std::string_view xlabel,
           std::string_view ylabel, bool integer_x) {
   out << "<g class=\"axes\">";
-  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(f.y0()) << "\"/>";
-  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x0()) << "\" y2=\"" << px(f.y1()) << "\"/>";
+  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(f.y0())
+      << "\"/>";
+  out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x0()) << "\" y2=\"" << px(f.y1())
+      << "\"/>";
   for (double v : ticks(ys.lo, ys.hi)) {
     const double y = ys(v);
-    out << "<line class=\"grid\" x1=\"" << px(f.x0()) << "\" y1=\"" << px(y) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(y) << "\"/>";
-    out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(y + 4) << "\" text-anchor=\"end\">" << short_num(v) << "</text>";
+    out << "<line class=\"grid\" x1=\"" << px(f.x0()) << "\" y1=\"" << px(y) << "\" x2=\"" << px(f.x1()) << "\" y2=\""
+        << px(y) << "\"/>";
+    out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(y + 4) << "\" text-anchor=\"end\">" << short_num(v)
+        << "</text>";
   }
   for (double v : ticks(xs.lo, xs.hi)) {
     if (integer_x && v != std::floor(v)) continue;
     const double x = xs(v);
-    out << "<text x=\"" << px(x) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">" << short_num(v) << "</text>";
+    out << "<text x=\"" << px(x) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">" << short_num(v)
+        << "</text>";
   }
-  out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6) << "\" text-anchor=\"middle\">"
-      << escape(xlabel) << "</text>";
-  out << "<text class=\"label\" transform=\"translate(14," << px((f.y0() + f.y1()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">"
-      << escape(ylabel) << "</text>";
+  out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6)
+      << "\" text-anchor=\"middle\">" << escape(xlabel) << "</text>";
+  out << "<text class=\"label\" transform=\"translate(14," << px((f.y0() + f.y1()) / 2)
+      << ") rotate(-90)\" text-anchor=\"middle\">" << escape(ylabel) << "</text>";
   out << "</g>";
 }
 
@@ -156,13 +164,16 @@ std::string objective_name(const study_export& s) {
   return name.empty() ? "objective" : name;
 }
 
-void history_plot(std::ostream& out, const study_export& s) {
+void history_plot(std::ostream& out, const study_export& s, bool best_line) {
   const frame f;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   std::uint64_t last = 0;
   for (const auto& t : s.trials) {
     last = std::max(last, t.number);
-    if (has_value(t)) { lo = std::min(lo, *t.value); hi = std::max(hi, *t.value); }
+    if (has_value(t)) {
+      lo = std::min(lo, *t.value);
+      hi = std::max(hi, *t.value);
+    }
   }
   const auto [ylo, yhi] = padded_range(lo, hi);
   const scale xs{-0.5, static_cast<double>(last) + 0.5, f.x0(), f.x1()};
@@ -181,7 +192,7 @@ void history_plot(std::ostream& out, const study_export& s) {
     else best_path += " H" + px(x) + (better ? " V" + px(ys(*t.value)) : "");
     if (better) best = *t.value;
   }
-  if (best) {
+  if (best && best_line) {
     best_path += " H" + px(f.x1());
     out << "<path class=\"best\" d=\"" << best_path << "\"/>";
   }
@@ -189,15 +200,66 @@ void history_plot(std::ostream& out, const study_export& s) {
     const double x = xs(static_cast<double>(t.number));
     const auto state = std::string(to_string(t.state));
     if (has_value(t)) {
-      out << "<circle class=\"point state-" << state << "\" data-trial=\"" << t.number << "\" cx=\"" << px(x) << "\" cy=\""
-          << px(ys(*t.value)) << "\" r=\"4\"><title>" << trial_title(s, t) << "</title></circle>";
+      out << "<circle class=\"point state-" << state << "\" data-trial=\"" << t.number << "\" cx=\"" << px(x)
+          << "\" cy=\"" << px(ys(*t.value)) << "\" r=\"4\"><title>" << trial_title(s, t) << "</title></circle>";
     } else {
       // No value (failed, diverged, running, ...): a cross on the axis, so that every trial shows.
       const double y = f.y0();
-      out << "<path class=\"point no-value state-" << state << "\" data-trial=\"" << t.number << "\" d=\"M" << px(x - 4) << ' '
-          << px(y - 4) << " L" << px(x + 4) << ' ' << px(y + 4) << " M" << px(x - 4) << ' ' << px(y + 4) << " L" << px(x + 4) << ' '
-          << px(y - 4) << "\"><title>" << trial_title(s, t) << "</title></path>";
+      out << "<path class=\"point no-value state-" << state << "\" data-trial=\"" << t.number << "\" d=\"M" << px(x - 4)
+          << ' ' << px(y - 4) << " L" << px(x + 4) << ' ' << px(y + 4) << " M" << px(x - 4) << ' ' << px(y + 4) << " L"
+          << px(x + 4) << ' ' << px(y - 4) << "\"><title>" << trial_title(s, t) << "</title></path>";
     }
+  }
+  out << "</svg>";
+}
+
+// A study with several objectives: the complete trials on two of its objectives (i on x, j on
+// y), each trial of the Pareto front marked, its front joined by a line; an infeasible trial is
+// drawn hollow. One plot per pair of objectives.
+void pareto_plot(std::ostream& out, const study_export& s, const objective_set& goals, std::size_t i, std::size_t j,
+                 const std::vector<const trial_record*>& front) {
+  const frame f;
+  std::vector<std::pair<const trial_record*, std::array<double, 2>>> points;
+  double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
+  for (const auto& t : s.trials) {
+    if (t.state != trial_state::complete) continue;
+    const auto values = goals.values(t);
+    if (!values[i] || !values[j] || !std::isfinite(*values[i]) || !std::isfinite(*values[j])) continue;
+    points.push_back({&t, {*values[i], *values[j]}});
+    xlo = std::min(xlo, *values[i]);
+    xhi = std::max(xhi, *values[i]);
+    ylo = std::min(ylo, *values[j]);
+    yhi = std::max(yhi, *values[j]);
+  }
+  const auto [x0, x1] = padded_range(xlo, xhi);
+  const auto [y0, y1] = padded_range(ylo, yhi);
+  const scale xs{x0, x1, f.x0(), f.x1()};
+  const scale ys{y0, y1, f.y0(), f.y1()};
+  const auto& xo = goals.objectives[i];
+  const auto& yo = goals.objectives[j];
+  out << "<svg id=\"pareto-" << i << '-' << j << "\" class=\"plot pareto\" viewBox=\"0 0 " << f.width << ' ' << f.height
+      << "\" role=\"img\" aria-label=\"" << escape(xo.name) << " against " << escape(yo.name)
+      << ", the Pareto front marked\">";
+  axes(out, f, xs, ys, xo.name + " (" + std::string(to_string(xo.dir)) + ")",
+       yo.name + " (" + std::string(to_string(yo.dir)) + ")", false);
+  // The front's trials in the order of the x objective: the line through them.
+  std::vector<std::array<double, 2>> line;
+  for (const auto& [t, v] : points)
+    if (std::find(front.begin(), front.end(), t) != front.end()) line.push_back(v);
+  std::sort(line.begin(), line.end());
+  if (line.size() > 1) {
+    std::string d;
+    for (const auto& v : line) d += (d.empty() ? "M" : " L") + px(xs(v[0])) + " " + px(ys(v[1]));
+    out << "<path class=\"front-line\" d=\"" << d << "\"/>";
+  }
+  for (const auto& [t, v] : points) {
+    const bool on_front = std::find(front.begin(), front.end(), t) != front.end();
+    const bool feasible = !goals.constrained() || goals.feasible(*t);
+    out << "<circle class=\"" << (on_front ? "front-point" : "point state-complete") << (feasible ? "" : " infeasible")
+        << "\" data-trial=\"" << t->number << "\" cx=\"" << px(xs(v[0])) << "\" cy=\"" << px(ys(v[1])) << "\" r=\""
+        << (on_front ? 5 : 4) << "\"><title>" << trial_title(s, *t) << "\n"
+        << escape(xo.name) << " " << short_num(v[0]) << ", " << escape(yo.name) << " " << short_num(v[1])
+        << (feasible ? "" : " (infeasible)") << "</title></circle>";
   }
   out << "</svg>";
 }
@@ -219,8 +281,14 @@ void parallel_plot(std::ostream& out, const study_export& s) {
   for (const auto& t : s.trials)
     if (t.state == trial_state::complete && has_value(t)) done.push_back(&t);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (const auto* t : done) { lo = std::min(lo, *t->value); hi = std::max(hi, *t->value); }
-  if (done.empty()) { lo = 0; hi = 1; }
+  for (const auto* t : done) {
+    lo = std::min(lo, *t->value);
+    hi = std::max(hi, *t->value);
+  }
+  if (done.empty()) {
+    lo = 0;
+    hi = 1;
+  }
   // Rank colours: the best trial darkest, drawn last (on top).
   std::vector<const trial_record*> order = done;
   std::sort(order.begin(), order.end(), [dir = s.study.dir](const trial_record* a, const trial_record* b) {
@@ -241,9 +309,10 @@ void parallel_plot(std::ostream& out, const study_export& s) {
     const double x = xs(static_cast<double>(k));
     const bool objective = k == axes_params.size();
     const std::string label = objective ? objective_name(s) : space.params[axes_params[k]].path;
-    out << "<g class=\"axis\"><line x1=\"" << px(x) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(x) << "\" y2=\"" << px(f.y1()) << "\"/>";
-    out << "<text class=\"label\" transform=\"translate(" << px(x) << ',' << px(f.y1() - 10) << ") rotate(-35)\">" << escape(label)
-        << "</text>";
+    out << "<g class=\"axis\"><line x1=\"" << px(x) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(x) << "\" y2=\""
+        << px(f.y1()) << "\"/>";
+    out << "<text class=\"label\" transform=\"translate(" << px(x) << ',' << px(f.y1() - 10) << ") rotate(-35)\">"
+        << escape(label) << "</text>";
     const auto ys = axis_scale(k);
     if (!objective && space.params[axes_params[k]].kind == param_kind::categorical) {
       const auto& p = space.params[axes_params[k]];
@@ -253,7 +322,8 @@ void parallel_plot(std::ostream& out, const study_export& s) {
     } else {
       const bool log = !objective && space.params[axes_params[k]].log;
       for (double v : {ys.lo, ys.hi})
-        out << "<text x=\"" << px(x + 4) << "\" y=\"" << px(ys(v) + 4) << "\">" << short_num(log ? std::pow(10, v) : v) << "</text>";
+        out << "<text x=\"" << px(x + 4) << "\" y=\"" << px(ys(v) + 4) << "\">" << short_num(log ? std::pow(10, v) : v)
+            << "</text>";
     }
     out << "</g>";
   }
@@ -263,7 +333,10 @@ void parallel_plot(std::ostream& out, const study_export& s) {
     bool pen = false;
     for (std::size_t k = 0; k < n_axes; ++k) {
       const bool objective = k == axes_params.size();
-      if (!objective && !t.params.is_active(axes_params[k])) { pen = false; continue; }
+      if (!objective && !t.params.is_active(axes_params[k])) {
+        pen = false;
+        continue;
+      }
       const double v = objective ? *t.value : axis_value(space.params[axes_params[k]], t.params.values[axes_params[k]]);
       d += (pen ? " L" : (d.empty() ? "M" : " M")) + px(xs(static_cast<double>(k))) + " " + px(axis_scale(k)(v));
       pen = true;
@@ -290,11 +363,13 @@ void importance_plot(std::ostream& out, const std::vector<importance_scope>& sco
     if (scope.entries.empty())
       out << "<text x=\"0\" y=\"" << px(y + 12) << "\">no parameter varies enough here to tell</text>";
     for (const auto& e : scope.entries) {
-      out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">" << escape(e.path) << "</text>";
-      out << "<rect class=\"bar\" x=\"" << px(label_w) << "\" y=\"" << px(y + 3) << "\" width=\"" << px(std::max(1.0, e.share * bar_w))
-          << "\" height=\"" << px(row - 6) << "\"><title>" << escape(e.path) << ": " << short_num(e.share) << " of the variance ("
-          << e.trials << " trials)</title></rect>";
-      out << "<text x=\"" << px(label_w + e.share * bar_w + 6) << "\" y=\"" << px(y + 14) << "\">" << short_num(e.share) << "</text>";
+      out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">" << escape(e.path)
+          << "</text>";
+      out << "<rect class=\"bar\" x=\"" << px(label_w) << "\" y=\"" << px(y + 3) << "\" width=\""
+          << px(std::max(1.0, e.share * bar_w)) << "\" height=\"" << px(row - 6) << "\"><title>" << escape(e.path)
+          << ": " << short_num(e.share) << " of the variance (" << e.trials << " trials)</title></rect>";
+      out << "<text x=\"" << px(label_w + e.share * bar_w + 6) << "\" y=\"" << px(y + 14) << "\">" << short_num(e.share)
+          << "</text>";
       y += row;
     }
     out << "</svg></figure>";
@@ -310,8 +385,10 @@ void curves_plot(std::ostream& out, const study_export& s) {
     bool any = false;
     for (const auto& [step, v] : t.intermediate) {
       if (!std::isfinite(v)) continue;
-      lo = std::min(lo, v); hi = std::max(hi, v);
-      slo = std::min(slo, static_cast<double>(step)); shi = std::max(shi, static_cast<double>(step));
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      slo = std::min(slo, static_cast<double>(step));
+      shi = std::max(shi, static_cast<double>(step));
       any = true;
     }
     with_curve += any ? 1 : 0;
@@ -344,8 +421,8 @@ void curves_plot(std::ostream& out, const study_export& s) {
           << "</title></circle>";
       continue;
     }
-    out << "<path class=\"curve state-" << to_string(t.state) << "\" data-trial=\"" << t.number << "\" d=\"" << d << "\"><title>"
-        << trial_title(s, t) << "</title></path>";
+    out << "<path class=\"curve state-" << to_string(t.state) << "\" data-trial=\"" << t.number << "\" d=\"" << d
+        << "\"><title>" << trial_title(s, t) << "</title></path>";
   }
   out << "</svg>";
 }
@@ -359,13 +436,13 @@ void trial_table(std::ostream& out, const study_export& s) {
   std::sort(metrics.begin(), metrics.end());
   out << "<div class=\"table-wrap\"><table id=\"trials\"><thead><tr><th data-type=\"num\">#</th><th>state</th><th data-type=\"num\">value</th>";
   for (const auto& p : space.params)
-    out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">" << escape(p.path)
-        << "</th>";
+    out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">"
+        << escape(p.path) << "</th>";
   for (const auto& m : metrics) out << "<th data-type=\"num\">" << escape(m) << "</th>";
   out << "<th data-type=\"num\">seconds</th><th data-type=\"num\">peak MiB</th><th>message</th></tr></thead><tbody>";
   for (const auto& t : s.trials) {
-    out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number << "</td><td>"
-        << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
+    out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number
+        << "</td><td>" << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
     for (std::size_t i = 0; i < space.size(); ++i)
       out << "<td>" << (t.params.is_active(i) ? escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
     for (const auto& m : metrics) {
@@ -387,6 +464,8 @@ svg.plot{width:100%;height:auto;background:#fff;font-size:11px}
 .axes line,.axis line{stroke:#57606a;stroke-width:1}.axes .grid{stroke:#eaeef2}.label{font-size:12px;fill:#1b1f24}
 .point{stroke:#fff;stroke-width:1}.point.state-complete{fill:#1f6feb}.point.state-pruned{fill:#d29922}
 .point.no-value{stroke:#cf222e;stroke-width:2;fill:none}.best{fill:none;stroke:#2da44e;stroke-width:2}
+.front-point{fill:#2da44e;stroke:#fff;stroke-width:1}.front-line{fill:none;stroke:#2da44e;stroke-width:1.5;stroke-dasharray:5 3}
+.infeasible{fill:#fff;stroke:#8c959f;stroke-width:1.5}
 .line{fill:none;stroke-width:1.5;opacity:.75}.curve{fill:none;stroke-width:1.5;opacity:.8;stroke-linecap:round}
 .curve{stroke:#8c959f}.curve.state-complete{stroke:#1f6feb}.curve.state-pruned{stroke:#d29922;stroke-dasharray:4 3}
 .curve.dot{stroke:none;fill:#8c959f}.curve.dot.state-complete{fill:#1f6feb}.curve.dot.state-pruned{fill:#d29922}
@@ -421,6 +500,7 @@ constexpr const char* script = R"(
   });
   var b=document.body.dataset;
   b.historyPoints=document.querySelectorAll('#history .point').length;
+  b.frontPoints=document.querySelectorAll('.pareto .front-point').length;
   b.parallelLines=document.querySelectorAll('#parallel .line').length;
   b.curves=document.querySelectorAll('#curves .curve').length;
   b.tableRows=table.tBodies[0].rows.length;
@@ -434,18 +514,22 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
   const auto& space = s.study.space;
   for (const auto& t : s.trials) {
     if (t.params.values.size() != space.size())
-      throw std::invalid_argument("typetune: report: trial " + std::to_string(t.number) + " does not fit the study's space");
+      throw std::invalid_argument("typetune: report: trial " + std::to_string(t.number) +
+                                  " does not fit the study's space");
   }
   const std::string title = options.title.empty() ? "Study " + s.study.name : options.title;
   std::map<trial_state, std::size_t> by_state;
   for (const auto& t : s.trials) ++by_state[t.state];
   const trial_record* best = best_complete_trial(s);
+  const auto goals = objectives_of(s.study);
+  const auto front = goals.several() ? pareto_front_trials(s) : std::vector<const trial_record*>{};
 
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
       << "<title>" << escape(title) << "</title><style>" << style << "</style></head><body>\n";
   out << "<h1>" << escape(title) << "</h1><p class=\"summary\">" << s.trials.size() << " trials";
   for (const auto& [state, n] : by_state) out << " · " << n << ' ' << to_string(state);
-  out << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space " << space.hash_text() << "</p>\n";
+  out << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space " << space.hash_text()
+      << "</p>\n";
   // Every attribute, those a program set after the search included; an older study's "metric"
   // only where it does not repeat "objective".
   const auto objective = s.study.attributes.find("objective");
@@ -453,16 +537,28 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
     if (k == "metric" && objective != s.study.attributes.end() && objective->second == v) continue;
     out << "<p class=\"summary\">" << escape(k) << ": <b>" << escape(v) << "</b></p>";
   }
-  if (best)
-    out << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>" << short_num(*best->value) << "</b> · "
-        << escape(space.format(best->params)) << "</p>\n";
-  else
-    out << "<p class=\"summary\">No trial has completed.</p>\n";
+  if (goals.several() || goals.constrained())
+    out << "<p class=\"summary\">Objectives: " << escape(goals.to_text()) << "</p>\n";
+  if (goals.several()) out << "<p class=\"summary\">Pareto front: <b>" << front.size() << "</b> trials</p>\n";
+  else if (best)
+    out << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>" << short_num(*best->value)
+        << "</b> · " << escape(space.format(best->params)) << "</p>\n";
+  else out << "<p class=\"summary\">No trial has completed.</p>\n";
 
   out << "<h2>Optimisation history</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
       << "<span><i style=\"background:#d29922\"></i>pruned</span><span><i style=\"background:#cf222e\"></i>no value "
       << "(failed, diverged, running)</span><span><i style=\"background:#2da44e\"></i>best so far</span></p>";
-  history_plot(out, s);
+  history_plot(out, s, !goals.several());
+  if (goals.several()) {
+    out << "<h2>Pareto front</h2><p class=\"legend\"><span><i style=\"background:#2da44e\"></i>on the front</span>"
+        << "<span><i style=\"background:#1f6feb\"></i>complete</span>"
+        << (goals.constrained() ? "<span><i style=\"background:#fff;border:1px solid #8c959f\"></i>infeasible</span>"
+                                : "")
+        << "</p><p class=\"note\">The complete trials on two objectives at a time; the front holds the feasible trials "
+           "that no other is at least as good as on every objective and better on one.</p>";
+    for (std::size_t i = 0; i < goals.size(); ++i)
+      for (std::size_t j = i + 1; j < goals.size(); ++j) pareto_plot(out, s, goals, i, j, front);
+  }
   out << "<h2>Parallel coordinates</h2><p class=\"note\">One line per complete trial, darker for better values; a line "
          "breaks where a parameter is not active.</p>";
   parallel_plot(out, s);

@@ -30,10 +30,12 @@ enum class stmt : std::uint8_t {
   read_meta,             // () -> key, value of typetune_meta
   study_by_name,         // (name) -> the study columns
   study_by_id,           // (id) -> the study columns
+  study_by_name_v1,      // study_by_name on a schema of version 1 (no goals column: '')
+  study_by_id_v1,        // study_by_id on a schema of version 1
   study_for_write,       // (id) -> the study columns, the study's write lock taken
   study_id_by_name,      // (name) -> id, the study's write lock taken
   all_study_names,       // () -> name, by name
-  insert_study,          // (name, direction, space_json, space_hash, attributes, created)
+  insert_study,          // (name, direction, space_json, space_hash, attributes, created, goals)
   bump_version,          // (id, version)
   advance_study,         // (id, next_number, next_proposal, version)
   replace_space,         // (id, space_json, space_hash, version)
@@ -109,8 +111,8 @@ class cursor {
 
 // How a dialect names itself in the messages the shared schema checks write.
 struct dialect {
-  int schema_version;       // the newest schema this build reads and writes
-  const char* database;     // "an SQLite database"
+  int schema_version;        // the newest schema this build reads and writes
+  const char* database;      // "an SQLite database"
   const char* tables_owner;  // "it has": "... not typetune's (it has the tables a, b and no typetune_meta)"
 };
 
@@ -144,6 +146,9 @@ class connection {
   // dialect serialises this between processes where its write transaction does not.
   virtual void lock_schema_creation() {}
   virtual void create_schema() = 0;
+  // Brings a schema of version `from` (checked, older than the dialect's) to the dialect's, in
+  // the caller's write transaction.
+  virtual void migrate_schema(int from) = 0;
   // Called once the schema is known good: the dialect's settings of the connection.
   virtual void schema_checked() {}
 
@@ -174,7 +179,8 @@ class transaction {
 // The dialects' connections (sqlite/connection.cpp, postgres/connection.cpp): each checks and
 // opens what the options allow, and throws storage_error (not_found, io) as its entry point's
 // header says.
-[[nodiscard]] std::unique_ptr<connection> open_sqlite(const std::filesystem::path& path, const storage_options& options);
+[[nodiscard]] std::unique_ptr<connection> open_sqlite(const std::filesystem::path& path,
+                                                      const storage_options& options);
 [[nodiscard]] std::unique_ptr<connection> open_postgres(const std::string& conninfo, const storage_options& options);
 
 }  // namespace typetune::sql

@@ -26,9 +26,7 @@ using sql::rows;
 using sql::stmt;
 using sql::transaction;
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // Messages of the checks below already say "typetune: "; inside ours, once is enough.
 std::string without_prefix(std::string_view what) {
@@ -61,7 +59,8 @@ class sql_storage final : public trial_storage {
     if (read_only_) {
       transaction tx(*db_, access::read);
       auto row = study_by_name(info.name);
-      if (!row) throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": no study named '" + info.name + "'");
+      if (!row)
+        throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": no study named '" + info.name + "'");
       tx.commit();
       return row->record;
     }
@@ -71,11 +70,12 @@ class sql_storage final : public trial_storage {
       // Two processes creating the same name: where the dialect does not serialise this
       // transaction, the unique name makes one insert a no-op, and both read the one row.
       db_->run(stmt::insert_study, {info.name, to_string(info.dir), info.space.to_json(-1), info.space.hash_text(),
-                                    nlohmann::json(info.attributes).dump(), unix_now()});
+                                    nlohmann::json(info.attributes).dump(), unix_now(), goals_json(info)});
       row = study_by_name(info.name);
     }
     tx.commit();
-    if (!row) throw storage_error(storage_errc::io, "typetune: " + url_ + ": study '" + info.name + "' vanished while opened");
+    if (!row)
+      throw storage_error(storage_errc::io, "typetune: " + url_ + ": study '" + info.name + "' vanished while opened");
     return row->record;
   }
 
@@ -128,9 +128,9 @@ class sql_storage final : public trial_storage {
       try {
         t.params = migrate_assignment(t.params, *s.space, space);
       } catch (const assignment_error& e) {
-        throw storage_error(storage_errc::study_mismatch, "typetune: " + url_ + ": study '" + name + "', trial " +
-                                                              std::to_string(t.number) +
-                                                              " does not fit the new space: " + without_prefix(e.what()));
+        throw storage_error(storage_errc::study_mismatch,
+                            "typetune: " + url_ + ": study '" + name + "', trial " + std::to_string(t.number) +
+                                " does not fit the new space: " + without_prefix(e.what()));
       }
     }
     const auto version = as_int(s.version + 1);
@@ -209,8 +209,8 @@ class sql_storage final : public trial_storage {
     t.worker = std::string(worker);
     sql::param proposal = std::nullopt;
     if (proposed->proposals_used > 0) proposal = as_int(s.record.proposals + proposed->proposals_used - 1);
-    db_->run(stmt::insert_trial, {as_int(study), as_int(number), t.worker, now, proposal, as_int(version),
-                                  trial_to_json(t, *s.space)});
+    db_->run(stmt::insert_trial,
+             {as_int(study), as_int(number), t.worker, now, proposal, as_int(version), trial_to_json(t, *s.space)});
     out.proposals = s.record.proposals + proposed->proposals_used;
     db_->run(stmt::advance_study, {as_int(study), as_int(number + 1), as_int(out.proposals), as_int(version)});
     tx.commit();
@@ -311,7 +311,8 @@ class sql_storage final : public trial_storage {
     auto tables = db_->tables();  // SQLite: a file that is no database fails here, unchanged
     if (tables.empty()) {
       if (!may_create) {
-        throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": an empty database, with no typetune studies");
+        throw storage_error(storage_errc::not_found,
+                            "typetune: " + url_ + ": an empty database, with no typetune studies");
       }
       transaction tx(*db_, access::write);
       db_->lock_schema_creation();
@@ -319,7 +320,9 @@ class sql_storage final : public trial_storage {
       tx.commit();
       tables = db_->tables();
     }
-    const auto has = [&](std::string_view name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
+    const auto has = [&](std::string_view name) {
+      return std::find(tables.begin(), tables.end(), name) != tables.end();
+    };
     if (!has("typetune_meta")) {
       std::string shown;
       for (std::size_t i = 0; i < tables.size() && i < 5; ++i) {
@@ -329,7 +332,8 @@ class sql_storage final : public trial_storage {
       if (tables.size() > 5) shown += ", ...";
       throw storage_error(storage_errc::not_typetune, "typetune: " + url_ + ": " + dialect.database +
                                                           ", but not typetune's (" + dialect.tables_owner +
-                                                          " the tables " + shown + " and no typetune_meta); nothing was changed");
+                                                          " the tables " + shown +
+                                                          " and no typetune_meta); nothing was changed");
     }
     std::optional<std::string> format;
     std::optional<std::string> version;
@@ -359,7 +363,8 @@ class sql_storage final : public trial_storage {
                               "); upgrade typetune to open it. Nothing was changed");
     }
     if (schema < 1) {
-      throw storage_error(storage_errc::corrupt, "typetune: " + url_ + ": schema version " + *version + " never existed");
+      throw storage_error(storage_errc::corrupt,
+                          "typetune: " + url_ + ": schema version " + *version + " never existed");
     }
     for (const char* table : {"studies", "trials"}) {
       if (!has(table)) {
@@ -367,26 +372,53 @@ class sql_storage final : public trial_storage {
                                                        std::string(table) + "' table");
       }
     }
+    schema_ = schema;
+    if (schema < dialect.schema_version && !read_only_) migrate(schema);
     db_->schema_checked();
+  }
+
+  // Brings an older schema to this build's, in one write transaction: the version is read again
+  // under the write lock, so of several processes opening the old database at once one migrates
+  // and the others find it done. Read-only storage reads the older schema as it is.
+  void migrate(int from) {
+    transaction tx(*db_, access::write);
+    db_->lock_schema_creation();
+    int found = from;
+    {
+      const auto st = db_->run(stmt::read_meta);
+      while (st->next()) {
+        if (st->text(0, "key", "typetune_meta") == "schema_version") {
+          const auto text = st->text(1, "value", "typetune_meta 'schema_version'");
+          if (!text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos)
+            found = std::stoi(text);
+        }
+      }
+    }
+    if (found < db_->info().schema_version) db_->migrate_schema(found);
+    tx.commit();
+    schema_ = db_->info().schema_version;
   }
 
   static std::uint64_t checked_count(std::int64_t v, std::string_view name, const std::string& what) {
     if (v < 0) {
-      throw storage_error(storage_errc::corrupt, "typetune: " + what + ": column '" + std::string(name) + "' is negative (" +
-                                                     std::to_string(v) + ")");
+      throw storage_error(storage_errc::corrupt, "typetune: " + what + ": column '" + std::string(name) +
+                                                     "' is negative (" + std::to_string(v) + ")");
     }
     return static_cast<std::uint64_t>(v);
   }
 
   std::optional<study_row> study_by_name(std::string_view name) {
-    const auto st = db_->run(stmt::study_by_name, {name});
+    const auto st = db_->run(schema_ < 2 ? stmt::study_by_name_v1 : stmt::study_by_name, {name});
     if (!st->next()) return std::nullopt;
     return read_study(*st, true);
   }
 
   // access::write takes the study's write lock, held until the transaction ends.
   study_row study_by_id(std::uint64_t id, access a) {
-    const auto st = db_->run(a == access::write ? stmt::study_for_write : stmt::study_by_id, {as_int(id)});
+    const auto st = db_->run(a == access::write ? stmt::study_for_write
+                             : schema_ < 2      ? stmt::study_by_id_v1
+                                                : stmt::study_by_id,
+                             {as_int(id)});
     if (!st->next()) {
       throw storage_error(storage_errc::not_found, "typetune: " + url_ + ": study id " + std::to_string(id) +
                                                        " no longer exists (was it deleted?)");
@@ -435,6 +467,9 @@ class sql_storage final : public trial_storage {
     if (!full) return row;
     r.info.space = *known.space;
     r.info.attributes = read_attributes(st.text(5, "attributes", what), what);
+    try {
+      read_goals_json(st.text(10, "goals", what), r.info);
+    } catch (const export_error& e) { fail_row(what, "column 'goals': " + without_prefix(without_prefix(e.what()))); }
     return row;
   }
 
@@ -521,7 +556,8 @@ class sql_storage final : public trial_storage {
   }
 
   // The running trial a lease names, or nullopt when the lease is over.
-  std::optional<std::pair<trial_record, std::uint32_t>> leased(std::uint64_t study, trial_lease lease, const study_row& s) {
+  std::optional<std::pair<trial_record, std::uint32_t>> leased(std::uint64_t study, trial_lease lease,
+                                                               const study_row& s) {
     const auto st = db_->run(stmt::one_trial, {as_int(study), as_int(lease.number)});
     if (!st->next()) return std::nullopt;
     auto held = read_leased(*st, s);
@@ -531,8 +567,9 @@ class sql_storage final : public trial_storage {
 
   void store(std::uint64_t study, const trial_record& t, std::uint32_t attempt, std::optional<double> heartbeat,
              std::uint64_t version, const space_desc& space) {
-    db_->run(stmt::update_trial, {as_int(study), as_int(t.number), to_string(t.state), static_cast<std::int64_t>(attempt),
-                                  t.worker, sql::nullable(heartbeat), as_int(version), trial_to_json(t, space)});
+    db_->run(stmt::update_trial,
+             {as_int(study), as_int(t.number), to_string(t.state), static_cast<std::int64_t>(attempt), t.worker,
+              sql::nullable(heartbeat), as_int(version), trial_to_json(t, space)});
   }
 
   // A write by the holder of a lease: refused (false) once the lease is over. A write counts as
@@ -564,6 +601,7 @@ class sql_storage final : public trial_storage {
   std::unique_ptr<connection> db_;
   std::string url_;
   bool read_only_;
+  int schema_ = 0;  // the schema version of the database as opened (after any migration)
   std::unordered_map<std::uint64_t, known_space> spaces_;
 };
 
@@ -579,7 +617,8 @@ std::shared_ptr<trial_storage> open_sqlite_storage(const std::filesystem::path& 
 
 #if TYPETUNE_HAS_POSTGRES
 std::shared_ptr<trial_storage> open_postgres_storage(const std::string& conninfo, const storage_options& options) {
-  if (conninfo.empty()) throw storage_error(storage_errc::bad_url, "typetune: a PostgreSQL storage needs a connection URL");
+  if (conninfo.empty())
+    throw storage_error(storage_errc::bad_url, "typetune: a PostgreSQL storage needs a connection URL");
   return std::make_shared<sql_storage>(sql::open_postgres(conninfo, options), options.read_only,
                                        !options.read_only && options.create_if_missing);
 }

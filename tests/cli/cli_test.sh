@@ -109,5 +109,38 @@ if command -v sqlite3 >/dev/null; then
 fi
 expect_error "a bad URL" "url|URL|scheme" "$cli" studies "mysql://localhost/x"
 
+# A study with two objectives and a constraint.
+front_db="$work/front.db"
+front_url="sqlite://$front_db"
+"$make_study" "$front_url" front >/dev/null || fail "make_stored_study could not write $front_url"
+out=$("$cli" studies "$front_url") && [[ $out == *"front  minimize/minimize  30"* ]] \
+  && pass "studies: both directions of a study with two objectives" || fail "studies printed: $out"
+out=$("$cli" show "$front_url") && [[ $out == *"objectives: val_loss (minimize), parameters (minimize); subject to latency_ms <= 3"* \
+  && $out == *"Pareto front: "*" trials"* && $out != *"best: trial"* ]] \
+  && pass "show: the objectives, the constraint and the front's size" || fail "show printed: $out"
+front_size=$(printf '%s\n' "$out" | sed -n 's/^Pareto front: \([0-9]*\) trials.*/\1/p')
+out=$("$cli" best "$front_url") && [[ $out == *"Pareto front of val_loss (minimize), parameters (minimize); subject to latency_ms <= 3: $front_size trials"* ]] \
+  && pass "best: lists the front" || fail "best printed: $out"
+header=$(printf '%s\n' "$out" | sed -n 2p)
+[[ $header =~ ^#\ +state\ +val_loss\ +parameters\ +feasible\ + && $header != *latency_ms*latency_ms* ]] \
+  && pass "best: a column per objective and the feasibility" || fail "best's header: $header"
+rows=$(printf '%s\n' "$out" | tail -n +3 | wc -l)
+yes_rows=$(printf '%s\n' "$out" | tail -n +3 | grep -cE "^[0-9]+ +complete +[0-9.e+]+ +[0-9.e+]+ +yes ")
+[ "$rows" -eq "$front_size" ] && [ "$yes_rows" -eq "$rows" ] && [ "$rows" -ge 2 ] \
+  && pass "best: $rows trials on the front, every one feasible" || fail "best: $rows rows, $yes_rows feasible, front $front_size"
+# The table is read whole first: `grep -q` on the pipe may close it while the command still writes.
+table=$("$cli" trials "$front_url")
+grep -qE "^# +state +val_loss +parameters +feasible +dense_bot" <<<"$table" \
+  && pass "trials: each objective's value" || fail "trials header: $(head -1 <<<"$table")"
+grep -qE "^8 +complete +[0-9.]+ +279650 +no \(by 0.495625\)" <<<"$table" && pass "trials: infeasible trials say by how much" \
+  || fail "trials: no infeasible trial shown"
+"$cli" export "$front_url" -o "$work/front.jsonl" && head -1 "$work/front.jsonl" | grep -q '"constraints":\[{"max":3' \
+  && out=$("$cli" best "$work/front.jsonl") && [[ $out == *": $front_size trials"* ]] \
+  && pass "export: the header keeps the objectives and the constraint, and the front reads back" \
+  || fail "export of the front: $(head -c 300 "$work/front.jsonl")"
+"$cli" report "$front_url" -o "$work/front.html" 2>/dev/null && grep -q 'class="plot pareto"' "$work/front.html" \
+  && [ "$(grep -o 'class="front-point' "$work/front.html" | wc -l)" -eq "$front_size" ] \
+  && pass "report: the Pareto plot marks the $front_size trials of the front" || fail "report: no Pareto plot or wrong count"
+
 [ $fails -eq 0 ] && echo "all command-line checks passed" || echo "$fails command-line checks failed" >&2
 exit $((fails > 0))

@@ -1,7 +1,9 @@
 // Writes two real studies into a storage URL for the command-line test: "demo" (40 trials of
 // the tutorial MLP space: complete, pruned by the median pruner, and one failure in ten, with
 // attributes set after the search) and "other" (5 trials).
-//   make_stored_study <storage URL>
+// With "front" after the URL it writes "front" alone instead: 30 trials of the same space with
+// two objectives (val_loss and parameters, both minimised) and a constraint (latency_ms <= 3).
+//   make_stored_study <storage URL> [front]
 #include <cmath>
 #include <iostream>
 #include <stdexcept>
@@ -13,18 +15,34 @@
 namespace tt = typetune;
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: make_stored_study <storage URL>\n";
+  if (argc != 2 && !(argc == 3 && std::string(argv[2]) == "front")) {
+    std::cerr << "usage: make_stored_study <storage URL> [front]\n";
     return 2;
   }
   const std::string url = argv[1];
+  if (argc == 3) {
+    auto front = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::minimize{"parameters"},
+                           tt::constraint{.metric = "latency_ms", .max = 3}, tt::random{.seed = 5}, tt::storage{url},
+                           tt::study_name{"front"});
+    (void)front.optimize(
+        [](const fashion_mlp::mlp_params& p) {
+          double parameters = 784.0 * p.dense_bot + 10.0 * p.dense_bot;
+          for (const auto& layer : p.hidden) parameters += layer.units * 10.0;
+          const double loss = 0.2 + 30.0 / p.dense_bot + 0.02 * static_cast<double>(p.hidden.size());
+          return tt::result{{"val_loss", loss}, {"parameters", parameters}, {"latency_ms", parameters / 80'000.0}};
+        },
+        tt::budget{.trials = 30, .workers = 1});
+    std::cout << "wrote study front to " << url << '\n';
+    return 0;
+  }
   auto demo = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 7}, tt::median_pruner{},
                         tt::storage{url}, tt::study_name{"demo"});
   (void)demo.optimize(
       [](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
         if (t.number() % 10 == 9) throw std::runtime_error("out of patience");
         const auto& p = t.params();
-        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 + 0.01 * static_cast<double>(p.hidden.size());
+        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 +
+                                  0.01 * static_cast<double>(p.hidden.size());
         for (int step = 0; step < 4; ++step) {
           t.report(step, final_loss + 0.5 / (step + 1));
           if (t.should_prune()) return tt::pruned;
@@ -37,8 +55,11 @@ int main(int argc, char** argv) {
   demo.set_attributes({{"test_accuracy", "0.8912"}, {"baseline_test_accuracy", "0.8790"}, {"gain_points", "+1.22"}});
   auto other = tt::study(fashion_mlp::space, tt::maximize{"accuracy"}, tt::random{.seed = 1}, tt::storage{url},
                          tt::study_name{"other"});
-  (void)other.optimize([](const fashion_mlp::mlp_params& p) { return tt::result{"accuracy", p.dense_bot / 350.0}; },
-                       tt::budget{.trials = 5, .workers = 1});
+  (void)other.optimize(
+      [](const fashion_mlp::mlp_params& p) {
+        return tt::result{"accuracy", p.dense_bot / 350.0};
+      },
+      tt::budget{.trials = 5, .workers = 1});
   std::cout << "wrote studies demo and other to " << url << '\n';
   return 0;
 }

@@ -7,12 +7,15 @@
 #include <set>
 #include <string>
 
+#include "mlp_space.hpp"
 #include "storage_cases.hpp"
 #include "storage_support.hpp"
 #include "support/spaces.hpp"
 #include "typetune/desc/study_export.hpp"
+#include "typetune/describe.hpp"
 #include "typetune/engine/asha_pruner.hpp"
 #include "typetune/engine/grid_sampler.hpp"
+#include "typetune/engine/median_pruner.hpp"
 #include "typetune/engine/random_sampler.hpp"
 #include "typetune/engine/study_core.hpp"
 #include "typetune/storage/open_storage.hpp"
@@ -48,7 +51,8 @@ TEST_CASE("re-opening a study continues it: trials kept, a grid goes on where it
   cases::resume(dir.url("resume.db"));
 }
 
-TEST_CASE("two workers on one SQLite file asking in turn: proposals made once after the first clash, the grid in order") {
+TEST_CASE(
+    "two workers on one SQLite file asking in turn: proposals made once after the first clash, the grid in order") {
   temp_dir dir;
   cases::interleaved_workers(dir.url("interleaved.db"));
 }
@@ -86,7 +90,8 @@ TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the
     CHECK(code_of(read_all) == storage_errc::corrupt);
     CHECK_THAT(message_of(read_all), Catch::Contains("study 'mlp', trial 1: column 'record' holds a blob, not text"));
     testing::raw_sql(db, "UPDATE trials SET record = 42 WHERE number = 1");  // stored as the text '42'
-    CHECK_THAT(message_of(read_all), Catch::Contains("study 'mlp', trial 1: its record does not read back: not a JSON object"));
+    CHECK_THAT(message_of(read_all),
+               Catch::Contains("study 'mlp', trial 1: its record does not read back: not a JSON object"));
     testing::raw_sql(db, "UPDATE studies SET next_number = 'lots'");
     CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': column 'next_number' holds text, not an integer"));
   }
@@ -98,7 +103,8 @@ TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the
   }
   SECTION("a parameter value of the wrong type") {
     testing::raw_sql(db, "UPDATE trials SET record = json_set(record, '$.params.dense_bot', 'big') WHERE number = 2");
-    CHECK_THAT(message_of(read_all), Catch::Contains("trial 2: its record does not read back: parameter 'dense_bot' must be an integer"));
+    CHECK_THAT(message_of(read_all),
+               Catch::Contains("trial 2: its record does not read back: parameter 'dense_bot' must be an integer"));
   }
   SECTION("an unknown parameter") {
     testing::raw_sql(db, "UPDATE trials SET record = json_set(record, '$.params.bogus', 1) WHERE number = 3");
@@ -134,8 +140,8 @@ TEST_CASE("fuzzed records and space descriptions are rejected as corrupt, never 
   temp_dir dir;
   const auto db = dir / "fuzz.db";
   cases::fuzzed_rows("sqlite://" + db.string(), [&](bool in_space, const std::string& text) {
-    testing::raw_set_text(db, in_space ? "UPDATE studies SET space_json = ?1" : "UPDATE trials SET record = ?1 WHERE number = 1",
-                          text);
+    testing::raw_set_text(
+        db, in_space ? "UPDATE studies SET space_json = ?1" : "UPDATE trials SET record = ?1 WHERE number = 1", text);
     return true;
   });
 }
@@ -170,7 +176,7 @@ TEST_CASE("files that are not typetune's, and newer schemas, are refused and lef
     const auto bytes = testing::file_bytes(path);
     CHECK(code_of([&] { (void)open_sqlite_storage(path); }) == storage_errc::newer_schema);
     CHECK_THAT(message_of([&] { (void)open_sqlite_storage(path); }),
-               Catch::Contains("newer typetune (schema version 7; this build reads up to 1)"));
+               Catch::Contains("newer typetune (schema version 7; this build reads up to 2)"));
     CHECK(testing::file_bytes(path) == bytes);
   }
   SECTION("a missing file, when it must exist") {
@@ -188,11 +194,91 @@ TEST_CASE("files that are not typetune's, and newer schemas, are refused and lef
     const auto storage = open_storage("sqlite://" + path.string() + "?mode=ro");
     REQUIRE(storage->list_studies().size() == 1);
     CHECK(storage->read_trials(storage->find_study("mlp")->id, 0).trials.size() == 6);
-    CHECK(code_of([&] {
-            study_core(testing::mlp_space(), make_random_sampler(), options("new"), nullptr, storage);
-          }) == storage_errc::not_found);
+    CHECK(code_of([&] { study_core(testing::mlp_space(), make_random_sampler(), options("new"), nullptr, storage); }) ==
+          storage_errc::not_found);
     CHECK(testing::file_bytes(path) == bytes);
   }
+}
+
+TEST_CASE("a study with two objectives and a constraint is stored, continued and kept from other objectives") {
+  temp_dir dir;
+  cases::several_objectives("sqlite://" + (dir / "front.db").string());
+}
+
+namespace {
+
+std::string schema_version_of(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT value FROM typetune_meta WHERE key = 'schema_version'", -1, &st, nullptr) ==
+          SQLITE_OK);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+// tests/storage/data/schema_v1.db was written by typetune at schema version 1 (commit 455c19f,
+// before studies could have several objectives) with tests/cli/make_stored_study: "demo" (40
+// trials of the tutorial MLP space: complete, pruned and failed ones, attributes set after the
+// search) and "other" (5 trials).
+TEST_CASE("a database of schema version 1 opens read-only unchanged, then migrates and resumes") {
+  temp_dir dir;
+  const auto path = dir / "v1.db";
+  std::filesystem::copy_file(TYPETUNE_TEST_DATA "/storage/data/schema_v1.db", path);
+  REQUIRE(schema_version_of(path) == "1");
+  const auto bytes = testing::file_bytes(path);
+  const auto space = describe(fashion_mlp::space);
+
+  std::vector<std::string> before;
+  {
+    const auto reader = open_storage("sqlite://" + path.string() + "?mode=ro");
+    const auto studies = reader->list_studies();
+    REQUIRE(studies.size() == 2);
+    CHECK(studies[0].info.name == "demo");
+    CHECK(studies[0].info.extra_objectives.empty());
+    CHECK(studies[0].info.attributes.at("gain_points") == "+1.22");
+    CHECK(studies[0].info.space == space);
+    before = lines(testing::records(reader->read_trials(studies[0].id, 0)), space);
+    CHECK(before.size() == 40);
+  }
+  CHECK(testing::file_bytes(path) == bytes);  // read-only: no migration, nothing written
+  CHECK(schema_version_of(path) == "1");
+
+  // Opened for writing: migrated to this build's schema, the study continues under the options
+  // that made it.
+  auto o = options("demo", 7);
+  study_core demo(space, make_random_sampler(), o, make_median_pruner({}), open_sqlite_storage(path));
+  CHECK(schema_version_of(path) == std::to_string(sqlite_schema_version));
+  auto after = lines(demo.trials(), space);
+  REQUIRE(after.size() == 40);
+  CHECK(after == before);
+  CHECK(demo.attributes().at("test_accuracy") == "0.8912");
+  const auto summary = demo.optimize([](trial_context& t) -> outcome { return bot(t) / 100.0; }, trials(5));
+  CHECK(summary.trials_started == 5);
+  const auto resumed = demo.trials();
+  REQUIRE(resumed.size() == 45);
+  CHECK(resumed[44].state == trial_state::complete);
+  CHECK(lines(std::vector<trial_record>(resumed.begin(), resumed.begin() + 40), space) == before);
+  // The new trials continue the stored random stream: proposal 40 onwards, not a repeat of 0.
+  CHECK_FALSE(resumed[40].params == resumed[0].params);
+
+  // A study with two objectives in the migrated file.
+  auto two = options("two");
+  two.extra_objectives = {{"parameters", direction::minimize}};
+  study_core added(space, make_random_sampler(), two, nullptr, open_sqlite_storage(path));
+  CHECK(added
+            .optimize(
+                [](trial_context& t) -> outcome {
+                  return {{"val_loss", 1.0 / bot(t)}, {"parameters", bot(t)}};
+                },
+                trials(4))
+            .trials_started == 4);
+  CHECK(open_sqlite_storage(path)->find_study("two")->info.extra_objectives == two.extra_objectives);
 }
 
 TEST_CASE("storage URLs") {
@@ -208,8 +294,9 @@ TEST_CASE("storage URLs") {
   CHECK(parse_storage_url("postgres://u@h/db").scheme == "postgresql");
   CHECK_FALSE(open_storage("memory:")->shared());
 
-  for (const char* bad : {"studies.db", "sqlite:/tmp/x.db", "sqlite://", "sqlite:///x.db?mode=wx", "sqlite:///x.db?cache=1",
-                          "sqlite:///x.db?timeout=soon", "mysql://h/db", "postgresql:/localhost/studies"}) {
+  for (const char* bad :
+       {"studies.db", "sqlite:/tmp/x.db", "sqlite://", "sqlite:///x.db?mode=wx", "sqlite:///x.db?cache=1",
+        "sqlite:///x.db?timeout=soon", "mysql://h/db", "postgresql:/localhost/studies"}) {
     INFO(bad);
     CHECK(code_of([&] { (void)open_storage(bad); }) == storage_errc::bad_url);
   }

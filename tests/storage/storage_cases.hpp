@@ -55,9 +55,7 @@ inline std::vector<std::string> lines(const std::vector<trial_record>& trials, c
 inline storage_errc code_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const storage_error& e) {
-    return e.code();
-  }
+  } catch (const storage_error& e) { return e.code(); }
   FAIL("no storage_error was thrown");
   return storage_errc::io;
 }
@@ -65,9 +63,7 @@ inline storage_errc code_of(const std::function<void()>& f) {
 inline std::string message_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
+  } catch (const std::exception& e) { return e.what(); }
   FAIL("nothing was thrown");
   return {};
 }
@@ -208,7 +204,8 @@ inline void stale_trials(const std::string& url) {
   const auto id = study.study_id();
 
   // A trial started by a worker on another machine, whose last heartbeat is an hour old.
-  const double hour_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600;
+  const double hour_ago = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
+                          3600;
   auto sampler = make_random_sampler();
   const auto foreign = storage->create_trial(id, 0, "elsewhere:4242", hour_ago, [&](const proposal_slot& slot) {
     const study_view view{study.space(), {}, direction::minimize, 5};
@@ -217,12 +214,13 @@ inline void stale_trials(const std::string& url) {
   REQUIRE(foreign.trial);
   CHECK(storage->report(id, foreign.lease, 1, 0.5));  // a write counts as a heartbeat ...
   const std::vector<trial_lease> leases{foreign.lease};
-  storage->heartbeat(id, leases, hour_ago);            // ... so the last one is made an hour old
+  storage->heartbeat(id, leases, hour_ago);  // ... so the last one is made an hour old
 
   CHECK(study.requeue_stale() == 1);
   auto t = study.trial(0);
   CHECK(t.state == trial_state::waiting);
-  CHECK_THAT(t.message, Catch::Contains("worker elsewhere:4242 sent no heartbeat for") && Catch::Contains("retry 1 of 2"));
+  CHECK_THAT(t.message,
+             Catch::Contains("worker elsewhere:4242 sent no heartbeat for") && Catch::Contains("retry 1 of 2"));
   CHECK(t.intermediate.empty());
   // The old lease is over: the presumed-dead worker cannot write any more.
   CHECK_FALSE(storage->report(id, foreign.lease, 2, 0.1));
@@ -242,10 +240,11 @@ inline void stale_trials(const std::string& url) {
     return storage->requeue(id, stale, 2);
   };
   CHECK(lose(1).at(0).state == trial_state::waiting);
-  const auto third = storage->create_trial(id, 0, "elsewhere:1", hour_ago, [](const proposal_slot&) -> std::optional<new_trial> {
-    FAIL("a waiting trial is claimed before anything is proposed");
-    return std::nullopt;
-  });
+  const auto third = storage->create_trial(id, 0, "elsewhere:1", hour_ago,
+                                           [](const proposal_slot&) -> std::optional<new_trial> {
+                                             FAIL("a waiting trial is claimed before anything is proposed");
+                                             return std::nullopt;
+                                           });
   CHECK(third.was_waiting);
   CHECK(third.lease.attempt == 2);
   CHECK(lose(2).at(0).state == trial_state::failed);
@@ -309,7 +308,8 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
   }
 
   // The engine's keys: refused, naming the key, and nothing of the call is written.
-  for (const auto& [key, value] : std::map<std::string, std::string>{{"objective", "accuracy"}, {"seed", "6"}, {"sampler", "tpe"}}) {
+  for (const auto& [key, value] :
+       std::map<std::string, std::string>{{"objective", "accuracy"}, {"seed", "6"}, {"sampler", "tpe"}}) {
     INFO("key " << key);
     const auto call = [&, key = key, value = value] { again.set_attributes({{"note", "not kept"}, {key, value}}); };
     CHECK(code_of(call) == storage_errc::study_mismatch);
@@ -325,7 +325,9 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
   // A study that is not there.
   const auto storage = open();
   CHECK(code_of([&] { storage->set_study_attributes(id + 1000, {{"x", "1"}}); }) == storage_errc::not_found);
-  CHECK_THAT(message_of([&] { storage->set_study_attributes(id + 1000, {{"x", "1"}}); }),
+  CHECK_THAT(message_of([&] {
+               storage->set_study_attributes(id + 1000, {{"x", "1"}});
+             }),
              Catch::Contains("id " + std::to_string(id + 1000)) && Catch::Contains("was it deleted?"));
   CHECK(storage->delete_study("figures"));
   CHECK(code_of([&] { again.set_attributes({{"x", "1"}}); }) == storage_errc::not_found);
@@ -337,9 +339,54 @@ inline void study_attributes(const std::function<std::shared_ptr<trial_storage>(
     const auto untouched = reader->find_study("untouched");
     REQUIRE(untouched);
     CHECK(untouched->info.attributes.at("objective") == "val_loss");
-    CHECK_THAT(message_of([&] { reader->set_study_attributes(untouched->id, {{"x", "1"}}); }),
+    CHECK_THAT(message_of([&] {
+                 reader->set_study_attributes(untouched->id, {{"x", "1"}});
+               }),
                Catch::Contains("read-only"));
   }
+}
+
+// A study with two objectives and a constraint: its objectives and constraint are stored with it
+// and read back by another connection, the study continues when re-opened with the same ones and
+// keeps its front, and re-opening it with other ones is refused, naming both.
+inline void several_objectives(const std::string& url) {
+  auto o = options("front");
+  o.extra_objectives = {{"parameters", direction::minimize}};
+  o.constraints = {{"latency_ms", 5.0}};
+  const auto objective = [](trial_context& t) -> outcome {
+    const double units = bot(t);
+    return {{"val_loss", 100.0 / units}, {"parameters", units * 10}, {"latency_ms", units / 40.0}};
+  };
+  std::vector<trial_record> front;
+  {
+    study_core study(mlp_space(), make_random_sampler(), o, nullptr, open_storage(url));
+    CHECK(study.optimize(objective, trials(12)).trials_started == 12);
+    front = study.pareto_front();
+  }
+  REQUIRE_FALSE(front.empty());
+  const auto storage = open_storage(url);
+  const auto stored = storage->find_study("front");
+  REQUIRE(stored);
+  CHECK(stored->info.extra_objectives == o.extra_objectives);
+  CHECK(stored->info.constraints == o.constraints);
+  CHECK(objectives_of(stored->info).to_text() ==
+        "val_loss (minimize), parameters (minimize); subject to latency_ms <= 5");
+
+  study_core again(mlp_space(), make_random_sampler(), o, nullptr, open_storage(url));
+  CHECK(lines(again.pareto_front(), mlp_space()) == lines(front, mlp_space()));
+  CHECK(again.optimize(objective, trials(3)).trials_started == 3);
+  CHECK(again.trials().size() == 15);
+
+  auto other = o;
+  other.extra_objectives = {{"parameters", direction::maximize}};
+  CHECK_THROWS_WITH(study_core(mlp_space(), make_random_sampler(), other, nullptr, open_storage(url)),
+                    Catch::Contains("study 'front'") &&
+                        Catch::Contains("created for val_loss (minimize), parameters (minimize); subject to "
+                                        "latency_ms <= 5, but this program has val_loss (minimize), parameters "
+                                        "(maximize)"));
+  CHECK(code_of([&] {
+          study_core(mlp_space(), make_random_sampler(), options("front"), nullptr, open_storage(url));
+        }) == storage_errc::study_mismatch);
 }
 
 // Re-opening a study with another direction, metric or seed is refused, naming it.
@@ -366,9 +413,8 @@ inline void changed_space(const std::string& url) {
 
   auto narrowed = before;
   narrowed.params[*narrowed.find("optimizer.adam.learning_rate")].high = 1e-2;
-  const auto refused = message_of([&] {
-    study_core(narrowed, make_random_sampler(), options("mlp"), nullptr, open_storage(url));
-  });
+  const auto refused = message_of(
+      [&] { study_core(narrowed, make_random_sampler(), options("mlp"), nullptr, open_storage(url)); });
   CHECK_THAT(refused, Catch::Contains("study 'mlp'") && Catch::Contains("another space") &&
                           Catch::Contains("'optimizer.adam.learning_rate': range [1e-04, 0.1] -> [1e-04, 0.01]"));
 
@@ -377,9 +423,10 @@ inline void changed_space(const std::string& url) {
   widened.params.push_back(int_param("epochs", "epochs", 1, 50));
   widened.params.back().default_value = std::int64_t{12};
   // Compatible, but not allowed: the message says how to allow it.
-  CHECK_THAT(message_of([&] { study_core(widened, make_random_sampler(), options("mlp"), nullptr, open_storage(url)); }),
-             Catch::Contains("'dense_bot': range [50, 350] -> [50, 500] (widened)") &&
-                 Catch::Contains("'epochs' added (default 12)") && Catch::Contains("allow_space_changes"));
+  CHECK_THAT(
+      message_of([&] { study_core(widened, make_random_sampler(), options("mlp"), nullptr, open_storage(url)); }),
+      Catch::Contains("'dense_bot': range [50, 350] -> [50, 500] (widened)") &&
+          Catch::Contains("'epochs' added (default 12)") && Catch::Contains("allow_space_changes"));
   // Allowed, but the change also narrows something: still refused.
   auto both = widened;
   both.params[*both.find("optimizer.adam.learning_rate")].high = 1e-2;
@@ -432,7 +479,8 @@ inline void asha_shared_snapshot(const std::string& url) {
 // writes a study's space_json (`in_space`) or trial 1's record by hand, bypassing typetune; it
 // returns false where the database refuses the bytes (PostgreSQL: text that is not UTF-8), and
 // such a round is skipped.
-inline void fuzzed_rows(const std::string& url, const std::function<bool(bool in_space, const std::string& text)>& set_text) {
+inline void fuzzed_rows(const std::string& url,
+                        const std::function<bool(bool in_space, const std::string& text)>& set_text) {
   make_study(open_storage(url));
   const auto storage = open_storage(url);
   const auto id = storage->find_study("mlp")->id;
@@ -440,7 +488,8 @@ inline void fuzzed_rows(const std::string& url, const std::function<bool(bool in
   const auto original = *storage->read_trials(id, 0).trials.at(1);
   const auto line = trial_to_json(original, space);
   const auto space_json = space.to_json(-1);
-  std::mt19937_64 rng(std::getenv("TYPETUNE_FUZZ_SEED") ? std::strtoull(std::getenv("TYPETUNE_FUZZ_SEED"), nullptr, 10) : 2024);
+  std::mt19937_64 rng(std::getenv("TYPETUNE_FUZZ_SEED") ? std::strtoull(std::getenv("TYPETUNE_FUZZ_SEED"), nullptr, 10)
+                                                        : 2024);
   int rejected = 0;
   int tried = 0;
   const int rounds = std::getenv("TYPETUNE_FUZZ_ROUNDS") ? std::atoi(std::getenv("TYPETUNE_FUZZ_ROUNDS")) : 300;

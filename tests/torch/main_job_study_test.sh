@@ -36,4 +36,17 @@ done
 "$cli" report "sqlite://$db" -o "$work/from_db.html" && grep -q 'gain_points: <b>' "$work/from_db.html" \
   && grep -q 'gain_points: <b>' "$work/report.html" && pass "both reports show the gain" || fail "a report without the gain"
 
+# --front parameters: accuracy against the model's size, the front printed with each model tested.
+front_db="$work/front.db"
+out=$("$job" --quick --front parameters --trials 6 --storage "sqlite://$front_db" --report "$work/front.html" 2>&1) \
+  || fail "the --front run failed: $out"
+front_rows=$(printf '%s\n' "$out" | grep -cE '^ +[0-9]+ +[0-9]+ +0\.[0-9]{4} +[0-9.]+ % +dense_bot=')
+[[ $out == *"Pareto front: $front_rows of 6 trials (val_accuracy against trainable weights)"* && $front_rows -ge 1 ]] \
+  && pass "--front: the front's $front_rows trials printed, each tested" || fail "--front printed: $out"
+shown=$("$cli" best "sqlite://$front_db") || fail "typetune best on the --front study failed: $shown"
+[[ $shown == *"Pareto front of val_accuracy (maximize), parameters (minimize): $front_rows trials"* ]] \
+  && pass "--front: typetune best lists the same front" || fail "typetune best printed: $shown"
+[ "$(grep -o 'class="front-point' "$work/front.html" | wc -l)" -eq "$front_rows" ] \
+  && pass "--front: the report's Pareto plot marks the front" || fail "--front: the report's Pareto plot"
+
 if [ "$fails" -eq 0 ]; then echo "all main-job study checks passed"; else echo "$fails main-job study checks failed"; exit 1; fi

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "typetune/engine/gp_sampler.hpp"
+#include "typetune/engine/nsga2_sampler.hpp"
 #include "typetune/engine/sampler.hpp"
 #include "typetune/engine/tpe_sampler.hpp"
 
@@ -21,13 +22,19 @@ struct auto_options {
   // random startup included): it finds the good structures (which option, how many items) faster,
   // and the GP then refines their numeric parameters. 0: the GP from the start.
   std::size_t conditional_tpe_trials = 25;
+  // A study with several objectives or constraints: TPE (ranking trials by non-domination)
+  // until this many trials have finished, then NSGA-II, whose cost does not grow with the
+  // history. The GP is not used there.
+  std::size_t goals_tpe_max_trials = 1000;
   gp_options gp = {};
-  tpe_options tpe = {};  // `multivariate` is set per space: true when every parameter is categorical
+  tpe_options tpe = {};
+  nsga2_options nsga2 = {};  // `multivariate` is set per space: true when every parameter is categorical
 };
 
 // On a space whose parameters are all categorical (or constant): multivariate TPE throughout.
 // Otherwise the GP (after conditional_tpe_trials of independent TPE on a conditional space)
-// until gp_max_trials trials have finished, then independent TPE. Every model sees the whole
+// until gp_max_trials trials have finished, then independent TPE. With several objectives or
+// constraints: TPE, then NSGA-II past goals_tpe_max_trials. Every model sees the whole
 // history, including running, pruned and diverged trials, as its own options say.
 [[nodiscard]] std::unique_ptr<sampler> make_auto_sampler(auto_options options = {});
 

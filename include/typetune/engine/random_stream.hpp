@@ -17,15 +17,16 @@ inline constexpr std::uint32_t sobol_scramble = 2;   // study-level: the Sobol s
 inline constexpr std::uint32_t trial_seed = 3;       // per-trial: the seed an objective is handed
 inline constexpr std::uint32_t tpe = 16;             // reserved for model-based samplers
 inline constexpr std::uint32_t gp = 32;
-inline constexpr std::uint32_t user = 1024;          // first id free for users' own draws
+inline constexpr std::uint32_t nsga2 = 48;   // NSGA-II: tournaments, crossover, mutation
+inline constexpr std::uint32_t user = 1024;  // first id free for users' own draws
 }  // namespace stream_ids
 
 namespace detail {
 
 // One Philox-4x32 block: 10 rounds of the Salmon et al. (SC'11) bijection. Counter-based, so
 // there is no state to share between threads and no sequence to replay.
-[[nodiscard]] constexpr std::array<std::uint32_t, 4> philox4x32_10(
-    std::array<std::uint32_t, 4> ctr, std::array<std::uint32_t, 2> key) noexcept {
+[[nodiscard]] constexpr std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> ctr,
+                                                                   std::array<std::uint32_t, 2> key) noexcept {
   constexpr std::uint64_t m0 = 0xD2511F53u;
   constexpr std::uint64_t m1 = 0xCD9E8D57u;
   for (int round = 0; round < 10; ++round) {
@@ -69,9 +70,7 @@ class random_stream {
   }
 
   // A double in [0, 1) with 53 random bits.
-  constexpr double uniform01() noexcept {
-    return static_cast<double>((*this)() >> 11) * 0x1.0p-53;
-  }
+  constexpr double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
   // An integer in [0, n) without modulo bias: reject the few draws below 2^64 mod n.
   constexpr std::uint64_t below(std::uint64_t n) noexcept {

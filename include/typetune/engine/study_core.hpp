@@ -7,8 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,20 +23,30 @@
 #include <utility>
 #include <vector>
 
+#include "typetune/desc/direction.hpp"
+#include "typetune/desc/objectives.hpp"
+#include "typetune/desc/space_desc.hpp"
+#include "typetune/desc/trial.hpp"
 #include "typetune/engine/pruner.hpp"
 #include "typetune/engine/sampler.hpp"
-#include "typetune/desc/trial.hpp"
-#include "typetune/desc/direction.hpp"
 #include "typetune/engine/trial_context.hpp"
 #include "typetune/engine/trial_storage.hpp"
-#include "typetune/desc/space_desc.hpp"
 
 namespace typetune {
 
 struct study_options {
   std::string metric = "value";  // declared once; every tell() and named outcome must match
   direction dir = direction::minimize;
-  std::uint64_t seed = 0;        // the only source of randomness; passed to the sampler
+  // Further objectives, for a study with several: each a named metric that every complete trial
+  // records (set_metric(), or a named value of the outcome). Such a study has a Pareto front
+  // (pareto_front()) rather than a best trial, needs a sampler that supports it
+  // (sampler::supports_goals) and takes no pruner.
+  std::vector<objective_spec> extra_objectives = {};
+  // Constraints on named metrics that every complete trial records: a trial is feasible when
+  // each is at most its bound. best_trial() and pareto_front() hold feasible trials only, and
+  // the sampler must support them.
+  std::vector<constraint_spec> constraints = {};
+  std::uint64_t seed = 0;  // the only source of randomness; passed to the sampler
   // Failed and out_of_memory trials in a row (in the order they finish) before ask() and
   // optimize() give up with too_many_failures_error. Diverged trials do not count: a sampler
   // exploring a too-large learning rate is not a broken objective. 0 disables the stop.
@@ -66,6 +76,13 @@ struct study_options {
   // the database, not the trial, was at fault, and the heartbeat's grace period hands the trial
   // to another worker. 0: no retry.
   std::chrono::duration<double> storage_retry{60.0};
+
+  // The objectives (metric and dir first, then extra_objectives) and the constraints.
+  [[nodiscard]] objective_set goals() const {
+    objective_set out{{{metric, dir}}, constraints};
+    out.objectives.insert(out.objectives.end(), extra_objectives.begin(), extra_objectives.end());
+    return out;
+  }
 };
 
 // One line for a finished trial: "trial 12 complete val_loss=0.3123 val_acc=0.91 in 0.41 s:
@@ -73,9 +90,9 @@ struct study_options {
 [[nodiscard]] std::string describe_trial(const space_desc& space, const trial_record& t, std::string_view metric);
 
 struct run_budget {
-  std::uint64_t max_trials = 100;  // trials started by this optimize() call
+  std::uint64_t max_trials = 100;                           // trials started by this optimize() call
   std::optional<std::chrono::duration<double>> time_limit;  // no new trial starts after it
-  std::size_t workers = 1;         // threads, each running one trial at a time
+  std::size_t workers = 1;                                  // threads, each running one trial at a time
   // Per trial: trial_context::deadline() is the trial's start plus this; see out_of_time().
   std::optional<std::chrono::duration<double>> trial_time_limit = std::nullopt;
   // The study's own budget, shared by every run and process on it: no trial is created once
@@ -102,7 +119,7 @@ struct run_summary {
   // exactly at the last configuration.
   bool exhausted = false;
   bool timed_out = false;
-  bool interrupted = false;  // a stop was requested (Ctrl-C): no new trial started after it
+  bool interrupted = false;             // a stop was requested (Ctrl-C): no new trial started after it
   bool study_budget_spent = false;      // the study held run_budget::study_trials trials
   std::vector<failure_group> failures;  // by first trial number
 
@@ -113,9 +130,9 @@ struct run_summary {
 
 // How a run (optimize(), a schedule) ended, as study_core::summarize_run() puts it in the summary.
 struct run_end {
-  bool exhausted = false;    // see run_summary::exhausted
+  bool exhausted = false;  // see run_summary::exhausted
   bool timed_out = false;
-  bool interrupted = false;  // a stop was requested (clear_stop_request() said so)
+  bool interrupted = false;         // a stop was requested (clear_stop_request() said so)
   bool study_budget_spent = false;  // see run_summary::study_budget_spent
 };
 
@@ -142,7 +159,7 @@ class asked_trial {
   friend class study_core;
   asked_trial(study_core& study, trial_ticket ticket)
       : ticket_(std::move(ticket)), context_(study, ticket_.number, ticket_.params, ticket_.seed, std::nullopt, 0) {}
-  trial_ticket ticket_;     // before context_, which refers to its parameters
+  trial_ticket ticket_;  // before context_, which refers to its parameters
   trial_context context_;
 };
 
@@ -204,6 +221,11 @@ class study_core {
   // Completes a trial with its value (diverged for NaN/inf). Throws std::invalid_argument when
   // `metric` is not the study's metric or the trial is not running.
   void tell(std::uint64_t number, std::string_view metric, double value);
+  // Completes a trial with an outcome of several named values (see outcome): the first
+  // objective's is its value, the others are recorded as its metrics; one outcome value is
+  // tell(number, metric, value). Throws std::invalid_argument for a name that is none of the
+  // study's objectives and constraints.
+  void tell(std::uint64_t number, const outcome& result);
   // Ends a running trial as pruned (its value is the last reported one).
   void tell_pruned(std::uint64_t number);
   // Ends a running trial as failed, diverged or out_of_memory, keeping `message`.
@@ -218,9 +240,9 @@ class study_core {
   // For schedulers: runs the objective for an asked trial, classifying how it ended, without
   // ending the trial; then finish() records it. `time_limit`: the trial's deadline is now plus it.
   [[nodiscard]] trial_result evaluate(const trial_ticket& ticket, const objective& f,
-                                    std::optional<std::int64_t> resource = std::nullopt,
-                                    std::int64_t resumed_from = 0,
-                                    std::optional<std::chrono::duration<double>> time_limit = std::nullopt);
+                                      std::optional<std::int64_t> resource = std::nullopt,
+                                      std::int64_t resumed_from = 0,
+                                      std::optional<std::chrono::duration<double>> time_limit = std::nullopt);
   // Records how a running trial ended. The same rule as tell(): a complete result with a NaN or
   // infinite value is recorded as diverged, one with no value as failed.
   void finish(std::uint64_t number, const trial_result& result);
@@ -251,8 +273,15 @@ class study_core {
   // back (their heartbeat had lapsed); they run again elsewhere.
   [[nodiscard]] std::uint64_t lost_trials() const;
 
-  // The complete trial with the best value (better(); ties: the lowest number), if any.
+  // The complete trial with the best value (better(); ties: the lowest number), if any; with
+  // constraints, the best feasible one. Throws std::logic_error for a study with several
+  // objectives, which has a front instead.
   [[nodiscard]] std::optional<trial_record> best_trial() const;
+  // The complete, feasible trials that no other such trial dominates (pareto.hpp), ordered by
+  // number; for a study with one objective, the best trial and any that tie with it.
+  [[nodiscard]] std::vector<trial_record> pareto_front() const;
+  // The study's objectives and constraints (study_options::goals()).
+  [[nodiscard]] const objective_set& goals() const noexcept { return goals_; }
   // A consistent snapshot of every trial, ordered by number (read from the storage: with a
   // shared one it includes other workers' trials).
   [[nodiscard]] std::vector<trial_record> trials() const;
@@ -265,7 +294,7 @@ class study_core {
     std::uint32_t attempt = 0;
     std::chrono::steady_clock::time_point started;
     bool lost = false;  // the storage refused a write: another worker took it back
-      // This worker's own copy of the running trial, which report(), set_metric() and finish
+                        // This worker's own copy of the running trial, which report(), set_metric() and finish
     // change in place while cache_ holds it and no one else does (see edit_locked).
     std::shared_ptr<trial_record> record;
   };
@@ -282,8 +311,17 @@ class study_core {
   std::size_t requeue_stale_locked();
   void heartbeat_loop(std::stop_token stop);
 
+  // The view samplers and pruners get: goals_ is passed only when there is more than the one
+  // objective (several objectives, or constraints).
+  [[nodiscard]] study_view view_of(trial_span trials) const {
+    return {space_, trials, options_.dir, options_.seed, goals_.several() || goals_.constrained() ? &goals_ : nullptr};
+  }
+  void check_goals() const;
+  double record_named_values(std::uint64_t number, const outcome& result);
+
   space_desc space_;
   study_options options_;
+  objective_set goals_;
   std::unique_ptr<sampler> sampler_;
   std::unique_ptr<pruner> pruner_;
   std::shared_ptr<trial_storage> storage_;
@@ -309,9 +347,9 @@ class study_core {
   std::uint64_t lost_ = 0;
   std::size_t consecutive_failures_ = 0;
   std::string last_failure_;
-  std::deque<assignment> queue_;   // enqueued configurations, handed out before sampling
+  std::deque<assignment> queue_;         // enqueued configurations, handed out before sampling
   mutable std::uint64_t proposals_ = 0;  // the study's sampler proposals so far (all workers)
-  bool other_writers_ = false;  // another process took a proposal index this one expected
+  bool other_writers_ = false;           // another process took a proposal index this one expected
   std::chrono::steady_clock::time_point last_stale_scan_{};
   std::atomic<bool> stop_requested_{false};
 

@@ -5,10 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "typetune/desc/space_desc.hpp"
 
@@ -16,12 +19,26 @@ namespace typetune {
 
 class study_core;
 
+// One named value of an outcome: an objective's or a constraint's metric and its value.
+struct named_value {
+  std::string metric;
+  double value = 0;
+};
+
 // The result of one objective call. A value may name its metric; the study then checks it
 // against the metric it was declared with, so a renamed metric is caught on the first trial.
+// A study with several objectives or constraints also takes the values by name, all at once
+// (`return {{"val_loss", loss}, {"parameters", n}};`), or the first objective's value alone with
+// the others recorded by set_metric().
 class outcome {
  public:
   outcome(double value) : value_(value) {}  // NOLINT(google-explicit-constructor): `return 0.3;`
   outcome(std::string metric, double value) : value_(value), metric_(std::move(metric)) {}
+  outcome(std::initializer_list<named_value> values) : values_(values) {
+    if (values_.empty()) throw std::invalid_argument("typetune: an outcome needs at least one value");
+    value_ = values_.front().value;
+    metric_ = values_.front().metric;
+  }
 
   [[nodiscard]] static outcome pruned() {
     outcome o(0.0);
@@ -32,10 +49,13 @@ class outcome {
   [[nodiscard]] bool is_pruned() const noexcept { return pruned_; }
   [[nodiscard]] double value() const noexcept { return value_; }
   [[nodiscard]] const std::string& metric() const noexcept { return metric_; }  // empty: unnamed
+  // Every named value when it was made from several (the first is value() and metric()).
+  [[nodiscard]] const std::vector<named_value>& values() const noexcept { return values_; }
 
  private:
-  double value_;
+  double value_ = 0;
   std::string metric_;
+  std::vector<named_value> values_;
   bool pruned_ = false;
 };
 
@@ -89,8 +109,13 @@ class trial_context {
   trial_context(study_core& study, std::uint64_t number, const assignment& params, std::uint64_t seed,
                 std::optional<std::int64_t> resource, std::int64_t resumed_from,
                 std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt)
-      : study_(study), number_(number), seed_(seed), params_(params), resource_(resource),
-        resumed_from_(resumed_from), deadline_(deadline) {}
+      : study_(study),
+        number_(number),
+        seed_(seed),
+        params_(params),
+        resource_(resource),
+        resumed_from_(resumed_from),
+        deadline_(deadline) {}
 
   study_core& study_;
   std::uint64_t number_;

@@ -12,7 +12,7 @@
 namespace typetune {
 
 // The schema version this build writes and reads. A database with a newer one is refused.
-inline constexpr int postgres_schema_version = 1;
+inline constexpr int postgres_schema_version = 2;
 
 // Connects to `conninfo` (a libpq URI, postgresql://user@host:port/db?sslmode=..., or a
 // key=value connection string) and checks, or in an empty schema creates, typetune's tables.

@@ -12,7 +12,7 @@
 namespace typetune {
 
 // The schema version this build writes and reads. A file with a newer one is refused.
-inline constexpr int sqlite_schema_version = 1;
+inline constexpr int sqlite_schema_version = 2;
 
 // Opens (or creates) the study database at `path`. Throws storage_error, having changed nothing:
 // not_found for a missing file (create_if_missing off) or directory, not_typetune for a file

@@ -257,6 +257,27 @@ class tuner {
             .value_std = figure(options_.objective + "_std"),
             .metrics = b.metrics};
   }
+  // A study with several objectives (a tt::minimize or tt::maximize among the study options
+  // beside the tuner's objective, on a figure the tuner records such as "parameters", or on one
+  // the builder's objective sets): the trials of its Pareto front, typed as best() has them,
+  // ordered by number; `value` is the tuner's objective. With one objective: the best trial.
+  [[nodiscard]] std::vector<tuner_result<params_type>> pareto_front() const {
+    std::vector<tuner_result<params_type>> out;
+    for (auto& f : study().pareto_front()) {
+      const auto figure = [&](const std::string& name) -> std::optional<double> {
+        const auto it = f.metrics.find(name);
+        return it == f.metrics.end() ? std::nullopt : std::optional<double>(it->second);
+      };
+      out.push_back({.number = f.number,
+                     .params = std::move(f.params),
+                     .value = f.values.front(),
+                     .epochs = static_cast<std::int64_t>(figure("epochs").value_or(0)),
+                     .parameters = static_cast<std::int64_t>(figure("parameters").value_or(0)),
+                     .value_std = figure(options_.objective + "_std"),
+                     .metrics = f.metrics});
+    }
+    return out;
+  }
   // The best configuration as the user's struct; throws std::logic_error before any trial completed.
   [[nodiscard]] params_type best_params() const { return study().best().params; }
   [[nodiscard]] double best_value() const { return study().best().value; }
@@ -278,7 +299,13 @@ class tuner {
   // The best configuration rebuilt and trained again on `data` for `epochs` (the fit's epochs
   // when 0), with the search's seed: keras-tuner's rebuild-and-retrain.
   [[nodiscard]] model_ref best_model(const tensor_dataset& data, std::int64_t epochs = 0) const {
-    auto built = build_seeded(build_, best_params(), fit_, derive_seed(seed_, 0));
+    return trained_model(best_params(), data, epochs);
+  }
+  // Any configuration (a trial of the Pareto front, say) built and trained on `data` as
+  // best_model() trains the best.
+  [[nodiscard]] model_ref trained_model(const params_type& params, const tensor_dataset& data,
+                                        std::int64_t epochs = 0) const {
+    auto built = build_seeded(build_, params, fit_, derive_seed(seed_, 0));
     if (epochs > 0) built.fit.epochs = epochs;
     // No validation data here: the search's "val_*" objective and early stopping cannot apply.
     built.fit.early_stop.reset();

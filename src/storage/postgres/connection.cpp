@@ -113,7 +113,8 @@ void result::close() noexcept {
 connection::connection(const std::string& conninfo, std::string url)
     : sql::connection(std::move(url), {postgres_schema_version, "a PostgreSQL database", "its schema has"}) {
   conn_ = PQconnectdb(conninfo.c_str());
-  if (conn_ == nullptr) throw storage_error(storage_errc::io, "typetune: " + this->url() + ": libpq could not allocate a connection");
+  if (conn_ == nullptr)
+    throw storage_error(storage_errc::io, "typetune: " + this->url() + ": libpq could not allocate a connection");
   if (PQstatus(conn_) != CONNECTION_OK) {
     const auto message = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);
@@ -215,6 +216,10 @@ void connection::lock_schema_creation() { exec(schema_lock); }
 
 void connection::create_schema() { exec(postgres::create_schema); }
 
+void connection::migrate_schema(int from) {
+  if (from < 2) exec(postgres::migrate_to_2);
+}
+
 void connection::fail(const PGresult* res, std::string_view doing) const {
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state != nullptr ? state : "";
@@ -248,8 +253,8 @@ std::unique_ptr<connection> open_postgres(const std::string& conninfo, const sto
   auto db = std::make_unique<postgres::connection>(with_timeout, postgres::hide_password(conninfo));
   // A call waits this long for a study's row lock before failing (storage_error, io).
   const auto ms = std::to_string(std::max<std::chrono::milliseconds::rep>(options.busy_timeout.count(), 1));
-  const std::string settings =
-      "SET lock_timeout = " + ms + (options.read_only ? "; SET default_transaction_read_only = on" : "");
+  const std::string settings = "SET lock_timeout = " + ms +
+                               (options.read_only ? "; SET default_transaction_read_only = on" : "");
   db->exec(settings.c_str());
   return db;
 }

@@ -54,6 +54,7 @@ class connection final : public sql::connection {
   std::vector<std::string> tables() override;
   void lock_schema_creation() override;
   void create_schema() override;
+  void migrate_schema(int from) override;
 
   // Runs one or more statements without parameters or rows.
   void exec(const char* sql);

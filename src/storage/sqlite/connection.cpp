@@ -28,8 +28,9 @@ const char* type_name(int type) {
 }  // namespace
 
 void statement::wrong_type(std::string_view name, const std::string& what, int type, const char* expected) const {
-  throw storage_error(storage_errc::corrupt, "typetune: " + db_->url() + ": " + what + ": column '" + std::string(name) +
-                                                 "' holds " + type_name(type) + ", not " + expected);
+  throw storage_error(storage_errc::corrupt, "typetune: " + db_->url() + ": " + what + ": column '" +
+                                                 std::string(name) + "' holds " + type_name(type) + ", not " +
+                                                 expected);
 }
 
 void statement::bind(int index, const sql::param& value) {
@@ -94,7 +95,8 @@ std::string statement::text(int column, std::string_view name, const std::string
 
 connection::connection(const std::string& path, int flags, std::string url, int busy_timeout_ms)
     : sql::connection(std::move(url), {sqlite_schema_version, "an SQLite database", "it has"}),
-      read_only_((flags & SQLITE_OPEN_READONLY) != 0), busy_timeout_ms_(busy_timeout_ms) {
+      read_only_((flags & SQLITE_OPEN_READONLY) != 0),
+      busy_timeout_ms_(busy_timeout_ms) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -175,6 +177,10 @@ std::vector<std::string> connection::tables() { return first_column(list_tables,
 
 void connection::create_schema() { exec(sqlite::create_schema); }
 
+void connection::migrate_schema(int from) {
+  if (from < 2) exec(sqlite::migrate_to_2);
+}
+
 void connection::schema_checked() {
   if (!read_only_) {
     const auto mode = first_column(journal_mode, "journal_mode", "PRAGMA journal_mode");
@@ -216,7 +222,8 @@ void connection::fail(int rc, std::string_view doing) const {
   std::string statement_text(doing.substr(0, 120));
   for (auto& c : statement_text)
     if (c == '\n') c = ' ';
-  throw storage_error(code, "typetune: " + url() + ": " + sqlite3_errmsg(db_) + hint + " [while: " + statement_text + "]");
+  throw storage_error(code,
+                      "typetune: " + url() + ": " + sqlite3_errmsg(db_) + hint + " [while: " + statement_text + "]");
 }
 
 }  // namespace typetune::sqlite

@@ -35,7 +35,7 @@ class statement final : public sql::rows {
 
   connection* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
-  bool first_ = false;    // the first row (or the end) is the one run() stepped to
+  bool first_ = false;  // the first row (or the end) is the one run() stepped to
   bool has_row_ = false;
 };
 
@@ -51,6 +51,7 @@ class connection final : public sql::connection {
   sql::cursor run(sql::stmt id, std::initializer_list<sql::param> params) override;
   std::vector<std::string> tables() override;
   void create_schema() override;
+  void migrate_schema(int from) override;
   void schema_checked() override;
 
   // Throws storage_error for a failed call: the code decides the errc, the message has SQLite's.

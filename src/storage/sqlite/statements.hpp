@@ -1,4 +1,4 @@
-// Every SQL statement of the SQLite dialect, in one place: the schema (version 1) and the
+// Every SQL statement of the SQLite dialect, in one place: the schema (version 2) and the
 // storage's statements (sql::stmt), each a string literal.
 //
 // typetune_meta holds ('format', 'typetune') and ('schema_version', N): the marker by which a
@@ -33,7 +33,8 @@ CREATE TABLE studies (
   created       REAL NOT NULL,
   next_number   INTEGER NOT NULL DEFAULT 0,
   next_proposal INTEGER NOT NULL DEFAULT 0,
-  version       INTEGER NOT NULL DEFAULT 0
+  version       INTEGER NOT NULL DEFAULT 0,
+  goals         TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE trials (
   study_id  INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
@@ -50,11 +51,21 @@ CREATE TABLE trials (
 CREATE INDEX trials_by_version ON trials (study_id, version);
 CREATE INDEX trials_by_state ON trials (study_id, state);
 CREATE UNIQUE INDEX trials_by_proposal ON trials (study_id, proposal);
-INSERT INTO typetune_meta (key, value) VALUES ('format', 'typetune'), ('schema_version', '1');
+INSERT INTO typetune_meta (key, value) VALUES ('format', 'typetune'), ('schema_version', '2');
 )sql";
 
-#define TYPETUNE_STUDY_COLUMNS \
-  "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version FROM studies "
+// Schema version 1 had no 'goals' column (a study with one objective and no constraints); version
+// 2 added it. A database of version 1 is migrated when it is opened for writing (migrate_to_2, in
+// a write transaction); opened read-only it is read as it is, through the *_v1 statements.
+inline constexpr const char* migrate_to_2 = R"sql(
+ALTER TABLE studies ADD COLUMN goals TEXT NOT NULL DEFAULT '';
+UPDATE typetune_meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+#define TYPETUNE_STUDY_COLUMNS                                                                                         \
+  "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version, goals FROM studies "
+#define TYPETUNE_STUDY_COLUMNS_V1                                                                                      \
+  "SELECT id, name, direction, space_json, space_hash, attributes, created, next_number, next_proposal, version, '' FROM studies "
 
 // The storage's statements by id. A write transaction (BEGIN IMMEDIATE) holds the database's
 // write lock, so the statements that take a study's write lock on PostgreSQL read it plainly
@@ -67,11 +78,13 @@ inline constexpr sql::statement_texts statements = [] {
   s[stmt::read_meta] = "SELECT key, value FROM typetune_meta";
   s[stmt::study_by_name] = TYPETUNE_STUDY_COLUMNS "WHERE name = ?1";
   s[stmt::study_by_id] = TYPETUNE_STUDY_COLUMNS "WHERE id = ?1";
+  s[stmt::study_by_name_v1] = TYPETUNE_STUDY_COLUMNS_V1 "WHERE name = ?1";
+  s[stmt::study_by_id_v1] = TYPETUNE_STUDY_COLUMNS_V1 "WHERE id = ?1";
   s[stmt::study_for_write] = TYPETUNE_STUDY_COLUMNS "WHERE id = ?1";
   s[stmt::study_id_by_name] = "SELECT id FROM studies WHERE name = ?1";
   s[stmt::all_study_names] = "SELECT name FROM studies ORDER BY name";
   s[stmt::insert_study] =
-      "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+      "INSERT INTO studies (name, direction, space_json, space_hash, attributes, created, goals) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
   s[stmt::bump_version] = "UPDATE studies SET version = ?2 WHERE id = ?1";
   s[stmt::advance_study] = "UPDATE studies SET next_number = ?2, next_proposal = ?3, version = ?4 WHERE id = ?1";
   s[stmt::replace_space] = "UPDATE studies SET space_json = ?2, space_hash = ?3, version = ?4 WHERE id = ?1";
@@ -102,5 +115,6 @@ inline constexpr sql::statement_texts statements = [] {
 static_assert(statements.complete(), "every statement of the storage has an SQLite text");
 
 #undef TYPETUNE_STUDY_COLUMNS
+#undef TYPETUNE_STUDY_COLUMNS_V1
 
 }  // namespace typetune::sqlite

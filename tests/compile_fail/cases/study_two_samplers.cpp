@@ -3,7 +3,7 @@
 // ONE-ERROR
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::study_option_given_twice<typetune::fixed_string<8>\{"sampler"\}, typetune::tpe, typetune::random_search>::raise<>'
-// EXPECT: error: static assertion failed: typetune: a study takes one option of each role \(one direction, one sampler, one pruner, one scheduler, ...\), and these two have the same role: keep one
+// EXPECT: error: static assertion failed: typetune: a study takes one option of each role \(one sampler, one pruner, one scheduler, ...; objectives and constraints aside\), and these two have the same role: keep one
 #include <typetune/study.hpp>
 
 #include "mlp_space.hpp"

@@ -3,7 +3,7 @@
 // ONE-ERROR
 // MAX-LINES: 12
 // EXPECT: In instantiation of 'struct typetune::error::not_a_study_option<typetune::budget>::raise<>'
-// EXPECT: error: static assertion failed: typetune: not an option of tt::study: it takes a direction \(tt::minimize, tt::maximize\), a sampler
+// EXPECT: error: static assertion failed: typetune: not an option of tt::study: it takes objectives \(tt::minimize, tt::maximize\), constraints \(tt::constraint\), a sampler
 // EXPECT: \(tt::budget goes to optimize\(\)\)
 #include <typetune/study.hpp>
 
