@@ -4,7 +4,8 @@
 //    momentum constant; finite, 3780 configurations);
 //  - "anchor": the space of shared/anchors/optuna_overhead.py (log-uniform learning rates per
 //    optimizer in [1e-4, 1e-1], sgd-only momentum in [0.5, 0.99]), to compare with Optuna.
-// The counter per_trial is the mean time of one trial over a whole study of N trials.
+// The counter per_trial is the mean time of one trial over a whole study of N trials. The
+// two_objectives_* cases time studies with two objectives (run_study_two).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -66,7 +67,40 @@ void run_study(benchmark::State& state, const factory& make, bool anchor) {
       static_cast<double>(trials), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+// The size of the network an assignment describes (the bottom layer's and the hidden layers'
+// units): a second objective, in conflict with free_objective's preference for small values of
+// the units too only in part, so that the front holds several trials.
+double size_objective(const tt::space_desc& space, const tt::assignment& a) {
+  double units = 0;
+  for (std::size_t i = 0; i < space.size(); ++i)
+    if (a.is_active(i) && space.params[i].kind == tt::param_kind::integer)
+      units += static_cast<double>(std::get<std::int64_t>(a.values[i]));
+  return 1000.0 / units;
+}
+
+// run_study with two objectives (free_objective and size_objective, both minimised), told as
+// named values: what the multi-objective samplers cost per trial, front included.
+void run_study_two(benchmark::State& state, const factory& make, bool anchor) {
+  const auto& space = desc_of(anchor);
+  const auto trials = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    tt::study_options options{.metric = "val_loss", .extra_objectives = {{"size", tt::direction::minimize}}, .seed = 1};
+    tt::study_core study(space, make(), options);
+    for (std::uint64_t i = 0; i < trials; ++i) {
+      const auto t = study.ask();
+      if (!t) break;
+      study.tell(t->number, tt::outcome{{"val_loss", free_objective(space, t->params)},
+                                        {"size", size_objective(space, t->params)}});
+    }
+    benchmark::DoNotOptimize(study.pareto_front());
+  }
+  state.counters["per_trial"] = benchmark::Counter(
+      static_cast<double>(trials), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 const factory random_sampler = [] { return tt::make_random_sampler(); };
+const factory auto_sampler = [] { return tt::make_auto_sampler(); };
+const factory nsga2_sampler = [] { return tt::make_nsga2_sampler(); };
 const factory sobol_sampler = [] { return tt::make_sobol_sampler(); };
 const factory grid_sampler = [] { return tt::make_grid_sampler(); };
 const factory tpe_sampler = [] { return tt::make_tpe_sampler(); };
@@ -111,6 +145,11 @@ TT_STUDY_BENCH(tpe_multivariate_example, tpe_multivariate, false);
 TT_STUDY_BENCH(tpe_multivariate_anchor, tpe_multivariate, true);
 BENCHMARK_CAPTURE(run_study, gp_example, gp_sampler, false)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK_CAPTURE(run_study, gp_anchor, gp_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)->Iterations(1);
+// Two objectives: the default sampler (TPE ranking by non-domination below 1000 trials), NSGA-II
+// and random search, on the anchor's space (bench/optuna_mo_overhead.py is Optuna's side).
+BENCHMARK_CAPTURE(run_study_two, two_objectives_auto_anchor, auto_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run_study_two, two_objectives_nsga2_anchor, nsga2_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run_study_two, two_objectives_random_anchor, random_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(gp_suggestion, example, false)->Arg(200)->Unit(benchmark::kMillisecond)->Iterations(25);
 BENCHMARK_CAPTURE(gp_suggestion, anchor, true)->Arg(200)->Unit(benchmark::kMillisecond)->Iterations(25);
 

@@ -254,13 +254,15 @@ class tpe_sampler final : public sampler {
  private:
   // ---- the history ----
 
-  // Adds the view's new usable trials to the cache (or rebuilds it for another history) and
-  // takes the running trials afresh.
   // Several objectives or constraints: complete trials are ranked by non-domination (feasible
-  // fronts first, then infeasible trials by how far they are from feasible), and within a front
-  // by crowding distance, largest first, so that the good side spreads along the front. The
-  // score is the front's rank plus a fraction below 1 that grows as the crowding distance
-  // shrinks; it changes as trials arrive, so every cached key is scored again (rescore).
+  // fronts first, then infeasible trials by how far they are from feasible). Within the front
+  // that the good side's cut falls in, its members are ordered by greedy hypervolume subset
+  // selection, as Optuna's multi-objective TPE picks them: first the member that adds the most
+  // hypervolume (reference: 1.1 times the front's worst point), then the one that adds most
+  // beside it, and so on until the cut. That prefers members near the front's middle over its
+  // extremes, which crowding distance would pick and which, with three objectives, are often far
+  // from the true front. A trial's score is its front's rank plus its position in that order
+  // (below 1); the scores change as trials arrive, so every cached key is scored again (rescore).
   void score_goals(const study_view& view) {
     const auto& goals = *view.goals;
     const std::size_t m = goals.size();
@@ -281,11 +283,58 @@ class tpe_sampler final : public sampler {
     const std::size_t fronts = *std::max_element(ranks.begin(), ranks.end()) + 1;
     std::vector<std::vector<std::size_t>> members(fronts);
     for (std::size_t i = 0; i < ranks.size(); ++i) members[ranks[i]].push_back(i);
+    std::size_t before = 0;  // members of the better fronts
+    const std::size_t cut = n_below_of(numbers_.size());
     for (std::size_t r = 0; r < fronts; ++r) {
-      const auto distance = crowding_distance(points_, m, members[r]);
-      for (std::size_t k = 0; k < members[r].size(); ++k)
-        goal_scores_[numbers_[members[r][k]]] = static_cast<double>(r) + 0.5 / (1.0 + distance[k]);
+      const auto& front = members[r];
+      const bool straddles = before < cut && before + front.size() > cut;
+      // Feasible fronts only: an infeasible front holds trials of one violation, ordered by it.
+      const bool feasible = !goals.constrained() || violations_[front.front()] <= 0;
+      const auto order = straddles && feasible ? greedy_hypervolume_order(front, m, cut - before) : front;
+      for (std::size_t k = 0; k < order.size(); ++k)
+        goal_scores_[numbers_[order[k]]] = static_cast<double>(r) +
+                                           static_cast<double>(k) / static_cast<double>(order.size() + 1);
+      before += front.size();
     }
+  }
+
+  // The members of one front (indices into points_), the first `picks` in the order greedy
+  // hypervolume subset selection takes them, then the rest by index.
+  std::vector<std::size_t> greedy_hypervolume_order(const std::vector<std::size_t>& front, std::size_t m,
+                                                    std::size_t picks) {
+    std::vector<double> reference(m, -inf);
+    for (const auto i : front)
+      for (std::size_t j = 0; j < m; ++j) reference[j] = std::max(reference[j], points_[i * m + j]);
+    for (auto& r : reference) {
+      r = std::max(1.1 * r, 0.9 * r);
+      if (r == 0) r = 1e-12;
+    }
+    const auto point = [&](std::size_t i) { return std::span<const double>(points_).subspan(i * m, m); };
+    std::vector<std::size_t> order;
+    std::vector<std::size_t> left = front;
+    std::vector<double> chosen, trial;
+    double volume = 0;
+    while (order.size() < picks && !left.empty()) {
+      std::size_t best = 0;
+      double best_gain = -inf;
+      for (std::size_t c = 0; c < left.size(); ++c) {
+        trial = chosen;
+        const auto p = point(left[c]);
+        trial.insert(trial.end(), p.begin(), p.end());
+        const double gain = hypervolume(trial, m, reference) - volume;
+        if (gain > best_gain) {
+          best_gain = gain;
+          best = c;
+        }
+      }
+      const auto p = point(left[best]);
+      chosen.insert(chosen.end(), p.begin(), p.end());
+      volume += best_gain;
+      order.push_back(left[best]);
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(best));
+    }
+    order.insert(order.end(), left.begin(), left.end());
+    return order;
   }
 
   void rescore() {
@@ -299,6 +348,8 @@ class tpe_sampler final : public sampler {
               [this](std::uint32_t a, std::uint32_t b) { return cache_.keys[a] < cache_.keys[b]; });
   }
 
+  // Adds the view's new usable trials to the cache (or rebuilds it for another history) and
+  // takes the running trials afresh.
   void sync(const study_view& view) {
     if (cache_.space != &view.space || cache_.n_params != view.space.size() || cache_.dir != view.dir)
       cache_.reset(view.space, view.dir);
