@@ -123,10 +123,12 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
   const auto goals = tt::objectives_of(s.study);
   std::vector<std::string> metrics;
   for (const auto* t : rows)
-    for (const auto& [name, v] : t->metrics)
+    for (const auto& entry : t->metrics) {
+      const std::string& name = entry.first;
       if (std::find(metrics.begin(), metrics.end(), name) == metrics.end() &&
           std::none_of(goals.objectives.begin(), goals.objectives.end(), [&](const auto& o) { return o.name == name; }))
         metrics.push_back(name);
+    }
   std::sort(metrics.begin(), metrics.end());
   std::vector<std::string> header{"#", "state"};
   if (goals.several()) {

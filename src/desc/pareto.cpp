@@ -17,7 +17,10 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 
 // A violation of 0 or less is feasible; NaN counts as infinitely far from feasible.
 bool feasible(double violation) noexcept { return violation <= 0; }
-double violation_key(double violation) noexcept { return std::isnan(violation) ? inf : violation; }
+double violation_key(double violation) noexcept {
+  if (std::isnan(violation)) return inf;
+  return violation;
+}
 
 // The number of points, after checking that `points` holds whole rows of m coordinates.
 std::size_t count_points(std::span<const double> points, std::size_t m, const char* call) {
