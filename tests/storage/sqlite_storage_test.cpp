@@ -130,6 +130,21 @@ TEST_CASE("hand-corrupted rows are rejected with errors naming the trial and the
     testing::raw_sql(db, "UPDATE studies SET space_hash = '0123456789abcdef'");
     CHECK_THAT(message_of(reopen), Catch::Contains("column 'space_hash' says 0123456789abcdef"));
   }
+  SECTION("objectives that do not read back, or disagree with the study's direction") {
+    testing::raw_sql(db, "UPDATE studies SET goals = '{\"objectives\": [{\"name\": \"val_loss\"'");
+    CHECK(code_of(reopen) == storage_errc::corrupt);
+    CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': column 'goals': objectives: not valid JSON"));
+    testing::raw_sql(db,
+                     "UPDATE studies SET goals = '{\"objectives\": [{\"name\": \"val_loss\", \"direction\": "
+                     "\"maximize\"}, {\"name\": \"size\", \"direction\": \"minimize\"}]}'");
+    CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': column 'goals'") &&
+                                       Catch::Contains("the first objective ('val_loss', maximize) is not the study's "
+                                                       "objective ('val_loss', minimize)"));
+    testing::raw_sql(db,
+                     "UPDATE studies SET goals = '{\"objectives\": [{\"name\": \"val_loss\", \"direction\": "
+                     "\"minimize\"}], \"constraints\": [{\"name\": \"c\", \"max\": \"lots\"}]}'");
+    CHECK_THAT(message_of(reopen), Catch::Contains("constraint 1 ('c'): field 'max' must be a number"));
+  }
   SECTION("attributes that are not an object of strings") {
     testing::raw_sql(db, "UPDATE studies SET attributes = '{\"seed\": 5}'");
     CHECK_THAT(message_of(reopen), Catch::Contains("study 'mlp': attribute 'seed' must be a string"));
