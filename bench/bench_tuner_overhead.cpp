@@ -21,10 +21,11 @@ namespace tt = typetune;
 
 inline constexpr auto anchor_space = tt::space(
     tt::int_<"dense_bot">(50, 350, tt::step{50}),
-    tt::repeat<"hidden">(tt::count(1, 2), tt::int_<"units">(50, 100, tt::step{25}), tt::choice<"dropout">(0.0, 0.1, 0.2)),
-    tt::branch<"optimizer">(tt::option<"adam">(tt::real<"learning_rate">(1e-4, 1e-1, tt::log)),
-                            tt::option<"sgd">(tt::real<"learning_rate">(1e-4, 1e-1, tt::log),
-                                              tt::real<"momentum">(0.5, 0.99))));
+    tt::repeat<"hidden">(tt::count(1, 2), tt::int_<"units">(50, 100, tt::step{25}),
+                         tt::choice<"dropout">(0.0, 0.1, 0.2)),
+    tt::branch<"optimizer">(
+        tt::option<"adam">(tt::real<"learning_rate">(1e-4, 1e-1, tt::log)),
+        tt::option<"sgd">(tt::real<"learning_rate">(1e-4, 1e-1, tt::log), tt::real<"momentum">(0.5, 0.99))));
 
 const tt::space_desc& desc_of(bool anchor) {
   static const auto example = tt::describe(fashion_mlp::space);
@@ -132,7 +133,7 @@ void gp_suggestion(benchmark::State& state, bool anchor) {
 
 }  // namespace
 
-#define TT_STUDY_BENCH(name, sampler, anchor) \
+#define TT_STUDY_BENCH(name, sampler, anchor)                                                                          \
   BENCHMARK_CAPTURE(run_study, name, sampler, anchor)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)
 
 TT_STUDY_BENCH(random_example, random_sampler, false);
@@ -143,13 +144,30 @@ TT_STUDY_BENCH(tpe_example, tpe_sampler, false);
 TT_STUDY_BENCH(tpe_anchor, tpe_sampler, true);
 TT_STUDY_BENCH(tpe_multivariate_example, tpe_multivariate, false);
 TT_STUDY_BENCH(tpe_multivariate_anchor, tpe_multivariate, true);
-BENCHMARK_CAPTURE(run_study, gp_example, gp_sampler, false)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(run_study, gp_anchor, gp_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(run_study, gp_example, gp_sampler, false)
+    ->Arg(100)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(run_study, gp_anchor, gp_sampler, true)
+    ->Arg(100)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 // Two objectives: the default sampler (TPE ranking by non-domination below 1000 trials), NSGA-II
 // and random search, on the anchor's space (bench/optuna_mo_overhead.py is Optuna's side).
-BENCHMARK_CAPTURE(run_study_two, two_objectives_auto_anchor, auto_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(run_study_two, two_objectives_nsga2_anchor, nsga2_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(run_study_two, two_objectives_random_anchor, random_sampler, true)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run_study_two, two_objectives_auto_anchor, auto_sampler, true)
+    ->Arg(100)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run_study_two, two_objectives_nsga2_anchor, nsga2_sampler, true)
+    ->Arg(100)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run_study_two, two_objectives_random_anchor, random_sampler, true)
+    ->Arg(100)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(gp_suggestion, example, false)->Arg(200)->Unit(benchmark::kMillisecond)->Iterations(25);
 BENCHMARK_CAPTURE(gp_suggestion, anchor, true)->Arg(200)->Unit(benchmark::kMillisecond)->Iterations(25);
 

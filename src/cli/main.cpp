@@ -6,16 +6,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "typetune/desc/study_export.hpp"
+#include "typetune/detail/utf8.hpp"
 #include "typetune/report/html_report.hpp"
 #include "typetune/storage/open_storage.hpp"
 
@@ -65,6 +68,8 @@ tt::study_export load_stored(const std::string& url, const std::string& name) {
 tt::study_export load(const std::string& source, const std::string& study_name = {}) {
   if (is_url(source)) return load_stored(source, study_name);
   if (source == "-") return tt::read_jsonl(std::cin);
+  if (std::error_code error; std::filesystem::is_directory(source, error))
+    throw cli_error("'" + source + "' is a directory, not a study export (a JSON Lines file) or a storage URL");
   std::ifstream in(source, std::ios::binary);
   if (!in) throw cli_error("cannot open '" + source + "': no such file or not readable");
   try {
@@ -98,6 +103,51 @@ void write_output(const std::string& path, Write write) {
     std::remove(tmp.c_str());
     throw cli_error("cannot move the output into '" + path + "'");
   }
+}
+
+// Text as it may go to a terminal: what a stored name, attribute or message could hold that a
+// terminal would act on (escape sequences that set the window title or clear the screen, other
+// control characters, C1 controls, bytes that are not UTF-8) is written as an escape people can
+// read ("\e]0;x\a", "\x9b", "\u009b"); newlines and tabs stay.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char buf[16];
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {  // C0 controls and DEL
+      switch (c) {
+        case 0x1b: out += "\\e"; break;
+        case 0x07: out += "\\a"; break;
+        case '\r': out += "\\r"; break;
+        default: std::snprintf(buf, sizeof buf, "\\x%02x", c); out += buf;
+      }
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: its length by the lead byte, then checked whole.
+    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    const auto sequence = text.substr(i, length);
+    if (length == 1 || sequence.size() < length || !tt::detail::is_utf8(sequence)) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+      continue;
+    }
+    if (c == 0xC2 && static_cast<unsigned char>(sequence[1]) < 0xA0) {  // U+0080..U+009F: C1 controls
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(sequence[1]));
+      out += buf;
+    } else {
+      out += sequence;
+    }
+    i += length;
+  }
+  return out;
 }
 
 std::string cell_num(double v) {
@@ -232,6 +282,19 @@ int main(int argc, char** argv) {
   report->add_option("--title", title, "Page title (default: the study's name)");
 
   CLI11_PARSE(app, argc, argv);
+  // The text commands' output is gathered and written through printable(): a study's name,
+  // attributes, parameter names and messages come from files anyone may have written. An export
+  // to standard output and the report are not text for a terminal and are written as they are.
+  std::ostringstream text;
+  const bool as_text = !exp->parsed() && !report->parsed();
+  auto* const terminal = std::cout.rdbuf();
+  if (as_text) std::cout.rdbuf(text.rdbuf());
+  const auto flush_text = [&] {
+    if (!as_text) return;
+    std::cout.rdbuf(terminal);
+    std::cout << printable(text.str()) << std::flush;
+    text.str({});
+  };
   try {
     if (studies->parsed()) {
       if (!is_url(source))
@@ -244,7 +307,8 @@ int main(int argc, char** argv) {
         for (const auto& o : s.info.extra_objectives) dir += "/" + std::string(tt::to_string(o.dir));
         std::cout << s.info.name << "  " << dir << "  " << s.trial_count << "  " << s.space_hash << '\n';
       }
-      if (list.empty()) std::cerr << "typetune: " << source << " holds no study\n";
+      if (list.empty()) std::cerr << "typetune: " << printable(source) << " holds no study\n";
+      flush_text();
       return 0;
     }
     if (del->parsed()) {
@@ -254,6 +318,7 @@ int main(int argc, char** argv) {
       if (!open_existing(source, true)->delete_study(study_name))
         throw cli_error("no study named '" + study_name + "' in " + source + "; nothing was deleted");
       std::cout << "deleted study " << study_name << '\n';
+      flush_text();
       return 0;
     }
     const auto study = load(source, study_name);
@@ -318,11 +383,13 @@ int main(int argc, char** argv) {
       });
     } else if (report->parsed()) {
       write_output(output, [&](std::ostream& out) { tt::write_html_report(out, study, {title}); });
-      std::cerr << "typetune: wrote " << output << " (" << study.trials.size() << " trials)\n";
+      std::cerr << "typetune: wrote " << printable(output) << " (" << study.trials.size() << " trials)\n";
     }
   } catch (const std::exception& e) {
-    std::cerr << "typetune: error: " << e.what() << '\n';
+    flush_text();
+    std::cerr << "typetune: error: " << printable(e.what()) << '\n';
     return 1;
   }
+  flush_text();
   return 0;
 }

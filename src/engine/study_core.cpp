@@ -16,6 +16,7 @@
 #include "engine/detail/process_probes.hpp"
 #include "engine/detail/storage_retry.hpp"
 #include "typetune/desc/pareto.hpp"
+#include "typetune/detail/utf8.hpp"
 #include "typetune/engine/errors.hpp"
 
 namespace typetune {
@@ -53,12 +54,14 @@ void study_core::check_goals() const {
   std::vector<std::string_view> seen;
   const auto check_name = [&](const std::string& name, std::string_view what) {
     if (name.empty()) throw std::invalid_argument("typetune: every " + std::string(what) + " of a study needs a name");
+    detail::require_utf8(name, "the " + std::string(what) + " name");
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       throw std::invalid_argument("typetune: '" + name +
                                   "' is named twice among the study's objectives and constraints");
     }
     seen.push_back(name);
   };
+  detail::require_utf8(options_.study_name, "the study's name");
   for (const auto& o : goals_.objectives) check_name(o.name, "objective");
   for (const auto& c : goals_.constraints) {
     check_name(c.name, "constraint");
@@ -149,6 +152,7 @@ trial_record& study_core::edit_locked(std::shared_ptr<trial_record>& mine, std::
 
 void study_core::set_metric(std::uint64_t number, std::string name, double value) {
   if (name.empty()) throw std::invalid_argument("typetune: set_metric() needs a name");
+  detail::require_utf8(name, "the metric name");
   if (name == options_.metric) {
     throw std::invalid_argument("typetune: '" + name + "' is the study's " +
                                 (goals_.several() ? "first objective" : "objective metric") +

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "typetune/desc/space_diff.hpp"
+#include "typetune/detail/utf8.hpp"
 #include "typetune/engine/errors.hpp"
 
 namespace typetune {
@@ -78,6 +79,10 @@ void study_core::open_study() {
 }
 
 void study_core::set_attributes(const std::map<std::string, std::string>& attributes) {
+  for (const auto& [key, value] : attributes) {
+    detail::require_utf8(key, "the attribute name");
+    detail::require_utf8(value, "the value of attribute '" + detail::shown_text(key) + "',");
+  }
   storage_->set_study_attributes(study_id_, attributes);
 }
 

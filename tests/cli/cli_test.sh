@@ -142,5 +142,20 @@ grep -qE "^8 +complete +[0-9.]+ +279650 +no \(by 0.495625\)" <<<"$table" && pass
   && [ "$(grep -o 'class="front-point' "$work/front.html" | wc -l)" -eq "$front_size" ] \
   && pass "report: the Pareto plot marks the $front_size trials of the front" || fail "report: no Pareto plot or wrong count"
 
+# Hostile text: a study name and an attribute that would set the terminal's title and clear it.
+hostile_url="sqlite://$work/hostile.db"
+"$make_study" "$hostile_url" hostile >/dev/null || fail "make_stored_study could not write $hostile_url"
+out=$("$cli" studies "$hostile_url")
+[[ $out != *$'\e'* && $out == *'x\e]0;PWNED\a\e[2J  minimize  2'* ]] \
+  && pass "studies: control characters of a name are printed escaped" || fail "studies printed: $(printf '%q' "$out")"
+out=$("$cli" show "$hostile_url")
+[[ $out != *$'\e'* && $out != *$'\a'* && $out != *$'\xc2\x9b'* && $out == *'study x\e]0;PWNED\a\e[2J (minimize)'* \
+  && $out == *'note\e[31m: red\u009b2J'* ]] \
+  && pass "show: the name and the attributes printed escaped" || fail "show printed: $(printf '%q' "$out")"
+err=$("$cli" show "$hostile_url" --study $'y\e[2J' 2>&1 >/dev/null)
+[[ $err != *$'\e'* && $err == *"no study named 'y\e[2J'"* ]] && pass "an error message naming a hostile study is escaped" \
+  || fail "error printed: $(printf '%q' "$err")"
+expect_error "a directory given as a study export" "'$work' is a directory, not a study export" "$cli" show "$work"
+
 [ $fails -eq 0 ] && echo "all command-line checks passed" || echo "$fails command-line checks failed" >&2
 exit $((fails > 0))

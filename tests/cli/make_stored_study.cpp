@@ -3,7 +3,8 @@
 // attributes set after the search) and "other" (5 trials).
 // With "front" after the URL it writes "front" alone instead: 30 trials of the same space with
 // two objectives (val_loss and parameters, both minimised) and a constraint (latency_ms <= 3).
-//   make_stored_study <storage URL> [front]
+// With "hostile" it writes one study whose name and attribute hold terminal escape sequences.
+//   make_stored_study <storage URL> [front|hostile]
 #include <cmath>
 #include <iostream>
 #include <stdexcept>
@@ -15,11 +16,27 @@
 namespace tt = typetune;
 
 int main(int argc, char** argv) {
-  if (argc != 2 && !(argc == 3 && std::string(argv[2]) == "front")) {
-    std::cerr << "usage: make_stored_study <storage URL> [front]\n";
+  if (argc != 2 && !(argc == 3 && (std::string(argv[2]) == "front" || std::string(argv[2]) == "hostile"))) {
+    std::cerr << "usage: make_stored_study <storage URL> [front|hostile]\n";
     return 2;
   }
   const std::string url = argv[1];
+  if (argc == 3 && std::string(argv[2]) == "hostile") {
+    // A name and an attribute holding what a terminal acts on: the window title set, the screen
+    // cleared, text turned red, a C1 control (U+009B, CSI).
+    auto hostile = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{.seed = 3}, tt::storage{url},
+                             tt::study_name{"x\x1b]0;PWNED\x07\x1b[2J"});
+    (void)hostile.optimize(
+        [](const fashion_mlp::mlp_params& p) {
+          return tt::result{"val_loss", p.dense_bot / 100.0};
+        },
+        tt::budget{.trials = 2, .workers = 1});
+    hostile.set_attributes({{"note\x1b[31m",
+                             "red\xc2\x9b"
+                             "2J"}});
+    std::cout << "wrote the hostile study to " << url << '\n';
+    return 0;
+  }
   if (argc == 3) {
     auto front = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::minimize{"parameters"},
                            tt::constraint{.metric = "latency_ms", .max = 3}, tt::random{.seed = 5}, tt::storage{url},

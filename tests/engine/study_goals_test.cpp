@@ -138,10 +138,7 @@ TEST_CASE("with several objectives the default sampler proposes as TPE does, the
 
 TEST_CASE("TPE with a constraint finds feasible trials and ranks them first") {
   // Minimise x0 subject to x0 + x1 >= 1 (as x0 + x1 - 1 >= 0: the constraint 1 - x0 - x1 <= 0).
-  study_options o;
-  o.metric = "f";
-  o.constraints = {{"c", 0.0}};
-  o.seed = 4;
+  const study_options o{.metric = "f", .constraints = {{"c", 0.0}}, .seed = 4};
   study_core study(unit_cube(2), make_tpe_sampler(), o);
   (void)study.optimize(
       [](trial_context& t) -> outcome {
@@ -157,4 +154,20 @@ TEST_CASE("TPE with a constraint finds feasible trials and ranks them first") {
   const auto trials = study.trials();
   for (std::size_t i = 30; i < trials.size(); ++i) feasible_late += trials[i].metrics.at("c") <= 0;
   CHECK(feasible_late >= 20);  // the model steers towards the feasible region
+}
+
+TEST_CASE("names and attributes that are not UTF-8 are refused, naming them with the bad byte escaped") {
+  auto o = two_objectives(1);
+  o.extra_objectives = {{"f\xff", direction::minimize}};
+  CHECK_THROWS_WITH(study_core(unit_cube(2), make_random_sampler(), o),
+                    Catch::Contains("the objective name 'f\\xff' is not UTF-8 text (byte 1)"));
+  study_core study(unit_cube(2), make_random_sampler(), two_objectives(1));
+  const auto t = study.ask_trial();
+  CHECK_THROWS_WITH(study.set_metric(t->ticket().number, "lo\xc3ss", 1.0),
+                    Catch::Contains("the metric name 'lo\\xc3ss' is not UTF-8 text (byte 2)"));
+  CHECK_THROWS_WITH(study.set_attributes({{"note", "caf\xe9"}}),
+                    Catch::Contains("the value of attribute 'note', 'caf\\xe9' is not UTF-8 text (byte 3)"));
+  CHECK_THROWS_AS(study.set_attributes({{"n\x80te", "x"}}), std::invalid_argument);
+  study.set_attributes({{"note", "caf\xc3\xa9 \xe2\x9c\x93"}});  // UTF-8: kept as it is
+  CHECK(study.attributes().at("note") == "caf\xc3\xa9 \xe2\x9c\x93");
 }
