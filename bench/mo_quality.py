@@ -175,14 +175,15 @@ def ml_problem(tr):
       model = net:    layers int [1, 4], width int [16, 1024] log, lr real [1e-5, 1e-1] log,
                       dropout real [0, 0.5].
     Formulas in ml_linear, ml_tree and ml_net. The Pareto front runs from linear models (degree
-    1: error 0.32 at cost 0.01; degree 2: 0.26 at 0.03) through trees (cost 0.03 to 0.29, errors
-    0.28 to 0.098) to nets (cost 0.29 to 1.6, errors down to 0.039)."""
+    1: error 0.32 at cost 0.01; degree 2: 0.26 at 0.03) through trees (cost 0.034 to 0.33, errors
+    0.26 to 0.090) to nets (cost 0.41 to 1.6, errors 0.090 down to 0.039)."""
     model = tr.suggest_categorical("model", ["linear", "tree", "net"])
     if model == "linear":
         return ml_linear(tr.suggest_float("model.linear.alpha", 1e-6, 1e2, log=True),
                          tr.suggest_int("model.linear.degree", 1, 4))
     if model == "tree":
-        return ml_tree(tr.suggest_int("model.tree.trees", 10, 1000, log=True), tr.suggest_int("model.tree.depth", 2, 12),
+        return ml_tree(tr.suggest_int("model.tree.trees", 10, 1000, log=True),
+                       tr.suggest_int("model.tree.depth", 2, 12),
                        tr.suggest_float("model.tree.subsample", 0.2, 1.0))
     return ml_net(tr.suggest_int("model.net.layers", 1, 4), tr.suggest_int("model.net.width", 16, 1024, log=True),
                   tr.suggest_float("model.net.lr", 1e-5, 1e-1, log=True), tr.suggest_float("model.net.dropout", 0, 0.5))
@@ -490,9 +491,14 @@ def cmd_score(args, flags):
     print("| sampler | " + " | ".join(problems) + " | all |")
     print("|" + "---|" * (len(problems) + 2))
     for k, per in costs.items():
-        cells = [f"{1000 * per[p][0] / max(1, per[p][1]):.3g}" if p in per else "" for p in problems]
-        total = [sum(v[0] for v in per.values()), sum(v[1] for v in per.values())]
-        print(f"| {k} | " + " | ".join(cells) + f" | {1000 * total[0] / max(1, total[1]):.3g} |")
+        cells = [milliseconds(*per[p]) if p in per else "" for p in problems]
+        total = milliseconds(sum(v[0] for v in per.values()), sum(v[1] for v in per.values()))
+        print(f"| {k} | " + " | ".join(cells) + f" | {total} |")
+
+
+def milliseconds(seconds, trials):
+    ms = 1000 * seconds / max(1, trials)
+    return f"{ms:.0f}" if ms >= 100 else f"{ms:.3g}"
 
 
 # --- Checks ------------------------------------------------------------------------------------
@@ -559,7 +565,7 @@ def max_hv_srn(n=2_000_001):
     t = np.linspace(0, 2 * np.pi, n)
     x1 = np.concatenate([np.full(n, -2.5), s, 15 * np.cos(t), s])
     x2 = np.concatenate([s, np.full(n, 1.0), 15 * np.sin(t), (s + 10) / 3])
-    f1, f2, c1, c2 = 2 + (x1 - 2) ** 2 + (x2 - 1) ** 2, 9 * x1 - (x2 - 1) ** 2, x1 * x1 + x2 * x2 - 225, x1 - 3 * x2 + 10
+    f1, f2, c1, c2 = srn_values(x1, x2)
     ok = (c1 <= 1e-9) & (c2 <= 1e-9)
     front = front2(np.stack([f1[ok], f2[ok]], 1))
     return hv2(front, PROBLEMS["srn"].reference), front
@@ -577,7 +583,8 @@ def cmd_check(args, flags):
         ref = np.full(m, 1.1)
         ours, theirs = hypervolume(pts.tolist(), ref), WFG().compute(pts, ref)
         worst = max(worst, abs(ours - theirs))
-    print(f"hypervolume against optuna._hypervolume.WFG on 300 random sets (2-D and 3-D): largest difference {worst:.2e}")
+    print("hypervolume against optuna._hypervolume.WFG on 300 random sets (2-D and 3-D): "
+          f"largest difference {worst:.2e}")
     assert worst < 1e-12
     assert abs(hv2([(0.5, 0.5)], (1, 1)) - 0.25) < 1e-15 and abs(hv3([(0.5, 0.5, 0.5)], (1, 1, 1)) - 0.125) < 1e-15
 
