@@ -21,6 +21,8 @@ pkgs=(
   python3-sklearn         # ships the diabetes table the regression example trains on
   chromium                # headless, for the test that opens a study report as a person would
   slurm-wlm munge         # a throwaway single-node Slurm for the tests of workers launched by it
+  dpkg-dev file           # dpkg-shlibdeps (and file) for the Depends of `cpack -G DEB`'s package
+  lintian                 # the package test lints the .deb (an E: fails it)
 )
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

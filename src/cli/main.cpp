@@ -1,7 +1,8 @@
 // The `typetune` command line: lists, inspects, exports and deletes studies and writes their
 // HTML report. A study is read from a storage URL (sqlite:///path.db, postgresql://...) with
 // --study NAME, or from a JSON Lines export (a file path, or "-" for standard input). Storage is
-// opened read-only by every command but `delete`, and a missing database is never created.
+// opened read-only by every command but `delete` (which reads first, and opens for writing only
+// when the study is there), and a missing database is never created, nor an empty file filled.
 // Errors go to standard error with exit status 1; bad arguments exit with CLI11's status.
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,8 @@
 #include "typetune/report/html_report.hpp"
 #include "typetune/storage/open_storage.hpp"
 
+#include "serve.hpp"
+
 namespace tt = typetune;
 
 namespace {
@@ -35,15 +38,23 @@ bool is_url(const std::string& source) {
   return source.find("://") != std::string::npos || source.rfind("memory:", 0) == 0;
 }
 
-std::shared_ptr<tt::trial_storage> open_existing(const std::string& url, bool writable) {
+// How a command opens storage. `read_once`: it reads what it needs and closes the storage
+// before it exits, so an SQLite file that no process is writing is read as it lies on disk,
+// with nothing created beside it, even in a read-only directory (storage_options::snapshot). A
+// reader that stays open to follow a running study must not open it so (it would not see new
+// writes): it sets read_only without snapshot.
+enum class use { read_once, write };
+
+std::shared_ptr<tt::trial_storage> open_existing(const std::string& url, use how) {
   tt::storage_options options;
   options.create_if_missing = false;
-  options.read_only = !writable;
+  options.read_only = how == use::read_once;
+  options.snapshot = how == use::read_once;
   return tt::open_storage(url, options);
 }
 
 tt::study_export load_stored(const std::string& url, const std::string& name) {
-  const auto storage = open_existing(url, false);
+  const auto storage = open_existing(url, use::read_once);
   std::string chosen = name;
   if (chosen.empty()) {
     // A storage of one study needs no name; with several, the user picks.
@@ -281,7 +292,29 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", output, "Output HTML file")->required();
   report->add_option("--title", title, "Page title (default: the study's name)");
 
+  auto* serve = app.add_subcommand(
+      "serve", "Serve the studies of a storage URL over HTTP: a page per study that updates while trials finish");
+  tt::cli::serve_options serve_options;
+  serve->add_option("url", serve_options.url, "The storage URL (opened read-only)")->required();
+  serve->add_option("--host", serve_options.host, "The address to listen on (default: loopback only)");
+  serve->add_option("--port", serve_options.port, "The port (0: a free one, printed)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--interval", serve_options.interval_ms, "How often a study page asks for changes, in ms")
+      ->check(CLI::Range(100, 3'600'000))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) {
+    try {
+      if (!is_url(serve_options.url))
+        throw cli_error("'" + serve_options.url + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      return tt::cli::serve(serve_options);
+    } catch (const std::exception& e) {
+      std::cerr << "typetune: error: " << printable(e.what()) << '\n';
+      return 1;
+    }
+  }
   // The text commands' output is gathered and written through printable(): a study's name,
   // attributes, parameter names and messages come from files anyone may have written. An export
   // to standard output and the report are not text for a terminal and are written as they are.
@@ -299,7 +332,7 @@ int main(int argc, char** argv) {
     if (studies->parsed()) {
       if (!is_url(source))
         throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
-      const auto list = open_existing(source, false)->list_studies();
+      const auto list = open_existing(source, use::read_once)->list_studies();
       std::cout << "study  direction  trials  space\n";
       for (const auto& s : list) {
         // Several objectives: each one's direction, joined by '/'.
@@ -315,8 +348,14 @@ int main(int argc, char** argv) {
       if (!is_url(source))
         throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
       if (!yes) throw cli_error("deleting study '" + study_name + "' needs --yes; nothing was deleted");
-      if (!open_existing(source, true)->delete_study(study_name))
-        throw cli_error("no study named '" + study_name + "' in " + source + "; nothing was deleted");
+      // Read first, write only when there is something to delete: a command that changes nothing
+      // writes nothing (an open for writing sets the journal mode, and would fill an empty file
+      // with the schema), and a file that is not a typetune database is named as such.
+      const auto missing = [&] {
+        return cli_error("no study named '" + study_name + "' in " + source + "; nothing was deleted");
+      };
+      if (!open_existing(source, use::read_once)->find_study(study_name)) throw missing();
+      if (!open_existing(source, use::write)->delete_study(study_name)) throw missing();
       std::cout << "deleted study " << study_name << '\n';
       flush_text();
       return 0;
@@ -382,7 +421,9 @@ int main(int argc, char** argv) {
         else tt::write_jsonl(out, study);
       });
     } else if (report->parsed()) {
-      write_output(output, [&](std::ostream& out) { tt::write_html_report(out, study, {title}); });
+      tt::report_options options;
+      options.title = title;
+      write_output(output, [&](std::ostream& out) { tt::write_html_report(out, study, options); });
       std::cerr << "typetune: wrote " << printable(output) << " (" << study.trials.size() << " trials)\n";
     }
   } catch (const std::exception& e) {

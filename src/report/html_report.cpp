@@ -8,14 +8,17 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "typetune/desc/direction.hpp"
+#include "typetune/desc/render.hpp"
 
 namespace typetune {
 namespace {
@@ -123,8 +126,10 @@ struct frame {
   [[nodiscard]] double y1() const { return top; }
 };
 
+// Axes with ticks. `x_names` labels the x positions 0, 1, ... by name instead (a choice's
+// options); `x_log` labels a log10 axis with the values themselves.
 void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, std::string_view xlabel,
-          std::string_view ylabel, bool integer_x) {
+          std::string_view ylabel, bool integer_x, const std::vector<std::string>& x_names = {}, bool x_log = false) {
   out << "<g class=\"axes\">";
   out << "<line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x1()) << "\" y2=\"" << px(f.y0())
       << "\"/>";
@@ -137,11 +142,14 @@ void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, s
     out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(y + 4) << "\" text-anchor=\"end\">" << short_num(v)
         << "</text>";
   }
-  for (double v : ticks(xs.lo, xs.hi)) {
+  for (std::size_t i = 0; i < x_names.size(); ++i)
+    out << "<text x=\"" << px(xs(static_cast<double>(i))) << "\" y=\"" << px(f.y0() + 16)
+        << "\" text-anchor=\"middle\">" << escape(x_names[i]) << "</text>";
+  for (double v : x_names.empty() ? ticks(xs.lo, xs.hi) : std::vector<double>{}) {
     if (integer_x && v != std::floor(v)) continue;
     const double x = xs(v);
-    out << "<text x=\"" << px(x) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">" << short_num(v)
-        << "</text>";
+    out << "<text x=\"" << px(x) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">"
+        << short_num(x_log ? std::pow(10, v) : v) << "</text>";
   }
   out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6)
       << "\" text-anchor=\"middle\">" << escape(xlabel) << "</text>";
@@ -427,35 +435,6 @@ void curves_plot(std::ostream& out, const study_export& s) {
   out << "</svg>";
 }
 
-void trial_table(std::ostream& out, const study_export& s) {
-  const auto& space = s.study.space;
-  std::vector<std::string> metrics;
-  for (const auto& t : s.trials)
-    for (const auto& [name, v] : t.metrics)
-      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
-  std::sort(metrics.begin(), metrics.end());
-  out << "<div class=\"table-wrap\"><table id=\"trials\"><thead><tr><th data-type=\"num\">#</th><th>state</th><th data-type=\"num\">value</th>";
-  for (const auto& p : space.params)
-    out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">"
-        << escape(p.path) << "</th>";
-  for (const auto& m : metrics) out << "<th data-type=\"num\">" << escape(m) << "</th>";
-  out << "<th data-type=\"num\">seconds</th><th data-type=\"num\">peak MiB</th><th>message</th></tr></thead><tbody>";
-  for (const auto& t : s.trials) {
-    out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number
-        << "</td><td>" << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
-    for (std::size_t i = 0; i < space.size(); ++i)
-      out << "<td>" << (t.params.is_active(i) ? escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
-    for (const auto& m : metrics) {
-      const auto it = t.metrics.find(m);
-      out << "<td>" << (it == t.metrics.end() ? "" : short_num(it->second)) << "</td>";
-    }
-    out << "<td>" << short_num(t.duration_s) << "</td><td>"
-        << (t.peak_rss_bytes ? short_num(static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0)) : "") << "</td><td>"
-        << escape(t.message) << "</td></tr>";
-  }
-  out << "</tbody></table></div>";
-}
-
 constexpr const char* style = R"(
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#1b1f24;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dee4;padding-bottom:4px}
@@ -474,103 +453,399 @@ svg.plot{width:100%;height:auto;background:#fff;font-size:11px}
 .table-wrap{overflow-x:auto}table{border-collapse:collapse;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid #eaeef2;text-align:left;white-space:nowrap}
 th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.state-failed td,tr.state-diverged td{color:#cf222e}tr.state-pruned td{color:#9a6700}
 .legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}
+.timeline .bar-complete{fill:#1f6feb}.timeline .bar-pruned{fill:#d29922}.timeline .bar-running{fill:#2da44e}
+.timeline rect{fill:#cf222e;stroke:#fff;stroke-width:.5}.slices{display:flex;flex-wrap:wrap;gap:8px}.slices svg.plot{width:380px}
+pre.space{background:#f6f8fa;padding:8px 12px;overflow-x:auto;font-size:12px}#live-status{color:#57606a;font-size:12px}
+#live-status.stale{color:#cf222e}
 )";
 
+// What both pages run: highlighting one trial across plots and table (delegated from the
+// document, so marks a live page puts in later take part), sorting the table by a heading, and
+// the counts of what the page shows, kept on <body data-*> for the browser tests.
 constexpr const char* script = R"(
 (function(){
+  var tt=window.typetune={};
   function marks(n){return document.querySelectorAll('[data-trial="'+n+'"]');}
-  document.querySelectorAll('[data-trial]').forEach(function(el){
-    el.addEventListener('mouseenter',function(){marks(el.dataset.trial).forEach(function(m){m.classList.add('hl');});});
-    el.addEventListener('mouseleave',function(){marks(el.dataset.trial).forEach(function(m){m.classList.remove('hl');});});
-  });
+  function highlight(e,on){
+    var el=e.target.closest?e.target.closest('[data-trial]'):null;
+    if(el)marks(el.dataset.trial).forEach(function(m){m.classList.toggle('hl',on);});
+  }
+  document.addEventListener('mouseover',function(e){highlight(e,true);});
+  document.addEventListener('mouseout',function(e){highlight(e,false);});
   var table=document.getElementById('trials');
-  table.querySelectorAll('th').forEach(function(th,col){
-    var asc=true;
-    th.addEventListener('click',function(){
-      var rows=Array.prototype.slice.call(table.tBodies[0].rows);
-      var num=th.dataset.type==='num';
-      rows.sort(function(a,b){
-        var x=a.cells[col].textContent,y=b.cells[col].textContent;
-        if(num){x=x===''?Infinity:parseFloat(x);y=y===''?Infinity:parseFloat(y);return asc?x-y:y-x;}
-        return asc?x.localeCompare(y):y.localeCompare(x);
-      });
-      rows.forEach(function(r){table.tBodies[0].appendChild(r);});
-      asc=!asc;
+  table.tHead.addEventListener('click',function(e){
+    var th=e.target.closest('th');
+    if(!th)return;
+    var col=th.cellIndex,asc=th.dataset.order!=='asc',num=th.dataset.type==='num';
+    th.dataset.order=asc?'asc':'desc';
+    var rows=Array.prototype.slice.call(table.tBodies[0].rows);
+    rows.sort(function(a,b){
+      var x=a.cells[col].textContent,y=b.cells[col].textContent;
+      if(num){x=x===''?Infinity:parseFloat(x);y=y===''?Infinity:parseFloat(y);return asc?x-y:y-x;}
+      return asc?x.localeCompare(y):y.localeCompare(x);
     });
+    rows.forEach(function(r){table.tBodies[0].appendChild(r);});
   });
-  var b=document.body.dataset;
-  b.historyPoints=document.querySelectorAll('#history .point').length;
-  b.frontPoints=document.querySelectorAll('.pareto .front-point').length;
-  b.parallelLines=document.querySelectorAll('#parallel .line').length;
-  b.curves=document.querySelectorAll('#curves .curve').length;
-  b.tableRows=table.tBodies[0].rows.length;
-  b.rendered='yes';
+  tt.count=function(){
+    var b=document.body.dataset;
+    b.historyPoints=document.querySelectorAll('#history .point').length;
+    b.frontPoints=document.querySelectorAll('.pareto .front-point').length;
+    b.parallelLines=document.querySelectorAll('#parallel .line').length;
+    b.curves=document.querySelectorAll('#curves .curve').length;
+    b.timelineBars=document.querySelectorAll('#timeline rect[data-trial]').length;
+    b.slicePoints=document.querySelectorAll('.slices circle[data-trial]').length;
+    b.tableRows=table.tBodies[0].rows.length;
+    b.rendered='yes';
+  };
+  tt.count();
 })();
 )";
 
+// A live page's part (typetune serve): it asks the server for what changed since the version
+// it holds, every data-interval milliseconds, and puts in the sections, table head and rows
+// that come back; data-updates counts the answers that changed something.
+constexpr const char* live_script = R"(
+(function(){
+  var d=document.body.dataset,status=document.getElementById('live-status');
+  var interval=Math.max(100,parseInt(d.interval||'1000',10));
+  d.updates='0';d.failures='0';
+  function put(u){
+    var changed=false;
+    if(u.sections){
+      Object.keys(u.sections).forEach(function(id){
+        var el=document.getElementById('sec-'+id);
+        if(el)el.innerHTML=u.sections[id];
+      });
+      d.plotsVersion=u.plots_version;changed=true;
+    }
+    var table=document.getElementById('trials'),body=table.tBodies[0];
+    if(u.thead!==undefined){table.tHead.innerHTML=u.thead;body.innerHTML='';d.columns=u.columns;changed=true;}
+    u.rows.forEach(function(r){
+      var holder=document.createElement('tbody');
+      holder.innerHTML=r[1];
+      var row=holder.firstElementChild,old=body.querySelector('tr[data-trial="'+r[0]+'"]');
+      if(old)body.replaceChild(row,old);else body.appendChild(row);
+      changed=true;
+    });
+    d.version=u.version;
+    if(changed){d.updates=String(parseInt(d.updates,10)+1);window.typetune.count();}
+    status.className='';
+    status.textContent='Live: version '+u.version+', checked '+new Date().toLocaleTimeString();
+  }
+  function poll(){
+    var q=d.live+'&since='+d.version+'&plots='+d.plotsVersion+'&columns='+encodeURIComponent(d.columns);
+    fetch(q,{cache:'no-store'}).then(function(r){
+      if(!r.ok)return r.text().then(function(t){throw new Error(r.status+' '+t);});
+      return r.json();
+    }).then(put).catch(function(e){
+      d.failures=String(parseInt(d.failures,10)+1);
+      status.className='stale';
+      status.textContent='Not updating ('+e.message+'); trying again';
+    }).then(function(){setTimeout(poll,interval);});
+  }
+  setTimeout(poll,interval);
+})();
+)";
+
+// Trials per worker over time, the view that shows an idle or dead worker on a cluster: one
+// lane per worker (in the order they first started a trial), one bar per trial from its start
+// to its end, coloured by state; a running trial's bar ends at `now`. Trials that record no
+// start time are counted in a note.
+void timeline_plot(std::ostream& out, const study_export& s, double now) {
+  std::vector<std::string> lanes;
+  std::vector<std::pair<const trial_record*, std::size_t>> bars;
+  double t0 = std::numeric_limits<double>::infinity(), t1 = -t0;
+  std::size_t unknown = 0;
+  std::vector<const trial_record*> by_start;
+  for (const auto& t : s.trials) {
+    if (t.start_time > 0 && std::isfinite(t.start_time) && std::isfinite(t.duration_s)) by_start.push_back(&t);
+    else ++unknown;
+  }
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [](const trial_record* a, const trial_record* b) { return a->start_time < b->start_time; });
+  double latest = 0;
+  for (const auto* t : by_start) latest = std::max(latest, t->start_time + std::max(0.0, t->duration_s));
+  const double end_running = now > 0 ? std::max(now, latest) : latest;
+  auto end_of = [&](const trial_record& t) {
+    return t.state == trial_state::running ? std::max(end_running, t.start_time)
+                                           : t.start_time + std::max(0.0, t.duration_s);
+  };
+  for (const auto* t : by_start) {
+    const std::string worker = t->worker.empty() ? "(unknown worker)" : t->worker;
+    auto lane = std::find(lanes.begin(), lanes.end(), worker);
+    if (lane == lanes.end()) lane = lanes.insert(lanes.end(), worker);
+    bars.emplace_back(t, static_cast<std::size_t>(lane - lanes.begin()));
+    t0 = std::min(t0, t->start_time);
+    t1 = std::max(t1, end_of(*t));
+  }
+  if (bars.empty()) {
+    out << "<p class=\"note\">No trial records when it started.</p>";
+    return;
+  }
+  frame f;
+  f.left = 170;
+  const double lane_h = 22;
+  f.height = f.top + f.bottom + lane_h * static_cast<double>(lanes.size());
+  const scale xs{0, std::max(t1 - t0, 1e-9), f.x0(), f.x1()};
+  out << "<svg id=\"timeline\" class=\"plot timeline\" viewBox=\"0 0 " << f.width << ' ' << px(f.height)
+      << "\" role=\"img\" aria-label=\"Trials per worker over time\">";
+  out << "<g class=\"axes\"><line x1=\"" << px(f.x0()) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(f.x1())
+      << "\" y2=\"" << px(f.y0()) << "\"/>";
+  for (double v : ticks(0, t1 - t0))
+    out << "<text x=\"" << px(xs(v)) << "\" y=\"" << px(f.y0() + 16) << "\" text-anchor=\"middle\">" << short_num(v)
+        << "</text>";
+  out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6)
+      << "\" text-anchor=\"middle\">seconds since the first trial started</text>";
+  for (std::size_t i = 0; i < lanes.size(); ++i)
+    out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(f.top + lane_h * (static_cast<double>(i) + 0.5) + 4)
+        << "\" text-anchor=\"end\">" << escape(lanes[i]) << "</text>";
+  out << "</g>";
+  for (const auto& [t, lane] : bars) {
+    const double x = xs(t->start_time - t0);
+    const double w = std::max(1.0, xs(end_of(*t) - t0) - x);
+    out << "<rect class=\"bar-" << to_string(t->state) << "\" data-trial=\"" << t->number << "\" x=\"" << px(x)
+        << "\" y=\"" << px(f.top + lane_h * static_cast<double>(lane) + 3) << "\" width=\"" << px(w) << "\" height=\""
+        << px(lane_h - 6) << "\"><title>" << trial_title(s, *t) << "\n"
+        << escape(t->worker) << ", " << short_num(t->start_time - t0) << " s to " << short_num(end_of(*t) - t0)
+        << " s</title></rect>";
+  }
+  out << "</svg>";
+  if (unknown > 0) out << "<p class=\"note\">" << unknown << " trials record no start time and are not shown.</p>";
+}
+
+// The objective against each parameter, one small plot per parameter over the complete trials
+// where it is active; a choice's options sit at evenly spaced positions, spread a little by
+// trial number so that equal values stay visible.
+void slice_plots(std::ostream& out, const study_export& s) {
+  const auto& space = s.study.space;
+  std::vector<const trial_record*> done;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& t : s.trials)
+    if (t.state == trial_state::complete && has_value(t)) {
+      done.push_back(&t);
+      lo = std::min(lo, *t.value);
+      hi = std::max(hi, *t.value);
+    }
+  if (done.empty()) {
+    out << "<p class=\"note\">No trial has completed.</p>";
+    return;
+  }
+  const auto [ylo, yhi] = padded_range(lo, hi);
+  out << "<div class=\"slices\">";
+  for (std::size_t i = 0; i < space.size(); ++i) {
+    const auto& p = space.params[i];
+    if (p.kind == param_kind::constant) continue;
+    frame f;
+    f.width = 380;
+    f.height = 260;
+    f.left = 56;
+    const bool choice = p.kind == param_kind::categorical;
+    auto [xlo, xhi] = axis_range(p);
+    if (choice) {
+      xlo -= 0.5;
+      xhi += 0.5;
+    } else {
+      std::tie(xlo, xhi) = padded_range(xlo, xhi);
+    }
+    const scale xs{xlo, xhi, f.x0(), f.x1()};
+    const scale ys{ylo, yhi, f.y0(), f.y1()};
+    std::vector<std::string> names;
+    if (choice)
+      for (std::size_t c = 0; c < p.choices.size(); ++c)
+        names.push_back(p.format(param_value{static_cast<std::int64_t>(c)}));
+    out << "<svg class=\"plot slice\" data-param=\"" << escape(p.path) << "\" viewBox=\"0 0 " << f.width << ' '
+        << f.height << "\" role=\"img\" aria-label=\"" << escape(objective_name(s)) << " against " << escape(p.path)
+        << "\">";
+    axes(out, f, xs, ys, p.path + (p.log ? " (log scale)" : ""), objective_name(s), p.kind == param_kind::integer,
+         names, p.log);
+    for (const auto* t : done) {
+      if (!t->params.is_active(i)) continue;
+      double x = axis_value(p, t->params.values[i]);
+      if (choice) x += (static_cast<double>((t->number * 2654435761u) % 1000) / 1000.0 - 0.5) * 0.3;
+      out << "<circle class=\"point state-complete\" data-trial=\"" << t->number << "\" cx=\"" << px(xs(x))
+          << "\" cy=\"" << px(ys(*t->value)) << "\" r=\"3\"><title>" << trial_title(s, *t) << "</title></circle>";
+    }
+    out << "</svg>";
+  }
+  out << "</div>";
+}
+
+// The space's generated documents, as `typetune space` and write_space_docs give them.
+void space_docs(std::ostream& out, const study_export& s) {
+  const std::string title = "Search space of " + s.study.name;
+  out << "<details open><summary>Markdown</summary><pre class=\"space\">" << escape(to_markdown(s.study.space, title))
+      << "</pre></details><details><summary>Graphviz (dot -Tsvg draws it)</summary><pre class=\"space\">"
+      << escape(to_dot(s.study.space, title)) << "</pre></details>";
+}
+
+std::string section_html(const std::function<void(std::ostream&)>& write) {
+  std::ostringstream out;
+  write(out);
+  return std::move(out).str();
+}
+
 }  // namespace
 
-void write_html_report(std::ostream& out, const study_export& s, const report_options& options) {
+std::vector<report_section> report_sections(const study_export& s, const report_options& options) {
   const auto& space = s.study.space;
   for (const auto& t : s.trials) {
     if (t.params.values.size() != space.size())
       throw std::invalid_argument("typetune: report: trial " + std::to_string(t.number) +
                                   " does not fit the study's space");
   }
-  const std::string title = options.title.empty() ? "Study " + s.study.name : options.title;
-  std::map<trial_state, std::size_t> by_state;
-  for (const auto& t : s.trials) ++by_state[t.state];
-  const trial_record* best = best_complete_trial(s);
+  std::vector<report_section> out;
   const auto goals = objectives_of(s.study);
   const auto front = goals.several() ? pareto_front_trials(s) : std::vector<const trial_record*>{};
+  out.push_back({"summary", section_html([&](std::ostream& o) {
+                   std::map<trial_state, std::size_t> by_state;
+                   for (const auto& t : s.trials) ++by_state[t.state];
+                   o << "<p class=\"summary\">" << s.trials.size() << " trials";
+                   for (const auto& [state, n] : by_state) o << " · " << n << ' ' << to_string(state);
+                   o << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space "
+                     << space.hash_text() << "</p>\n";
+                   // Every attribute, those a program set after the search included; an older
+                   // study's "metric" only where it does not repeat "objective".
+                   const auto objective = s.study.attributes.find("objective");
+                   for (const auto& [k, v] : s.study.attributes) {
+                     if (k == "metric" && objective != s.study.attributes.end() && objective->second == v) continue;
+                     o << "<p class=\"summary\">" << escape(k) << ": <b>" << escape(v) << "</b></p>";
+                   }
+                   if (goals.several() || goals.constrained())
+                     o << "<p class=\"summary\">Objectives: " << escape(goals.to_text()) << "</p>\n";
+                   const trial_record* best = best_complete_trial(s);
+                   if (goals.several())
+                     o << "<p class=\"summary\">Pareto front: <b>" << front.size() << "</b> trials</p>\n";
+                   else if (best)
+                     o << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>"
+                       << short_num(*best->value) << "</b> · " << escape(space.format(best->params)) << "</p>\n";
+                   else o << "<p class=\"summary\">No trial has completed.</p>\n";
+                 })});
+  out.push_back({"history", section_html([&](std::ostream& o) {
+                   o << "<h2>Optimisation history</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>"
+                        "complete</span><span><i style=\"background:#d29922\"></i>pruned</span><span><i "
+                        "style=\"background:#cf222e\"></i>no value (failed, diverged, running)</span><span><i "
+                        "style=\"background:#2da44e\"></i>best so far</span></p>";
+                   history_plot(o, s, !goals.several());
+                 })});
+  if (goals.several())
+    out.push_back({"pareto", section_html([&](std::ostream& o) {
+                     o << "<h2>Pareto front</h2><p class=\"legend\"><span><i style=\"background:#2da44e\"></i>on the "
+                          "front</span><span><i style=\"background:#1f6feb\"></i>complete</span>"
+                       << (goals.constrained() ? "<span><i style=\"background:#fff;border:1px solid "
+                                                 "#8c959f\"></i>infeasible</span>"
+                                               : "")
+                       << "</p><p class=\"note\">The complete trials on two objectives at a time; the front holds the "
+                          "feasible trials that no other is at least as good as on every objective and better on "
+                          "one.</p>";
+                     for (std::size_t i = 0; i < goals.size(); ++i)
+                       for (std::size_t j = i + 1; j < goals.size(); ++j) pareto_plot(o, s, goals, i, j, front);
+                   })});
+  out.push_back({"parallel", section_html([&](std::ostream& o) {
+                   o << "<h2>Parallel coordinates</h2><p class=\"note\">One line per complete trial, darker for "
+                        "better values; a line breaks where a parameter is not active.</p>";
+                   parallel_plot(o, s);
+                 })});
+  out.push_back({"importance", section_html([&](std::ostream& o) {
+                   o << "<h2>Parameter importance</h2><p class=\"note\">Share of the objective's variance explained "
+                        "by each parameter alone, beyond what chance would explain (ε²), in the whole space and "
+                        "within each branch option.</p>";
+                   importance_plot(o, parameter_importance(s));
+                 })});
+  out.push_back({"curves", section_html([&](std::ostream& o) {
+                   o << "<h2>Learning curves</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>"
+                        "complete</span><span><i style=\"background:#d29922\"></i>pruned (dashed)</span></p>";
+                   curves_plot(o, s);
+                 })});
+  out.push_back({"timeline", section_html([&](std::ostream& o) {
+                   o << "<h2>Timeline</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete"
+                        "</span><span><i style=\"background:#d29922\"></i>pruned</span><span><i "
+                        "style=\"background:#2da44e\"></i>running</span><span><i style=\"background:#cf222e\"></i>"
+                        "failed, diverged, interrupted</span></p><p class=\"note\">Each worker's trials over time: a "
+                        "gap is a worker waiting, a lane that stops early a worker that died.</p>";
+                   timeline_plot(o, s, options.now);
+                 })});
+  out.push_back({"slices", section_html([&](std::ostream& o) {
+                   o << "<h2>Slices</h2><p class=\"note\">The objective against each parameter, over the complete "
+                        "trials where the parameter is active.</p>";
+                   slice_plots(o, s);
+                 })});
+  out.push_back({"space", section_html([&](std::ostream& o) {
+                   o << "<h2>Search space</h2>";
+                   space_docs(o, s);
+                 })});
+  return out;
+}
 
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-      << "<title>" << escape(title) << "</title><style>" << style << "</style></head><body>\n";
-  out << "<h1>" << escape(title) << "</h1><p class=\"summary\">" << s.trials.size() << " trials";
-  for (const auto& [state, n] : by_state) out << " · " << n << ' ' << to_string(state);
-  out << " · " << to_string(s.study.dir) << " · " << space.size() << " parameters · space " << space.hash_text()
-      << "</p>\n";
-  // Every attribute, those a program set after the search included; an older study's "metric"
-  // only where it does not repeat "objective".
-  const auto objective = s.study.attributes.find("objective");
-  for (const auto& [k, v] : s.study.attributes) {
-    if (k == "metric" && objective != s.study.attributes.end() && objective->second == v) continue;
-    out << "<p class=\"summary\">" << escape(k) << ": <b>" << escape(v) << "</b></p>";
+std::string report_table::signature(const study_export& study) const {
+  std::string sig = study.study.space.hash_text();
+  for (const auto& m : metrics) {
+    sig += '|';
+    sig += m;
   }
-  if (goals.several() || goals.constrained())
-    out << "<p class=\"summary\">Objectives: " << escape(goals.to_text()) << "</p>\n";
-  if (goals.several()) out << "<p class=\"summary\">Pareto front: <b>" << front.size() << "</b> trials</p>\n";
-  else if (best)
-    out << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>" << short_num(*best->value)
-        << "</b> · " << escape(space.format(best->params)) << "</p>\n";
-  else out << "<p class=\"summary\">No trial has completed.</p>\n";
+  return sig;
+}
 
-  out << "<h2>Optimisation history</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
-      << "<span><i style=\"background:#d29922\"></i>pruned</span><span><i style=\"background:#cf222e\"></i>no value "
-      << "(failed, diverged, running)</span><span><i style=\"background:#2da44e\"></i>best so far</span></p>";
-  history_plot(out, s, !goals.several());
-  if (goals.several()) {
-    out << "<h2>Pareto front</h2><p class=\"legend\"><span><i style=\"background:#2da44e\"></i>on the front</span>"
-        << "<span><i style=\"background:#1f6feb\"></i>complete</span>"
-        << (goals.constrained() ? "<span><i style=\"background:#fff;border:1px solid #8c959f\"></i>infeasible</span>"
-                                : "")
-        << "</p><p class=\"note\">The complete trials on two objectives at a time; the front holds the feasible trials "
-           "that no other is at least as good as on every objective and better on one.</p>";
-    for (std::size_t i = 0; i < goals.size(); ++i)
-      for (std::size_t j = i + 1; j < goals.size(); ++j) pareto_plot(out, s, goals, i, j, front);
+report_table report_table_of(const study_export& s) {
+  report_table table;
+  for (const auto& t : s.trials)
+    for (const auto& [name, v] : t.metrics)
+      if (std::find(table.metrics.begin(), table.metrics.end(), name) == table.metrics.end())
+        table.metrics.push_back(name);
+  std::sort(table.metrics.begin(), table.metrics.end());
+  return table;
+}
+
+std::string report_table_head(const study_export& s, const report_table& table) {
+  std::ostringstream out;
+  out << "<tr><th data-type=\"num\">#</th><th>state</th><th data-type=\"num\">value</th>";
+  for (const auto& p : s.study.space.params)
+    out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">"
+        << escape(p.path) << "</th>";
+  for (const auto& m : table.metrics) out << "<th data-type=\"num\">" << escape(m) << "</th>";
+  out << "<th data-type=\"num\">seconds</th><th data-type=\"num\">peak MiB</th><th>worker</th><th>message</th></tr>";
+  return std::move(out).str();
+}
+
+std::string report_table_row(const study_export& s, const report_table& table, const trial_record& t) {
+  const auto& space = s.study.space;
+  std::ostringstream out;
+  out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number
+      << "</td><td>" << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
+  for (std::size_t i = 0; i < space.size() && i < t.params.values.size(); ++i)
+    out << "<td>" << (t.params.is_active(i) ? escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
+  for (const auto& m : table.metrics) {
+    const auto it = t.metrics.find(m);
+    out << "<td>" << (it == t.metrics.end() ? "" : short_num(it->second)) << "</td>";
   }
-  out << "<h2>Parallel coordinates</h2><p class=\"note\">One line per complete trial, darker for better values; a line "
-         "breaks where a parameter is not active.</p>";
-  parallel_plot(out, s);
-  out << "<h2>Parameter importance</h2><p class=\"note\">Share of the objective's variance explained by each parameter "
-         "alone, beyond what chance would explain (ε²), in the whole space and within each branch option.</p>";
-  importance_plot(out, parameter_importance(s));
-  out << "<h2>Learning curves</h2><p class=\"legend\"><span><i style=\"background:#1f6feb\"></i>complete</span>"
-         "<span><i style=\"background:#d29922\"></i>pruned (dashed)</span></p>";
-  curves_plot(out, s);
-  out << "<h2>Trials</h2><p class=\"note\">Click a heading to sort; hover a row or a mark to find the trial everywhere.</p>";
-  trial_table(out, s);
-  out << "\n<script>" << script << "</script>\n</body></html>\n";
+  out << "<td>" << short_num(t.duration_s) << "</td><td>"
+      << (t.peak_rss_bytes ? short_num(static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0)) : "") << "</td><td>"
+      << escape(t.worker) << "</td><td>" << escape(t.message) << "</td></tr>";
+  return std::move(out).str();
+}
+
+void write_html_report(std::ostream& out, const study_export& s, const report_options& options) {
+  const auto sections = report_sections(s, options);
+  const std::string title = options.title.empty() ? "Study " + s.study.name : options.title;
+  const bool live = !options.live_updates.empty();
+  const auto table = report_table_of(s);
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+         "content=\"width=device-width\"><link rel=\"icon\" href=\"data:,\"><title>"
+      << escape(title) << "</title><style>" << style << "</style></head>\n<body";
+  if (live)
+    out << " data-live=\"" << escape(options.live_updates) << "\" data-version=\"" << options.live_version
+        << "\" data-plots-version=\"" << options.live_version << "\" data-columns=\"" << escape(table.signature(s))
+        << "\" data-interval=\"" << options.live_interval_ms << "\"";
+  out << ">\n<h1>" << escape(title) << "</h1>";
+  if (live) out << "<p id=\"live-status\">Live: version " << options.live_version << "</p>";
+  for (const auto& section : sections)
+    out << "<section id=\"sec-" << section.id << "\">" << section.html << "</section>\n";
+  out << "<h2>Trials</h2><p class=\"note\">Click a heading to sort; hover a row or a mark to find the trial "
+         "everywhere.</p><div class=\"table-wrap\"><table id=\"trials\"><thead>"
+      << report_table_head(s, table) << "</thead><tbody>";
+  for (const auto& t : s.trials) out << report_table_row(s, table, t);
+  out << "</tbody></table></div>\n<script>" << script << "</script>\n";
+  if (live) out << "<script>" << live_script << "</script>\n";
+  out << "</body></html>\n";
 }
 
 }  // namespace typetune

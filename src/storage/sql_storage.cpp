@@ -610,9 +610,10 @@ class sql_storage final : public trial_storage {
 std::shared_ptr<trial_storage> open_sqlite_storage(const std::filesystem::path& path, const storage_options& options) {
   if (path.empty()) throw storage_error(storage_errc::bad_url, "typetune: an SQLite storage needs a file path");
   // SQLite's write transaction (BEGIN IMMEDIATE) serialises the creation of the schema; a
-  // missing file was refused before it was opened where create_if_missing is off.
+  // missing or empty file was refused before it was opened where create_if_missing is off, and
+  // so is a database without tables then, as an empty PostgreSQL database is.
   return std::make_shared<sql_storage>(sql::open_sqlite(std::filesystem::absolute(path).lexically_normal(), options),
-                                       options.read_only, !options.read_only);
+                                       options.read_only, !options.read_only && options.create_if_missing);
 }
 
 #if TYPETUNE_HAS_POSTGRES

@@ -5,7 +5,9 @@
 # clear error and a non-zero exit, and leave existing output untouched.
 # Then the same on a real SQLite database written by make_stored_study: listing, showing,
 # exporting and deleting studies, and refusing a missing database (without creating it), a
-# database that is not typetune's, and a delete without --yes.
+# database that is not typetune's, and a delete without --yes; commands that change nothing
+# write nothing (no -wal or -shm left, an empty file left empty), and a database in a directory
+# the reader may not write is read.
 #   cli_test.sh <typetune command> <work dir> <make_stored_study command>
 set -uo pipefail
 cli=$1 work=$2 make_study=$3
@@ -108,6 +110,81 @@ if command -v sqlite3 >/dev/null; then
   [ "$(sha256sum "$work/foreign.db")" = "$before" ] && pass "the foreign database is unchanged" || fail "the foreign database changed"
 fi
 expect_error "a bad URL" "url|URL|scheme" "$cli" studies "mysql://localhost/x"
+
+# A command that changes nothing writes nothing. The reading commands leave no -wal or -shm
+# beside a database that had none (an SQLite reader creates them, and may not delete them), a
+# delete of a study that is not there leaves the file as it was, to the byte, and an empty file
+# is named as one, not filled with typetune's tables.
+quiet_dir="$work/quiet"
+mkdir -p "$quiet_dir"
+quiet_db="$quiet_dir/studies.db"
+quiet_url="sqlite://$quiet_db"
+"$make_study" "$quiet_url" >/dev/null || fail "make_stored_study could not write $quiet_url"
+cp "$quiet_db" "$work/quiet-copy.db"
+only_the_db() {  # <what did it>: the directory holds the database and nothing else
+  local listing
+  listing=$(ls -A "$quiet_dir")
+  [ "$listing" = "studies.db" ] && pass "$1: nothing created beside the database" \
+    || fail "$1: the directory holds $(tr '\n' ' ' <<<"$listing")"
+}
+only_the_db "make_stored_study (the writer, closed)"
+for command in "studies $quiet_url" "show $quiet_url --study demo" "trials $quiet_url --study demo" \
+  "best $quiet_url --study demo" "space $quiet_url --study demo" "export $quiet_url --study demo -o $work/quiet.jsonl" \
+  "report $quiet_url --study demo -o $work/quiet.html"; do
+  # shellcheck disable=SC2086 # the words of the command
+  out=$("$cli" $command 2>&1) || fail "typetune $command: $out"
+  only_the_db "typetune ${command%% *}"
+done
+expect_error "delete of a study that is not there" "no study named 'nope' in .*; nothing was deleted" \
+  "$cli" delete "$quiet_url" --study nope --yes
+cmp -s "$quiet_db" "$work/quiet-copy.db" && pass "a delete that deletes nothing leaves the file as it was, to the byte" \
+  || fail "a delete of a missing study changed the file"
+only_the_db "delete of a study that is not there"
+: >"$quiet_dir/empty.db"
+expect_error "delete on an empty file" "empty file \(0 bytes\), not a typetune database; nothing was changed" \
+  "$cli" delete "sqlite://$quiet_dir/empty.db" --study s --yes
+[ ! -s "$quiet_dir/empty.db" ] && pass "delete on an empty file leaves it empty" \
+  || fail "delete on an empty file wrote $(wc -c <"$quiet_dir/empty.db") bytes into it"
+expect_error "an empty file given to a reading command" "empty file \(0 bytes\), not a typetune database" \
+  "$cli" show "sqlite://$quiet_dir/empty.db" --study s
+[ ! -s "$quiet_dir/empty.db" ] && [ "$(ls -A "$quiet_dir" | tr '\n' ' ')" = "empty.db studies.db " ] \
+  && pass "an empty file read stays empty, with nothing beside it" || fail "reading an empty file changed it: $(ls -lA "$quiet_dir")"
+rm -f "$quiet_dir/empty.db"
+# A real delete still works after the reading commands, and cleans up after itself.
+out=$("$cli" delete "$quiet_url" --study other --yes 2>&1) && out=$("$cli" studies "$quiet_url" 2>&1) \
+  && [[ $out == *demo* && $out != *other* ]] && pass "delete --yes of a study that is there deletes it" \
+  || fail "delete --yes: $out"
+only_the_db "delete of a study that is there"
+
+# A database in a directory the reader may not write (a shared results folder): the reading
+# commands work. As root, the reader runs as nobody; as another user, the directory is made
+# read-only.
+locked_dir="$work/locked"
+mkdir -p "$locked_dir"
+cp "$quiet_db" "$locked_dir/studies.db"
+chmod 755 "$locked_dir" && chmod 644 "$locked_dir/studies.db"
+as_reader=()
+if [ "$(id -u)" -ne 0 ]; then
+  chmod 555 "$locked_dir"
+elif command -v setpriv >/dev/null; then
+  as_reader=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+elif command -v runuser >/dev/null; then
+  as_reader=(runuser -u nobody --)
+else
+  as_reader=(skip)
+fi
+if [ "${as_reader[0]:-}" = skip ]; then
+  echo "skipped: the read-only directory (running as root, with neither setpriv nor runuser)"
+else
+  out=$("${as_reader[@]}" "$cli" studies "sqlite://$locked_dir/studies.db" 2>&1) && [[ $out == *"demo  minimize  40"* ]] \
+    && pass "studies in a read-only directory" || fail "studies in a read-only directory: $out"
+  out=$("${as_reader[@]}" "$cli" show "sqlite://$locked_dir/studies.db" --study demo 2>&1) \
+    && [[ $out == *"study demo (minimize), 40 trials"* ]] && pass "show in a read-only directory" \
+    || fail "show in a read-only directory: $out"
+  out=$(ls -A "$locked_dir") && [ "$out" = "studies.db" ] && pass "a read-only directory is left as it was" \
+    || fail "the read-only directory holds $out"
+fi
+chmod 755 "$locked_dir"
 
 # A study with two objectives and a constraint.
 front_db="$work/front.db"

@@ -4,10 +4,18 @@
 // With "front" after the URL it writes "front" alone instead: 30 trials of the same space with
 // two objectives (val_loss and parameters, both minimised) and a constraint (latency_ms <= 3).
 // With "hostile" it writes one study whose name and attribute hold terminal escape sequences.
-//   make_stored_study <storage URL> [front|hostile]
+// With "stream TRIALS MS SECONDS" it is one worker of study "stream": it runs trials that each
+// take MS milliseconds (reporting three intermediate values), until the study holds TRIALS
+// trials or SECONDS have passed, and prints how many it ran and its rate; several processes
+// run it at once as the workers of a search (the live server's tests and load benchmark).
+//   make_stored_study <storage URL> [front|hostile|stream TRIALS MS SECONDS]
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include <typetune/study.hpp>
 
@@ -15,12 +23,43 @@
 
 namespace tt = typetune;
 
+namespace {
+
+int stream(const std::string& url, std::uint64_t trials, int ms, double seconds) {
+  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{}, tt::storage{url},
+                         tt::study_name{"stream"});
+  const auto start = std::chrono::steady_clock::now();
+  const auto summary = study.optimize(
+      [ms](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
+        const auto& p = t.params();
+        const double loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0;
+        for (int step = 1; step <= 3; ++step) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(ms) / 3);
+          t.report(step, loss + 0.3 / step);
+        }
+        return tt::result{"val_loss", loss};
+      },
+      tt::budget{.trials = trials,
+                 .time_limit = std::chrono::duration<double>(seconds),
+                 .workers = 1,
+                 .study_trials = trials});
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("stream: %llu trials in %.3f s: %.3f trials/s\n", static_cast<unsigned long long>(summary.trials_started),
+              took, static_cast<double>(summary.trials_started) / took);
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc != 2 && !(argc == 3 && (std::string(argv[2]) == "front" || std::string(argv[2]) == "hostile"))) {
-    std::cerr << "usage: make_stored_study <storage URL> [front|hostile]\n";
+  const bool stream_mode = argc == 6 && std::string(argv[2]) == "stream";
+  if (argc != 2 && !stream_mode &&
+      !(argc == 3 && (std::string(argv[2]) == "front" || std::string(argv[2]) == "hostile"))) {
+    std::cerr << "usage: make_stored_study <storage URL> [front|hostile|stream TRIALS MS SECONDS]\n";
     return 2;
   }
   const std::string url = argv[1];
+  if (stream_mode) return stream(url, std::stoull(argv[3]), std::stoi(argv[4]), std::stod(argv[5]));
   if (argc == 3 && std::string(argv[2]) == "hostile") {
     // A name and an attribute holding what a terminal acts on: the window title set, the screen
     // cleared, text turned red, a C1 control (U+009B, CSI).

@@ -2,6 +2,12 @@
 # consumer project (tests/consumer) against it. Any failing step fails the test.
 #   cmake -DPROJECT_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=... [-DCONFIG=Release]
 #         [-DGENERATOR=Ninja] [-DCXX_COMPILER=g++] -P run_consumer.cmake
+# With -DFROM_DEB=ON the prefix is the Debian package instead: `cpack -G DEB` packs the build
+# tree into WORK_DIR/cpack, its control data is checked (the comma-separated Depends names in DEB_DEPENDS), its
+# files are listed (nothing but typetune's own), lintian reads it where installed (any E: fails),
+# `dpkg -x` unpacks it into WORK_DIR/root, usr/bin/typetune --help runs, and the prefix is
+# WORK_DIR/root/usr.
+#   cmake ... -DFROM_DEB=ON -DCPACK_COMMAND=cpack "-DDEB_DEPENDS=libc6,libboost-dev,..." -P ...
 cmake_minimum_required(VERSION 3.25)
 
 foreach(required PROJECT_BINARY_DIR CONSUMER_SOURCE_DIR WORK_DIR)
@@ -26,8 +32,12 @@ function(step what)
   endif()
 endfunction()
 
-step("install typetune into ${prefix}"
-     ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+if(FROM_DEB)
+  include(${CMAKE_CURRENT_LIST_DIR}/unpack_deb.cmake)  # sets prefix to WORK_DIR/root/usr
+else()
+  step("install typetune into ${prefix}"
+       ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+endif()
 if(NOT EXISTS ${prefix}/include/typetune/typetune.hpp)
   message(FATAL_ERROR "consumer: FAILED: the install has no include/typetune/typetune.hpp")
 endif()
@@ -47,7 +57,12 @@ endif()
 if(CXX_FLAGS)
   list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
 endif()
-if(WITH_TORCH)
+if(WITH_TORCH AND FROM_DEB)
+  # The package's torch component is found (libtorch-dev through its Depends), not compiled
+  # against again: the prefix test above builds the torch consumer, ~a minute on 2 cores.
+  list(APPEND configure_args -DTYPETUNE_CONSUMER_TORCH_FIND_ONLY=ON)
+  set(WITH_TORCH OFF)
+elseif(WITH_TORCH)
   list(APPEND configure_args -DTYPETUNE_CONSUMER_TORCH=ON)
 endif()
 step("configure the consumer" ${CMAKE_COMMAND} ${configure_args})

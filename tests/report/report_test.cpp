@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <typetune/study.hpp>
 
@@ -39,7 +40,8 @@ tt::study_export mlp_study(std::uint64_t trials) {
       [](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
         if (t.number() % 10 == 9) throw std::runtime_error("out of patience");
         const auto& p = t.params();
-        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 + 0.01 * static_cast<double>(p.hidden.size());
+        const double final_loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0 +
+                                  0.01 * static_cast<double>(p.hidden.size());
         for (int step = 0; step < 4; ++step) {
           t.report(step, final_loss + 0.5 / (step + 1));
           if (t.should_prune()) return tt::pruned;
@@ -76,7 +78,52 @@ TEST_CASE("the report shows every trial in the history, the table and the curves
   CHECK(count(section(html, "trials", "</table>"), "<tr data-trial=") == 40);
   // The study's name is escaped, and nothing is loaded from elsewhere.
   CHECK_THAT(html, Catch::Contains("mlp &lt;test&gt; &amp; &quot;quotes&quot;"));
-  CHECK_THAT(html, !Catch::Contains("src=\"http") && !Catch::Contains("href=\"http") && !Catch::Contains("<link"));
+  CHECK_THAT(html, !Catch::Contains("src=\"http") && !Catch::Contains("href=\"http"));
+  CHECK(count(html, "<link") == count(html, "<link rel=\"icon\" href=\"data:,\">"));
+}
+
+TEST_CASE("the report's parts: the timeline, the slices, the space, and rows a live page replaces") {
+  auto s = mlp_study(30);
+  // Two workers taking turns; one trial still running, one that records no start.
+  for (auto& t : s.trials) {
+    t.worker = t.number % 2 == 0 ? "host-a:1" : "host-b:2";
+    t.start_time = 1'000'000.0 + static_cast<double>(t.number);
+    t.duration_s = 0.5;
+  }
+  s.trials[28].state = tt::trial_state::running;
+  s.trials[29].start_time = 0;
+  tt::report_options options;
+  options.now = 1'000'100.0;
+  const auto sections = tt::report_sections(s, options);
+  std::vector<std::string> ids;
+  for (const auto& part : sections) ids.push_back(part.id);
+  CHECK(ids == std::vector<std::string>{"summary", "history", "parallel", "importance", "curves", "timeline", "slices",
+                                        "space"});
+  const auto& timeline = sections[5].html;
+  CHECK(count(timeline, "<rect class=\"bar-") == 29);
+  CHECK(count(timeline, "<rect class=\"bar-running\" data-trial=\"28\"") == 1);
+  CHECK_THAT(timeline, Catch::Contains(">host-a:1</text>") && Catch::Contains(">host-b:2</text>") &&
+                           Catch::Contains("1 trials record no start time"));
+  // A slice per parameter that is not a constant, a point per complete trial where it is active.
+  std::size_t complete = 0, with_hidden0 = 0;
+  for (const auto& t : s.trials)
+    if (t.state == tt::trial_state::complete && t.value) {
+      ++complete;
+      with_hidden0 += t.params.is_active(*s.study.space.find("hidden[0].units")) ? 1 : 0;
+    }
+  const auto& slices = sections[6].html;
+  const auto dense = slices.substr(slices.find("data-param=\"dense_bot\""));
+  CHECK(count(dense.substr(0, dense.find("</svg>")), "<circle") == complete);
+  const auto units = slices.substr(slices.find("data-param=\"hidden[0].units\""));
+  CHECK(count(units.substr(0, units.find("</svg>")), "<circle") == with_hidden0);
+  CHECK_THAT(sections[7].html, Catch::Contains("| `dense_bot` |") && Catch::Contains("digraph"));
+  // The rows the live page puts in are the static table's rows.
+  std::ostringstream out;
+  tt::write_html_report(out, s);
+  const auto table = tt::report_table_of(s);
+  CHECK(table.metrics == std::vector<std::string>{"train_loss"});
+  for (const auto& t : s.trials) CHECK_THAT(out.str(), Catch::Contains(tt::report_table_row(s, table, t)));
+  CHECK_THAT(out.str(), Catch::Contains(tt::report_table_head(s, table)) && !Catch::Contains("data-live"));
 }
 
 TEST_CASE("importance puts the parameter that drives the objective first, per branch too") {
@@ -94,7 +141,8 @@ TEST_CASE("importance puts the parameter that drives the objective first, per br
       (scope.label == "optimizer = adam" ? adam : sgd) = true;
       REQUIRE(!scope.entries.empty());
       CHECK(scope.entries.front().path == "dense_bot");
-      for (const auto& e : scope.entries) CHECK(e.path.find(scope.label == "optimizer = adam" ? ".sgd." : ".adam.") == std::string::npos);
+      for (const auto& e : scope.entries)
+        CHECK(e.path.find(scope.label == "optimizer = adam" ? ".sgd." : ".adam.") == std::string::npos);
     }
   }
   CHECK(adam);
@@ -117,8 +165,11 @@ TEST_CASE("a study with no complete trial still gives a page that says so") {
 
 TEST_CASE("attributes set after the search are shown on the page, escaped", "[attributes]") {
   auto study = tt::study(fashion_mlp::space, tt::maximize{"val_accuracy"}, tt::random{.seed = 3});
-  (void)study.optimize([](const fashion_mlp::mlp_params& p) { return tt::result{"val_accuracy", p.dense_bot / 350.0}; },
-                       tt::budget{.trials = 6, .workers = 1});
+  (void)study.optimize(
+      [](const fashion_mlp::mlp_params& p) {
+        return tt::result{"val_accuracy", p.dense_bot / 350.0};
+      },
+      tt::budget{.trials = 6, .workers = 1});
   study.set_attributes({{"test_accuracy", "0.8912"},
                         {"baseline_test_accuracy", "0.8790"},
                         {"gain_points", "+1.22"},

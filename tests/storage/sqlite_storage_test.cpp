@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "mlp_space.hpp"
 #include "storage_cases.hpp"
@@ -211,6 +212,105 @@ TEST_CASE("files that are not typetune's, and newer schemas, are refused and lef
     CHECK(storage->read_trials(storage->find_study("mlp")->id, 0).trials.size() == 6);
     CHECK(code_of([&] { study_core(testing::mlp_space(), make_random_sampler(), options("new"), nullptr, storage); }) ==
           storage_errc::not_found);
+    CHECK(testing::file_bytes(path) == bytes);
+  }
+}
+
+namespace {
+
+// The files beside a database that SQLite may create: its WAL, the WAL's index, a journal.
+std::vector<std::string> files_beside(const std::filesystem::path& db) {
+  std::vector<std::string> out;
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    auto side = db;
+    side += suffix;
+    if (std::filesystem::exists(side)) out.push_back(side.filename().string());
+  }
+  return out;
+}
+
+// The studies in the database file itself, read as immutable: what is not yet checkpointed from
+// the WAL is not there.
+int studies_in_file(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  const auto uri = "file:" + path.string() + "?immutable=1";
+  REQUIRE(sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM studies", -1, &st, nullptr) == SQLITE_OK);
+  const int out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "read-only opens write nothing: a one-shot read leaves no -wal or -shm, a reader that stays open sees writes") {
+  temp_dir dir;
+  const storage_options once{.create_if_missing = false, .read_only = true, .snapshot = true};
+  const storage_options follow{.create_if_missing = false, .read_only = true};
+
+  SECTION("a one-shot read of a database nobody writes creates nothing beside it") {
+    // '?', '#' and '%' mean something in an SQLite URI: the path must be escaped in it.
+    const auto path = dir / "odd ?name#1%41.db";
+    make_study(path);
+    REQUIRE(files_beside(path).empty());
+    const auto bytes = testing::file_bytes(path);
+    {
+      const auto storage = open_sqlite_storage(path, once);
+      REQUIRE(storage->list_studies().size() == 1);
+      CHECK(storage->read_trials(storage->find_study("mlp")->id, 0).trials.size() == 6);
+      CHECK(files_beside(path).empty());
+    }
+    CHECK(files_beside(path).empty());
+    CHECK(testing::file_bytes(path) == bytes);
+    // A reader that stays open reads the same file (SQLite keeps its -wal and -shm).
+    CHECK(open_sqlite_storage(path, follow)->list_studies().size() == 1);
+  }
+  SECTION("while a worker writes, both readers see its committed writes, and the worker goes on") {
+    const auto path = dir / "busy.db";
+    make_study(path);
+    const auto reader = open_sqlite_storage(path, follow);  // opened before the worker
+    REQUIRE(reader->list_studies().size() == 1);
+    const auto worker = open_sqlite_storage(path);
+    testing::make_study(worker, "second");
+    // The second study is in the WAL, which the connected worker keeps: a read of the file alone
+    // (immutable) would not see it.
+    REQUIRE_FALSE(files_beside(path).empty());
+    CHECK(studies_in_file(path) == 1);
+    CHECK(reader->list_studies().size() == 2);
+    const auto once_reader = open_sqlite_storage(path, once);
+    CHECK(once_reader->list_studies().size() == 2);
+    // Readers do not block the worker.
+    CHECK(worker->delete_study("mlp"));
+    CHECK(reader->list_studies().size() == 1);
+    CHECK(once_reader->list_studies().size() == 1);
+  }
+  SECTION("an empty file that must be a database is named as one and left empty") {
+    const auto path = dir / "empty.db";
+    { std::ofstream touch(path); }
+    for (const auto& options : {once, follow, storage_options{.create_if_missing = false}}) {
+      CHECK(code_of([&] { (void)open_sqlite_storage(path, options); }) == storage_errc::not_found);
+      CHECK_THAT(message_of([&] { (void)open_sqlite_storage(path, options); }),
+                 Catch::Contains("empty.db: an empty file (0 bytes), not a typetune database; nothing was changed"));
+    }
+    CHECK(std::filesystem::file_size(path) == 0);
+    CHECK(files_beside(path).empty());
+    // Where it may be created, an empty file (as mktemp makes) gets the schema.
+    CHECK(open_sqlite_storage(path)->list_studies().empty());
+    CHECK(std::filesystem::file_size(path) > 0);
+  }
+  SECTION("an SQLite database without tables is no typetune database where it must exist") {
+    const auto path = dir / "bare.db";
+    testing::raw_sql(path, "PRAGMA user_version = 7");
+    const auto bytes = testing::file_bytes(path);
+    REQUIRE_FALSE(bytes.empty());
+    for (const auto& options : {once, storage_options{.create_if_missing = false}}) {
+      CHECK(code_of([&] { (void)open_sqlite_storage(path, options); }) == storage_errc::not_found);
+      CHECK_THAT(message_of([&] { (void)open_sqlite_storage(path, options); }),
+                 Catch::Contains("an empty database, with no typetune studies"));
+    }
     CHECK(testing::file_bytes(path) == bytes);
   }
 }

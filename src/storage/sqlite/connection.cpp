@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <system_error>
 #include <thread>
 
@@ -233,8 +234,42 @@ namespace {
 
 std::string url_of(const std::filesystem::path& path) { return "sqlite://" + path.string(); }
 
-// Checks what can be checked before SQLite touches the file, and the flags to open it with.
-int open_flags(const std::filesystem::path& path, const storage_options& options) {
+// Whether `path` begins with the header of an SQLite database in WAL mode (its read and write
+// format versions, bytes 18 and 19, are 2).
+bool wal_mode_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 20> header{};
+  if (!in.read(header.data(), header.size())) return false;
+  return std::string_view(header.data(), 16) == std::string_view("SQLite format 3\0", 16) && header[18] == 2 &&
+         header[19] == 2;
+}
+
+// An SQLite URI filename for `path` (absolute) with `query`: the characters a URI gives a
+// meaning to are escaped, the rest is the path as it is.
+std::string uri_of(const std::filesystem::path& path, std::string_view query) {
+  std::string out = "file://";
+  for (const char c : path.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      constexpr const char* hex = "0123456789ABCDEF";
+      out += '%';
+      out += hex[static_cast<unsigned char>(c) >> 4];
+      out += hex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '?';
+  out.append(query);
+  return out;
+}
+
+struct how_to_open {
+  std::string filename;  // a path, or a URI where flags has SQLITE_OPEN_URI
+  int flags;
+};
+
+// Checks what can be checked before SQLite touches the file, and how to open it.
+how_to_open open_flags(const std::filesystem::path& path, const storage_options& options) {
   const auto url = url_of(path);
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
@@ -253,16 +288,39 @@ int open_flags(const std::filesystem::path& path, const storage_options& options
                               "relative to the working directory)");
     }
   }
-  if (options.read_only) return SQLITE_OPEN_READONLY;
-  return SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+  // An empty file that must already be a database is refused here, untouched: SQLite would take
+  // it for an empty database, which a writer fills with the schema and a reader's pager "cleans
+  // up" by deleting a -wal file beside it. (With create_if_missing, an empty file, as mktemp
+  // makes, is where the schema goes.)
+  if (std::filesystem::is_regular_file(status) && (options.read_only || !options.create_if_missing)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size == 0) {
+      throw storage_error(storage_errc::not_found, "typetune: " + url +
+                                                       ": an empty file (0 bytes), not a typetune database; "
+                                                       "nothing was changed");
+    }
+  }
+  if (!options.read_only) {
+    return {path.string(), SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0)};
+  }
+  // A reader of a WAL database opens its -wal and -shm files, creating them where they are
+  // missing and leaving them behind (a read-only connection may not checkpoint and delete
+  // them), and fails in a directory it may not write. A writer keeps the -wal file while it is
+  // connected, so without one nobody writes now: a one-shot read (snapshot) then reads the file
+  // as immutable, touching nothing. With a -wal file, which may hold committed transactions not
+  // yet in the database file, mode=ro reads through it, as every reader that stays open does.
+  std::filesystem::path wal = path;
+  wal += "-wal";
+  const bool immutable = options.snapshot && !std::filesystem::exists(wal, ec) && !ec && wal_mode_header(path);
+  return {uri_of(path, immutable ? "mode=ro&immutable=1" : "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI};
 }
 
 }  // namespace
 
 std::unique_ptr<connection> open_sqlite(const std::filesystem::path& path, const storage_options& options) {
-  const int flags = open_flags(path, options);
+  const auto how = open_flags(path, options);
   const auto timeout = std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(), INT32_MAX);
-  return std::make_unique<sqlite::connection>(path.string(), flags, url_of(path), static_cast<int>(timeout));
+  return std::make_unique<sqlite::connection>(how.filename, how.flags, url_of(path), static_cast<int>(timeout));
 }
 
 }  // namespace typetune::sql

@@ -41,7 +41,8 @@ class statement final : public sql::rows {
 
 class connection final : public sql::connection {
  public:
-  // Opens `path` with sqlite3_open_v2 flags; throws storage_error (not_found, io).
+  // Opens `path` (a file path, or a URI filename with SQLITE_OPEN_URI among the flags) with
+  // sqlite3_open_v2 flags; throws storage_error (not_found, io).
   connection(const std::string& path, int flags, std::string url, int busy_timeout_ms);
   ~connection() override;
 
