@@ -12,6 +12,7 @@ pkgs=(
   liblbfgspp-dev          # L-BFGS-B for GP hyperparameters and acquisition
   nlohmann-json3-dev      # JSON output of space descriptions
   libcli11-dev libfmt-dev
+  libcpp-httplib-dev      # the HTTP server of `typetune serve`
   libsqlite3-dev
   libpq-dev postgresql    # the PostgreSQL backend, and the throwaway server its tests start
   libtorch-dev            # LibTorch 1.13 (CPU): the typetune::torch target

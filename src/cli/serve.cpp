@@ -189,11 +189,12 @@ class live_study {
     }
     std::unique_lock draw_lock(draw_mutex_, std::try_to_lock);
     if (!draw_lock.owns_lock()) {
-      std::lock_guard lock(mutex_);
-      if (drawing_) return drawing_;
-      draw_lock.unlock();
+      {
+        std::lock_guard lock(mutex_);
+        if (drawing_) return drawing_;
+      }
+      draw_lock.lock();  // no drawing yet: wait for the first one
     }
-    if (!draw_lock.owns_lock()) draw_lock.lock();  // the first drawing: wait for it
     {
       std::lock_guard lock(mutex_);
       if (drawing_ && drawing_->version >= snap->version) return drawing_;

@@ -158,9 +158,15 @@ void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, s
   out << "</g>";
 }
 
+// Above this many trials a mark's tooltip holds the trial's number, state and value alone (its
+// parameters are in its table row, which hovering the mark highlights), and a slice is drawn as
+// one path of dots: the page of a study of 10,000 trials stays a few megabytes, not seventy.
+constexpr std::size_t detailed_marks = 2000;
+
 std::string trial_title(const study_export& s, const trial_record& t) {
   std::string text = "Trial " + std::to_string(t.number) + " (" + std::string(to_string(t.state)) + ")";
   if (t.value) text += ": " + short_num(*t.value);
+  if (s.trials.size() > detailed_marks) return text;
   const auto params = s.study.space.format(t.params);
   if (!params.empty()) text += "\n" + params;
   if (!t.message.empty()) text += "\n" + t.message;
@@ -454,7 +460,7 @@ svg.plot{width:100%;height:auto;background:#fff;font-size:11px}
 th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}tr.state-failed td,tr.state-diverged td{color:#cf222e}tr.state-pruned td{color:#9a6700}
 .legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}
 .timeline .bar-complete{fill:#1f6feb}.timeline .bar-pruned{fill:#d29922}.timeline .bar-running{fill:#2da44e}
-.timeline rect{fill:#cf222e;stroke:#fff;stroke-width:.5}.slices{display:flex;flex-wrap:wrap;gap:8px}.slices svg.plot{width:380px}
+.timeline rect{fill:#cf222e;stroke:#fff;stroke-width:.5}.dots{stroke:#1f6feb;stroke-width:5;stroke-linecap:round;opacity:.6}.slices{display:flex;flex-wrap:wrap;gap:8px}.slices svg.plot{width:380px}
 pre.space{background:#f6f8fa;padding:8px 12px;overflow-x:auto;font-size:12px}#live-status{color:#57606a;font-size:12px}
 #live-status.stale{color:#cf222e}
 )";
@@ -658,13 +664,23 @@ void slice_plots(std::ostream& out, const study_export& s) {
         << "\">";
     axes(out, f, xs, ys, p.path + (p.log ? " (log scale)" : ""), objective_name(s), p.kind == param_kind::integer,
          names, p.log);
+    std::string dots;  // many trials: one path, a zero-length segment with round caps per trial
     for (const auto* t : done) {
       if (!t->params.is_active(i)) continue;
       double x = axis_value(p, t->params.values[i]);
       if (choice) x += (static_cast<double>((t->number * 2654435761u) % 1000) / 1000.0 - 0.5) * 0.3;
+      if (done.size() > detailed_marks) {
+        dots += 'M';
+        dots += px(xs(x));
+        dots += ' ';
+        dots += px(ys(*t->value));
+        dots += "h0";
+        continue;
+      }
       out << "<circle class=\"point state-complete\" data-trial=\"" << t->number << "\" cx=\"" << px(xs(x))
           << "\" cy=\"" << px(ys(*t->value)) << "\" r=\"3\"><title>" << trial_title(s, *t) << "</title></circle>";
     }
+    if (!dots.empty()) out << "<path class=\"dots\" d=\"" << dots << "\"/>";
     out << "</svg>";
   }
   out << "</div>";
@@ -766,7 +782,8 @@ std::vector<report_section> report_sections(const study_export& s, const report_
                  })});
   out.push_back({"slices", section_html([&](std::ostream& o) {
                    o << "<h2>Slices</h2><p class=\"note\">The objective against each parameter, over the complete "
-                        "trials where the parameter is active.</p>";
+                        "trials where the parameter is active (above "
+                     << detailed_marks << " of them, as dots without a tooltip).</p>";
                    slice_plots(o, s);
                  })});
   out.push_back({"space", section_html([&](std::ostream& o) {

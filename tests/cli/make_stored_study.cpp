@@ -4,7 +4,8 @@
 // With "front" after the URL it writes "front" alone instead: 30 trials of the same space with
 // two objectives (val_loss and parameters, both minimised) and a constraint (latency_ms <= 3).
 // With "hostile" it writes one study whose name and attribute hold terminal escape sequences.
-// With "stream TRIALS MS SECONDS" it is one worker of study "stream": it runs trials that each
+// With "stream TRIALS MS SECONDS" it is one worker of study "stream" (the main job's recipe
+// space, random search): it runs trials that each
 // take MS milliseconds (reporting three intermediate values), until the study holds TRIALS
 // trials or SECONDS have passed, and prints how many it ran and its rate; several processes
 // run it at once as the workers of a search (the live server's tests and load benchmark).
@@ -19,6 +20,7 @@
 
 #include <typetune/study.hpp>
 
+#include "mlp_recipe_space.hpp"
 #include "mlp_space.hpp"
 
 namespace tt = typetune;
@@ -26,13 +28,14 @@ namespace tt = typetune;
 namespace {
 
 int stream(const std::string& url, std::uint64_t trials, int ms, double seconds) {
-  auto study = tt::study(fashion_mlp::space, tt::minimize{"val_loss"}, tt::random{}, tt::storage{url},
+  // The main job's recipe space: continuous, so that no number of trials exhausts it.
+  auto study = tt::study(fashion_mlp_recipe::space, tt::minimize{"val_loss"}, tt::random{}, tt::storage{url},
                          tt::study_name{"stream"});
   const auto start = std::chrono::steady_clock::now();
   const auto summary = study.optimize(
-      [ms](tt::trial<fashion_mlp::mlp_params>& t) -> tt::outcome {
+      [ms](tt::trial<fashion_mlp_recipe::recipe_params>& t) -> tt::outcome {
         const auto& p = t.params();
-        const double loss = 0.2 + std::abs(p.dense_bot - 250) / 100.0;
+        const double loss = 0.2 + std::abs(p.dense_bot - 500) / 1000.0 + p.dropout_bot / 10.0;
         for (int step = 1; step <= 3; ++step) {
           std::this_thread::sleep_for(std::chrono::milliseconds(ms) / 3);
           t.report(step, loss + 0.3 / step);

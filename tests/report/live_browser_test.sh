@@ -12,6 +12,11 @@ cli=$1 job=$2 out=$3 mode=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 [ -n "$chromium" ] || { echo "FAIL: no chromium on PATH; scripts/install-deps.sh installs Debian's chromium" >&2; exit 1; }
+# Node.js 20.10 or later: its WebSocket (--experimental-websocket) speaks to Chromium.
+if ! node --experimental-websocket --no-warnings -e 'if (typeof WebSocket !== "function") process.exit(1)' 2>/dev/null; then
+  echo "FAIL: this test needs Node.js 20.10 or later (node --experimental-websocket gives WebSocket); found: $(node --version 2>&1 || echo none)" >&2
+  exit 1
+fi
 rm -rf "$out" && mkdir -p "$out"
 db="$out/study.db"
 pids=()
