@@ -237,8 +237,9 @@ class server_state {
     return storage_->list_studies();
   }
 
-  // The study's snapshot; a 404 when there is no such study.
-  std::shared_ptr<const snapshot> study(const std::string& name) {
+  // The study's snapshot; a 404 when there is no such study. `live` receives the study's
+  // state, which draws its plots.
+  std::shared_ptr<const snapshot> study(const std::string& name, std::shared_ptr<live_study>* live_out = nullptr) {
     std::shared_ptr<live_study> live;
     {
       std::lock_guard lock(mutex_);
@@ -262,16 +263,8 @@ class server_state {
       studies_.erase(name);
       throw http_error(404, "study '" + name + "' is no longer in " + storage_->url());
     }
+    if (live_out != nullptr) *live_out = std::move(live);
     return snap;
-  }
-
-  std::shared_ptr<const drawing> plots(const std::string& name, const std::shared_ptr<const snapshot>& snap) {
-    std::shared_ptr<live_study> live;
-    {
-      std::lock_guard lock(mutex_);
-      live = studies_.at(name);
-    }
-    return live->plots(snap, options_.redraw);
   }
 
   [[nodiscard]] const serve_options& options() const { return options_; }
@@ -366,11 +359,12 @@ void study_updates(server_state& state, const httplib::Request& req, httplib::Re
   const auto since = version_param(req, "since");
   const auto plots_version = version_param(req, "plots");
   const std::string columns = req.has_param("columns") ? req.get_param_value("columns") : "";
-  const auto snap = state.study(name);
+  std::shared_ptr<live_study> live;
+  const auto snap = state.study(name, &live);
   if (since > snap->version || plots_version > snap->version)
     throw http_error(400, "since=" + std::to_string(std::max(since, plots_version)) + " is ahead of study '" + name +
                               "', at version " + std::to_string(snap->version));
-  const auto plots = state.plots(name, snap);
+  const auto plots = live->plots(snap, state.options().redraw);
   const bool new_columns = columns != plots->columns;
   std::string body = "{\"version\":" + std::to_string(snap->version) +
                      ",\"plots_version\":" + std::to_string(plots->version) +

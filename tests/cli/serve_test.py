@@ -5,7 +5,9 @@ Checks what the pages and the JSON endpoint answer (the studies, the trials chan
 version and nothing more, the plots only when the page's are stale), that storage is left as it
 was (read-only), that malformed requests each get a 4xx with a short message and leave the server
 serving, and that SIGTERM stops it with status 0.
-    serve_test.py <typetune> <make_stored_study> <work dir>
+    serve_test.py <typetune> <make_stored_study> <work dir> [--postgres URL_FILE]
+With --postgres, the study is written to the PostgreSQL server whose URL the file holds, and
+the server is checked on it: its studies, the rows a worker adds, a bad request.
 """
 import http.client
 import json
@@ -21,10 +23,11 @@ import time
 import urllib.parse
 
 typetune, make_study, work = sys.argv[1:4]
+postgres = sys.argv[5] if len(sys.argv) == 6 and sys.argv[4] == "--postgres" else None
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 db = os.path.join(work, "studies.db")
-url = "sqlite://" + db
+url = open(postgres).read().strip() if postgres else "sqlite://" + db
 failures = []
 
 
@@ -38,13 +41,15 @@ def run(*args):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
-run(make_study, url)
+if not postgres:
+    run(make_study, url)
 run(make_study, url, "stream", "30", "0", "60")
 listing = run(typetune, "studies", url)
 counts = {line.split()[0]: int(line.split()[2]) for line in listing.splitlines()[1:]}
-check(counts == {"demo": 40, "other": 5, "stream": 30}, "the database holds demo, other and stream: %s" % counts)
+if not postgres:
+    check(counts == {"demo": 40, "other": 5, "stream": 30}, "the database holds demo, other and stream: %s" % counts)
 
-before = open(db, "rb").read()
+before = None if postgres else open(db, "rb").read()
 server = subprocess.Popen([typetune, "serve", url, "--port", "0"], stderr=subprocess.PIPE, text=True)
 banner = server.stderr.readline()
 match = re.search(r"http://127\.0\.0\.1:(\d+)/", banner)
@@ -79,6 +84,43 @@ def updates(name, since=0, plots=0, columns=""):
     check(status == 200, "GET /api/study?%s answers 200 (%d %s)" % (q, status, body[:80]))
     return json.loads(body) if status == 200 else {}
 
+
+def stop_server():
+    server.send_signal(signal.SIGTERM)
+    try:
+        rc = server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        rc = None
+    rest = server.stderr.read()
+    check(rc == 0 and "stopped serving" in rest, "SIGTERM stops the server with status 0 (%s)" % rc)
+
+
+def finish():
+    if failures:
+        print("%d serve checks failed" % len(failures))
+        sys.exit(1)
+    print("all serve checks passed")
+    sys.exit(0)
+
+
+if postgres:
+    # The same server on PostgreSQL (read-only transactions): the study, then what a worker adds.
+    status, body = get("/api/studies")
+    listed = {s["name"]: s for s in json.loads(body)} if status == 200 else {}
+    n0 = listed.get("stream", {}).get("trials", 0)
+    check(n0 >= 30, "/api/studies on PostgreSQL lists stream with its %d trials" % n0)
+    s0 = updates("stream")
+    check(len(s0.get("rows", [])) == n0 and "sections" in s0, "since=0 gives its %d rows and the plots" % n0)
+    run(make_study, url, "stream", str(n0 + 10), "0", "60")
+    time.sleep(1.1)
+    s1 = updates("stream", since=s0["version"], plots=s0["plots_version"], columns=s0["columns"])
+    numbers = sorted(r[0] for r in s1.get("rows", []))
+    check(numbers == list(range(n0, n0 + 10)), "10 more trials: since=the old version gives those alone: %s" % numbers)
+    status, body = get("/api/study?name=stream&since=-1")
+    check(status == 400 and "not a whole number" in body, "a negative since is a 400 (%d)" % status)
+    stop_server()
+    finish()
 
 status, page = get("/")
 check(status == 200 and all('data-study="%s"' % n in page for n in counts), "/ lists every study")
@@ -185,16 +227,5 @@ for method in ["POST", "PUT", "DELETE"]:
 status, _ = get("/")
 check(status == 200 and server.poll() is None, "the server still serves after the bad requests")
 
-server.send_signal(signal.SIGTERM)
-try:
-    rc = server.wait(timeout=10)
-except subprocess.TimeoutExpired:
-    server.kill()
-    rc = None
-rest = server.stderr.read()
-check(rc == 0 and "stopped serving" in rest, "SIGTERM stops the server with status 0 (%s)" % rc)
-
-if failures:
-    print("%d serve checks failed" % len(failures))
-    sys.exit(1)
-print("all serve checks passed")
+stop_server()
+finish()
