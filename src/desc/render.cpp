@@ -44,8 +44,7 @@ std::string kind_text(const param_desc& p) {
 std::string domain_text(const param_desc& p) {
   switch (p.kind) {
     case param_kind::integer:
-    case param_kind::real:
-      return std::string("[") + format_real(p.low) + ", " + format_real(p.high) + "]";
+    case param_kind::real: return std::string("[") + format_real(p.low) + ", " + format_real(p.high) + "]";
     case param_kind::categorical:
     case param_kind::constant: {
       std::string out;
@@ -119,8 +118,7 @@ std::string dot_domain(const param_desc& p) {
       out += "}";
       break;
   }
-  if (p.kind != param_kind::constant && !std::holds_alternative<std::monostate>(p.default_value))
-    {
+  if (p.kind != param_kind::constant && !std::holds_alternative<std::monostate>(p.default_value)) {
     out += "\ndefault ";
     out += p.format(p.default_value);
   }
@@ -169,11 +167,11 @@ std::string active_when(const space_desc& desc, std::size_t i) {
 std::string to_markdown(const space_desc& desc, std::string_view title) {
   std::ostringstream out;
   out << "# " << title << "\n\n";
-  out << "<!-- Written by typetune_add_space_docs from the space's type: change the space, not this page. -->\n\n";
   out << "| | |\n|---|---|\n";
   bool conditional = false;
   for (const auto& p : desc.params) conditional = conditional || p.active_if.has_value();
-  out << "| parameters | " << desc.size() << (conditional ? " (repeat items and branch options expanded)" : "") << " |\n";
+  out << "| parameters | " << desc.size() << (conditional ? " (repeat items and branch options expanded)" : "")
+      << " |\n";
   out << "| grid size | " << grid_text(desc) << " |\n";
   out << "| space hash | `" << desc.hash_text() << "` |\n";
 
@@ -205,7 +203,6 @@ std::string to_markdown(const space_desc& desc, std::string_view title) {
 
 std::string to_dot(const space_desc& desc, std::string_view title) {
   std::ostringstream out;
-  out << "// Written by typetune_add_space_docs from the space's type: change the space, not this file.\n";
   out << "digraph " << dot_quoted(title) << " {\n";
   out << "  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.2, ranksep=0.4];\n";
   out << "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];\n";
@@ -213,7 +210,8 @@ std::string to_dot(const space_desc& desc, std::string_view title) {
   const auto grid = desc.grid_size();
   out << "  space [label="
       << dot_quoted(std::string(title) + "\n" + std::to_string(desc.size()) + " parameters, " +
-                    (grid ? std::string("grid ") + std::to_string(*grid) : std::string("continuous")) + "\nhash " + desc.hash_text())
+                    (grid ? std::string("grid ") + std::to_string(*grid) : std::string("continuous")) + "\nhash " +
+                    desc.hash_text())
       << ", shape=box, style=bold];\n";
   for (std::size_t i = 0; i < desc.size(); ++i) {
     const auto& p = desc.params[i];
@@ -224,8 +222,8 @@ std::string to_dot(const space_desc& desc, std::string_view title) {
       // Under several values of its parent: one edge from the parent, labelled with the set.
       const auto& parent = desc.params[p.active_if->parent];
       const std::string text = typetune::condition_text(parent, *p.active_if);
-      out << "  p" << p.active_if->parent << " -> " << id << " [label=" << dot_quoted(text.substr(parent.path.size() + 1))
-          << "];\n";
+      out << "  p" << p.active_if->parent << " -> " << id
+          << " [label=" << dot_quoted(text.substr(parent.path.size() + 1)) << "];\n";
     } else if (p.active_if) out << "  " << scope_node(p.active_if->parent, p.active_if->value) << " -> " << id << ";\n";
     else out << "  space -> " << id << ";\n";
     // The scopes this parameter opens: one per option of a branch, one per item of a repeat.
@@ -235,14 +233,16 @@ std::string to_dot(const space_desc& desc, std::string_view title) {
         const auto option = p.format(param_value{value});
         out << "  " << scope_node(i, value) << " [label=" << dot_quoted(p.name + "." + option)
             << ", shape=folder, style=filled, fillcolor=\"#eef3fb\"];\n";
-        out << "  " << id << " -> " << scope_node(i, value) << " [label=" << dot_quoted(std::string("== ") + option) << "];\n";
+        out << "  " << id << " -> " << scope_node(i, value) << " [label=" << dot_quoted(std::string("== ") + option)
+            << "];\n";
       }
     } else if (p.role == param_role::count) {
       // Item k-1 is active when the count is at least k, whatever the count's lower bound.
       for (std::int64_t k = 1; k <= static_cast<std::int64_t>(p.high); ++k) {
         out << "  " << scope_node(i, k) << " [label=" << dot_quoted(p.name + "[" + std::to_string(k - 1) + "]")
             << ", shape=folder, style=filled, fillcolor=\"#eefbf0\"];\n";
-        out << "  " << id << " -> " << scope_node(i, k) << " [label=" << dot_quoted(std::string(">= ") + std::to_string(k)) << "];\n";
+        out << "  " << id << " -> " << scope_node(i, k)
+            << " [label=" << dot_quoted(std::string(">= ") + std::to_string(k)) << "];\n";
       }
     }
   }
@@ -256,9 +256,17 @@ void write_space_docs(const space_desc& desc, const std::filesystem::path& dir, 
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error(std::string("typetune: could not create ") + dir.string() + ": " + ec.message());
   const std::string base(name);
-  write_if_changed(dir / (base + ".md"), to_markdown(desc, title));
+  // The files say where they come from, after the Markdown page's title: a person who edits
+  // one by hand learns that the next build writes it again.
+  auto markdown = to_markdown(desc, title);
+  markdown.insert(
+      markdown.find("\n\n") + 2,
+      "<!-- Written by typetune_add_space_docs from the space's type: change the space, not this page. -->\n\n");
+  write_if_changed(dir / (base + ".md"), markdown);
   write_if_changed(dir / (base + ".json"), desc.to_json() + "\n");
-  write_if_changed(dir / (base + ".dot"), to_dot(desc, title));
+  write_if_changed(dir / (base + ".dot"),
+                   "// Written by typetune_add_space_docs from the space's type: change the space, not this file.\n" +
+                       to_dot(desc, title));
 }
 
 }  // namespace typetune

@@ -7,12 +7,12 @@
 #include <iterator>
 #include <string>
 
+#include "../support/conditional_space.hpp"
+#include "../unit/nested_spaces.hpp"
 #include "cnn_space.hpp"
 #include "mlp_space.hpp"
 #include "typetune/desc/render.hpp"
-#include "../support/conditional_space.hpp"
 #include "typetune/describe.hpp"
-#include "../unit/nested_spaces.hpp"
 
 namespace tt = typetune;
 
@@ -61,14 +61,17 @@ TEST_CASE("the Markdown page shows scales, real steps, defaults and a continuous
   CHECK(has(md, "| `dense_units` | int | [25, 150] | linear | 25 | `100` | always |"));
   CHECK(has(md, "| `conv[1].dropout` | real | [0, 0.5] | linear | 0.25 |  | conv >= 2 |"));
   CHECK(has(md, "| `conv[0].padding` | choice | `valid`, `same` |"));
-  CHECK(has(md, "| `optimizer.adam.learning_rate` | real | [1e-04, 0.01] | log | continuous | `0.001` | optimizer == adam |"));
+  CHECK(has(
+      md,
+      "| `optimizer.adam.learning_rate` | real | [1e-04, 0.01] | log | continuous | `0.001` | optimizer == adam |"));
 }
 
 TEST_CASE("a nested parameter is active under its whole chain of conditions") {
   const auto d = tt::describe(nested::space);
   const auto slope = d.find("body.stacked.layers[1].act.leaky.slope");
   REQUIRE(slope.has_value());
-  CHECK(tt::active_when(d, *slope) == "body == stacked and body.stacked.layers >= 2 and body.stacked.layers[1].act == leaky");
+  CHECK(tt::active_when(d, *slope) ==
+        "body == stacked and body.stacked.layers >= 2 and body.stacked.layers[1].act == leaky");
   CHECK(tt::active_when(d, *d.find("head")) == "always");
   CHECK(tt::scope_of(d.params[*slope]) == "body.stacked.layers[1].act.leaky");
   CHECK(tt::scope_of(d.params[*d.find("head")]).empty());
@@ -117,8 +120,16 @@ TEST_CASE("write_space_docs writes the page, the JSON and the graph, and leaves 
   const auto d = tt::describe(fashion_mlp::space);
   tt::write_space_docs(d, dir / "nested" / "dir", "fashion_mlp", "Fashion-MNIST MLP");
   const auto base = dir / "nested" / "dir" / "fashion_mlp";
-  CHECK(read(base.string() + ".md") == tt::to_markdown(d, "Fashion-MNIST MLP"));
-  CHECK(read(base.string() + ".dot") == tt::to_dot(d, "Fashion-MNIST MLP"));
+  // The files are the documents with a note of where they come from (the page's after its title).
+  auto page = tt::to_markdown(d, "Fashion-MNIST MLP");
+  CHECK(page.find("Written by") == std::string::npos);
+  page.insert(page.find("\n\n") + 2,
+              "<!-- Written by typetune_add_space_docs from the space's type: change the "
+              "space, not this page. -->\n\n");
+  CHECK(read(base.string() + ".md") == page);
+  CHECK(read(base.string() + ".dot") ==
+        "// Written by typetune_add_space_docs from the space's type: change the space, not this file.\n" +
+            tt::to_dot(d, "Fashion-MNIST MLP"));
   CHECK(tt::space_desc::from_json(read(base.string() + ".json")) == d);
 
   const auto md = base.string() + ".md";

@@ -29,7 +29,9 @@ namespace typetune {
 // activates them. Stable: node ids follow the description's order.
 [[nodiscard]] std::string to_dot(const space_desc& desc, std::string_view title);
 
-// Writes <dir>/<name>.md, <name>.json (space_desc::to_json) and <name>.dot, creating `dir`.
+// Writes <dir>/<name>.md, <name>.json (space_desc::to_json) and <name>.dot, creating `dir`; the
+// page and the graph carry a comment saying they are generated (after the page's title, at the
+// top of the graph).
 // A file whose content is already the same is left untouched, so its time stamp keeps.
 // Throws std::runtime_error naming the file it could not write.
 void write_space_docs(const space_desc& desc, const std::filesystem::path& dir, std::string_view name,
