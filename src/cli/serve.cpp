@@ -9,6 +9,7 @@
 
 #include <httplib.h>
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -285,9 +286,13 @@ constexpr const char* list_style =
 
 void studies_page(server_state& state, httplib::Response& res) {
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>typetune: "
-      << html_escape(state.url()) << "</title><style>" << list_style << "</style></head><body><h1>Studies in "
-      << html_escape(state.url()) << "</h1>";
+  // The list reloads itself (new studies, counts) every few seconds; a study's page updates
+  // in place instead.
+  const int reload_s = std::max(5, state.options().interval_ms / 1000);
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\""
+      << reload_s << "\"><link rel=\"icon\" href=\"data:,\"><title>typetune: " << html_escape(state.url())
+      << "</title><style>" << list_style << "</style></head><body><h1>Studies in " << html_escape(state.url())
+      << "</h1>";
   const auto records = state.list();
   if (records.empty()) out << "<p class=\"note\">No study yet: this page lists them once a search starts.</p>";
   out << "<table id=\"studies\"><thead><tr><th>study</th><th>objectives</th><th>trials</th><th>by state</th>"
@@ -436,6 +441,13 @@ int serve(const serve_options& options) {
   server.new_task_queue = [threads = options.threads] {
     return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, threads)));
   };
+  // SO_REUSEADDR alone: a restart binds again at once, but a port another server listens on is
+  // an error (cpp-httplib's default also sets SO_REUSEPORT, with which two servers would share
+  // the port and split its requests between them without a word).
+  server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_payload_max_length(64 * 1024);
   server.set_keep_alive_timeout(5);
   server.set_default_headers({{"Cache-Control", "no-store"},
@@ -490,6 +502,10 @@ int serve(const serve_options& options) {
   const std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   std::cerr << "typetune: serving " << studies << (studies == 1 ? " study" : " studies") << " of " << state.url()
             << " at http://" << shown_host << ":" << port << "/ (read-only; Ctrl-C stops)" << std::endl;
+  if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
+    std::cerr << "typetune: warning: listening on " << options.host
+              << ", not loopback: whoever reaches this port reads every study, unauthenticated and unencrypted"
+              << std::endl;
 
   std::thread stopper([&] {
     int signal = 0;

@@ -9,6 +9,7 @@ serving, and that SIGTERM stops it with status 0.
 With --postgres, the study is written to the PostgreSQL server whose URL the file holds, and
 the server is checked on it: its studies, the rows a worker adds, a bad request.
 """
+import atexit
 import http.client
 import json
 import os
@@ -58,6 +59,7 @@ if match is None:
     server.kill()
     sys.exit(1)
 port = int(match.group(1))
+atexit.register(lambda: server.poll() is None and server.kill())  # never left running, whatever fails
 
 
 def get(path, method="GET", raw=False):
@@ -148,7 +150,7 @@ check(same["rows"] == [] and "sections" not in same and "thead" not in same,
 status, md = get("/api/space.md?name=demo")
 check(status == 200 and "| dense_bot |" in md.replace("`", ""), "/api/space.md is the space's Markdown table")
 status, dot = get("/api/space.dot?name=demo")
-check(status == 200 and "\ndigraph " in dot and "dense_bot" in dot, "/api/space.dot is the space's Graphviz graph")
+check(status == 200 and dot.startswith("digraph ") and "dense_bot" in dot, "/api/space.dot is the space's Graphviz graph")
 
 check(open(db, "rb").read() == before, "serving changed nothing in the database file")
 
@@ -226,6 +228,29 @@ for method in ["POST", "PUT", "DELETE"]:
     check(status in (400, 405) and "only GET" in body, "%s is refused with a 4xx (%d)" % (method, status))
 status, _ = get("/")
 check(status == 200 and server.poll() is None, "the server still serves after the bad requests")
+
+# The command's own errors and warnings: a missing database, a file that is not a URL, a port
+# in use, and a server reachable beyond loopback.
+def command(*extra):
+    p = subprocess.run([typetune, "serve", *extra], capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stderr
+
+
+rc, err = command("sqlite://" + os.path.join(work, "missing.db"), "--port", "0")
+check(rc == 1 and "missing.db" in err and not os.path.exists(os.path.join(work, "missing.db")),
+      "a missing database is an error naming it, and is not created: " + err.strip()[:120])
+rc, err = command(db, "--port", "0")
+check(rc == 1 and "not a storage URL" in err, "a path that is not a URL is refused: " + err.strip()[:120])
+rc, err = command(url, "--port", str(port))
+check(rc == 1 and "cannot listen on 127.0.0.1:%d" % port in err, "a port in use is an error: " + err.strip()[:120])
+wide = subprocess.Popen([typetune, "serve", url, "--host", "0.0.0.0", "--port", "0"], stderr=subprocess.PIPE,
+                        text=True)
+banner, warning = wide.stderr.readline(), wide.stderr.readline()
+wide.terminate()
+wide.wait(timeout=10)
+check("warning: listening on 0.0.0.0, not loopback" in warning, "--host 0.0.0.0 warns: " + warning.strip())
+status, page = get("/")
+check('<meta http-equiv="refresh"' in page, "the list of studies reloads itself")
 
 stop_server()
 finish()
