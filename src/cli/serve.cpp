@@ -120,14 +120,14 @@ struct snapshot {
   study_export study;
   std::uint64_t version = 0;
   std::vector<std::uint64_t> changed_at;  // per trial (by position): the version it last changed at
+  report_table table;                     // the trial table's columns for these trials
+  std::string columns;                    // and their signature
 };
 
 // The plots drawn from one snapshot, as the JSON object the endpoint sends.
 struct drawing {
   std::uint64_t version = 0;
   std::string sections;  // {"summary": "<p>...", ...}
-  std::string columns;   // the table's column signature
-  std::string thead;
   clock::time_point at;
   clock::duration took{};
 };
@@ -137,6 +137,7 @@ class live_study {
   live_study(std::uint64_t id, study_info info) : id_(id) {
     auto first = std::make_shared<snapshot>();
     first->study.study = std::move(info);
+    first->columns = first->table.signature(first->study);
     current_ = std::move(first);
   }
 
@@ -174,6 +175,8 @@ class live_study {
         next->changed_at.insert(next->changed_at.begin() + static_cast<std::ptrdiff_t>(pos), next->version);
       }
     }
+    next->table = report_table_of(next->study);
+    next->columns = next->table.signature(next->study);
     current_ = std::move(next);
     return current_;
   }
@@ -208,9 +211,6 @@ class live_study {
     json sections = json::object();
     for (auto& section : report_sections(snap->study, options)) sections[section.id] = std::move(section.html);
     d->sections = sections.dump(-1, ' ', false, json::error_handler_t::replace);
-    const auto table = report_table_of(snap->study);
-    d->columns = table.signature(snap->study);
-    d->thead = report_table_head(snap->study, table);
     d->at = clock::now();
     d->took = d->at - start;
     std::lock_guard lock(mutex_);
@@ -370,24 +370,25 @@ void study_updates(server_state& state, const httplib::Request& req, httplib::Re
     throw http_error(400, "since=" + std::to_string(std::max(since, plots_version)) + " is ahead of study '" + name +
                               "', at version " + std::to_string(snap->version));
   const auto plots = live->plots(snap, state.options().redraw);
-  const bool new_columns = columns != plots->columns;
+  // The table's columns and rows come from the snapshot (the rows the page gets fit the head it
+  // has); the plots may be from an older one.
+  const bool new_columns = columns != snap->columns;
   std::string body = "{\"version\":" + std::to_string(snap->version) +
                      ",\"plots_version\":" + std::to_string(plots->version) +
-                     ",\"columns\":" + json(plots->columns).dump(-1, ' ', false, json::error_handler_t::replace);
+                     ",\"columns\":" + json(snap->columns).dump(-1, ' ', false, json::error_handler_t::replace);
   if (plots_version != plots->version) {
     body += ",\"sections\":";
     body += plots->sections;
   }
   if (new_columns) {
     body += ",\"thead\":";
-    body += json(plots->thead).dump(-1, ' ', false, json::error_handler_t::replace);
+    body += json(report_table_head(snap->study, snap->table)).dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  const auto table = report_table_of(snap->study);
   json rows = json::array();
   const auto& trials = snap->study.trials;
   for (std::size_t i = 0; i < trials.size(); ++i)
     if (new_columns || snap->changed_at[i] > since)
-      rows.push_back(json::array({trials[i].number, report_table_row(snap->study, table, trials[i])}));
+      rows.push_back(json::array({trials[i].number, report_table_row(snap->study, snap->table, trials[i])}));
   body += ",\"rows\":";
   body += rows.dump(-1, ' ', false, json::error_handler_t::replace);
   body += "}";

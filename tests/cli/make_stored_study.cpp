@@ -9,6 +9,7 @@
 // take MS milliseconds (reporting three intermediate values), until the study holds TRIALS
 // trials or SECONDS have passed, and prints how many it ran and its rate; several processes
 // run it at once as the workers of a search (the live server's tests and load benchmark).
+// Trials from number 50 on also record a metric, "late_metric".
 //   make_stored_study <storage URL> [front|hostile|stream TRIALS MS SECONDS]
 #include <chrono>
 #include <cmath>
@@ -40,6 +41,8 @@ int stream(const std::string& url, std::uint64_t trials, int ms, double seconds)
           std::this_thread::sleep_for(std::chrono::milliseconds(ms) / 3);
           t.report(step, loss + 0.3 / step);
         }
+        // A metric that appears from trial 50 on: the live table gains a column.
+        if (t.number() >= 50) t.set_metric("late_metric", loss * 2);
         return tt::result{"val_loss", loss};
       },
       tt::budget{.trials = trials,
