@@ -508,17 +508,21 @@ int serve(const serve_options& options) {
               << ", not loopback: whoever reaches this port reads every study, unauthenticated and unencrypted"
               << std::endl;
 
+  std::atomic<bool> finished{false};
   std::thread stopper([&] {
     int signal = 0;
     sigwait(&signals, &signal);
+    // A signal may come before the server listens, and stop() does nothing until it does
+    // (Ctrl-C at once; seen under ThreadSanitizer): wait for it to listen, or to have ended.
+    while (!server.is_running() && !finished.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     server.stop();
   });
   const bool listened = server.listen_after_bind();
-  // The server stopped: by a signal (the stopper is done), or by itself (wake the stopper).
-  if (stopper.joinable()) {
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-  }
+  finished = true;
+  // The server stopped: by a signal (the stopper is ending), or by itself (wake the stopper;
+  // a signal sent to a thread that has ended is dropped).
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
   std::cerr << "typetune: stopped serving" << std::endl;
   return listened ? 0 : 1;
 }
