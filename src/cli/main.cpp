@@ -24,6 +24,7 @@
 #include "typetune/storage/open_storage.hpp"
 
 #include "serve.hpp"
+#include "short_number.hpp"
 
 namespace tt = typetune;
 
@@ -36,6 +37,10 @@ class cli_error : public std::runtime_error {
 
 bool is_url(const std::string& source) {
   return source.find("://") != std::string::npos || source.rfind("memory:", 0) == 0;
+}
+
+void require_url(const std::string& source) {
+  if (!is_url(source)) throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
 }
 
 // How a command opens storage. `read_once`: it reads what it needs and closes the storage
@@ -161,13 +166,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string cell_num(double v) {
-  if (!std::isfinite(v)) return tt::format_real(v);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 std::string mib(std::uint64_t bytes) {
   if (bytes == 0) return "";
   char buf[32];
@@ -206,22 +204,22 @@ void print_table(std::ostream& out, const tt::study_export& s, const std::vector
   for (const auto* t : rows) {
     std::vector<std::string> r{std::to_string(t->number), std::string(tt::to_string(t->state))};
     if (goals.several()) {
-      for (const auto& v : goals.values(*t)) r.push_back(v ? cell_num(*v) : "");
+      for (const auto& v : goals.values(*t)) r.push_back(v ? tt::cli::short_number(*v) : "");
     } else {
-      r.push_back(t->value ? cell_num(*t->value) : "");
+      r.push_back(t->value ? tt::cli::short_number(*t->value) : "");
     }
     if (goals.constrained()) {
       const auto violation = goals.violation(*t);
-      r.push_back(!violation ? "" : *violation == 0 ? "yes" : "no (by " + cell_num(*violation) + ")");
+      r.push_back(!violation ? "" : *violation == 0 ? "yes" : "no (by " + tt::cli::short_number(*violation) + ")");
     }
     for (std::size_t i = 0; i < space.size(); ++i)
       if (space.params[i].kind != tt::param_kind::constant)
         r.push_back(t->params.is_active(i) ? space.params[i].format(t->params.values[i]) : "");
     for (const auto& m : metrics) {
       const auto it = t->metrics.find(m);
-      r.push_back(it == t->metrics.end() ? "" : cell_num(it->second));
+      r.push_back(it == t->metrics.end() ? "" : tt::cli::short_number(it->second));
     }
-    r.insert(r.end(), {cell_num(t->duration_s), mib(t->peak_rss_bytes), t->worker});
+    r.insert(r.end(), {tt::cli::short_number(t->duration_s), mib(t->peak_rss_bytes), t->worker});
     table.push_back(std::move(r));
   }
   std::vector<std::size_t> width(header.size(), 0);
@@ -307,8 +305,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) {
     try {
-      if (!is_url(serve_options.url))
-        throw cli_error("'" + serve_options.url + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      require_url(serve_options.url);
       return tt::cli::serve(serve_options);
     } catch (const std::exception& e) {
       std::cerr << "typetune: error: " << printable(e.what()) << '\n';
@@ -330,8 +327,7 @@ int main(int argc, char** argv) {
   };
   try {
     if (studies->parsed()) {
-      if (!is_url(source))
-        throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      require_url(source);
       const auto list = open_existing(source, use::read_once)->list_studies();
       std::cout << "study  direction  trials  space\n";
       for (const auto& s : list) {
@@ -345,8 +341,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (del->parsed()) {
-      if (!is_url(source))
-        throw cli_error("'" + source + "' is not a storage URL (sqlite:///path.db, postgresql://...)");
+      require_url(source);
       if (!yes) throw cli_error("deleting study '" + study_name + "' needs --yes; nothing was deleted");
       // Read first, write only when there is something to delete: a command that changes nothing
       // writes nothing (an open for writing sets the journal mode, and would fill an empty file
@@ -377,7 +372,7 @@ int main(int argc, char** argv) {
         const auto front = tt::pareto_front_trials(study);
         std::cout << "Pareto front: " << front.size() << " trials (typetune best lists them)\n";
       } else if (const auto* b = tt::best_complete_trial(study)) {
-        std::cout << "best: trial " << b->number << " value " << cell_num(*b->value) << "  "
+        std::cout << "best: trial " << b->number << " value " << tt::cli::short_number(*b->value) << "  "
                   << study.study.space.format(b->params) << '\n';
       }
       std::cout << study.study.space.to_text();
@@ -407,12 +402,12 @@ int main(int argc, char** argv) {
       if (b == nullptr)
         throw cli_error("no trial of study '" + study.study.name + "' has completed" +
                         (study.study.constraints.empty() ? "" : " feasibly"));
-      std::cout << "trial " << b->number << " value " << cell_num(*b->value) << '\n';
+      std::cout << "trial " << b->number << " value " << tt::cli::short_number(*b->value) << '\n';
       for (std::size_t i = 0; i < study.study.space.size(); ++i)
         if (b->params.is_active(i))
           std::cout << "  " << study.study.space.params[i].path << " = "
                     << study.study.space.params[i].format(b->params.values[i]) << '\n';
-      for (const auto& [name, v] : b->metrics) std::cout << "  [" << name << "] " << cell_num(v) << '\n';
+      for (const auto& [name, v] : b->metrics) std::cout << "  [" << name << "] " << tt::cli::short_number(v) << '\n';
     } else if (space->parsed()) {
       std::cout << (space_json ? study.study.space.to_json() + "\n" : study.study.space.to_text());
     } else if (exp->parsed()) {

@@ -7,6 +7,8 @@
 // the last drawing; table rows are drawn per request for the trials the page has not seen.
 #include "serve.hpp"
 
+#include "short_number.hpp"
+
 #include <httplib.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -51,29 +53,6 @@ struct http_error : std::runtime_error {
 };
 
 double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// A value as a list shows it: six significant digits.
-std::string short_value(double v) {
-  if (!std::isfinite(v)) return format_real(v);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 // Percent-encodes all but unreserved characters: a study name in a query string.
 std::string url_encode(std::string_view s) {
@@ -309,7 +288,7 @@ void studies_page(server_state& state, httplib::Response& res) {
     if (goals.several()) {
       best = std::to_string(pareto_front_trials(snap->study).size()) + " on the Pareto front";
     } else if (const auto* b = best_complete_trial(snap->study)) {
-      best = short_value(*b->value) + " (trial " + std::to_string(b->number) + ")";
+      best = short_number(*b->value) + " (trial " + std::to_string(b->number) + ")";
     }
     out << "<tr data-study=\"" << html_escape(record.info.name)
         << "\"><td><a href=\"/study?name=" << url_encode(record.info.name) << "\">" << html_escape(record.info.name)

@@ -21,9 +21,8 @@
 #include "typetune/desc/render.hpp"
 
 namespace typetune {
-namespace {
 
-std::string escape(std::string_view s) {
+std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -38,6 +37,8 @@ std::string escape(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 // Numbers as people read them on a plot: four significant digits.
 std::string short_num(double v) {
@@ -144,7 +145,7 @@ void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, s
   }
   for (std::size_t i = 0; i < x_names.size(); ++i)
     out << "<text x=\"" << px(xs(static_cast<double>(i))) << "\" y=\"" << px(f.y0() + 16)
-        << "\" text-anchor=\"middle\">" << escape(x_names[i]) << "</text>";
+        << "\" text-anchor=\"middle\">" << html_escape(x_names[i]) << "</text>";
   for (double v : x_names.empty() ? ticks(xs.lo, xs.hi) : std::vector<double>{}) {
     if (integer_x && v != std::floor(v)) continue;
     const double x = xs(v);
@@ -152,9 +153,9 @@ void axes(std::ostream& out, const frame& f, const scale& xs, const scale& ys, s
         << short_num(x_log ? std::pow(10, v) : v) << "</text>";
   }
   out << "<text class=\"label\" x=\"" << px((f.x0() + f.x1()) / 2) << "\" y=\"" << px(f.height - 6)
-      << "\" text-anchor=\"middle\">" << escape(xlabel) << "</text>";
+      << "\" text-anchor=\"middle\">" << html_escape(xlabel) << "</text>";
   out << "<text class=\"label\" transform=\"translate(14," << px((f.y0() + f.y1()) / 2)
-      << ") rotate(-90)\" text-anchor=\"middle\">" << escape(ylabel) << "</text>";
+      << ") rotate(-90)\" text-anchor=\"middle\">" << html_escape(ylabel) << "</text>";
   out << "</g>";
 }
 
@@ -170,7 +171,7 @@ std::string trial_title(const study_export& s, const trial_record& t) {
   const auto params = s.study.space.format(t.params);
   if (!params.empty()) text += "\n" + params;
   if (!t.message.empty()) text += "\n" + t.message;
-  return escape(text);
+  return html_escape(text);
 }
 
 std::string objective_name(const study_export& s) {
@@ -252,7 +253,7 @@ void pareto_plot(std::ostream& out, const study_export& s, const objective_set& 
   const auto& xo = goals.objectives[i];
   const auto& yo = goals.objectives[j];
   out << "<svg id=\"pareto-" << i << '-' << j << "\" class=\"plot pareto\" viewBox=\"0 0 " << f.width << ' ' << f.height
-      << "\" role=\"img\" aria-label=\"" << escape(xo.name) << " against " << escape(yo.name)
+      << "\" role=\"img\" aria-label=\"" << html_escape(xo.name) << " against " << html_escape(yo.name)
       << ", the Pareto front marked\">";
   axes(out, f, xs, ys, xo.name + " (" + std::string(to_string(xo.dir)) + ")",
        yo.name + " (" + std::string(to_string(yo.dir)) + ")", false);
@@ -272,7 +273,7 @@ void pareto_plot(std::ostream& out, const study_export& s, const objective_set& 
     out << "<circle class=\"" << (on_front ? "front-point" : "point state-complete") << (feasible ? "" : " infeasible")
         << "\" data-trial=\"" << t->number << "\" cx=\"" << px(xs(v[0])) << "\" cy=\"" << px(ys(v[1])) << "\" r=\""
         << (on_front ? 5 : 4) << "\"><title>" << trial_title(s, *t) << "\n"
-        << escape(xo.name) << " " << short_num(v[0]) << ", " << escape(yo.name) << " " << short_num(v[1])
+        << html_escape(xo.name) << " " << short_num(v[0]) << ", " << html_escape(yo.name) << " " << short_num(v[1])
         << (feasible ? "" : " (infeasible)") << "</title></circle>";
   }
   out << "</svg>";
@@ -326,13 +327,13 @@ void parallel_plot(std::ostream& out, const study_export& s) {
     out << "<g class=\"axis\"><line x1=\"" << px(x) << "\" y1=\"" << px(f.y0()) << "\" x2=\"" << px(x) << "\" y2=\""
         << px(f.y1()) << "\"/>";
     out << "<text class=\"label\" transform=\"translate(" << px(x) << ',' << px(f.y1() - 10) << ") rotate(-35)\">"
-        << escape(label) << "</text>";
+        << html_escape(label) << "</text>";
     const auto ys = axis_scale(k);
     if (!objective && space.params[axes_params[k]].kind == param_kind::categorical) {
       const auto& p = space.params[axes_params[k]];
       for (std::size_t c = 0; c < p.choices.size(); ++c)
         out << "<text x=\"" << px(x + 4) << "\" y=\"" << px(ys(static_cast<double>(c)) + 4) << "\">"
-            << escape(p.format(param_value{static_cast<std::int64_t>(c)})) << "</text>";
+            << html_escape(p.format(param_value{static_cast<std::int64_t>(c)})) << "</text>";
     } else {
       const bool log = !objective && space.params[axes_params[k]].log;
       for (double v : {ys.lo, ys.hi})
@@ -370,17 +371,17 @@ void importance_plot(std::ostream& out, const std::vector<importance_scope>& sco
   for (const auto& scope : scopes) {
     const double row = 22, label_w = 260, bar_w = 520;
     const double h = 28 + row * static_cast<double>(std::max<std::size_t>(scope.entries.size(), 1));
-    out << "<figure class=\"importance\"><figcaption>" << escape(scope.label) << " (" << scope.trials
+    out << "<figure class=\"importance\"><figcaption>" << html_escape(scope.label) << " (" << scope.trials
         << " complete trials)</figcaption>";
     out << "<svg class=\"plot importance-plot\" viewBox=\"0 0 " << px(label_w + bar_w + 80) << ' ' << px(h) << "\">";
     double y = 10;
     if (scope.entries.empty())
       out << "<text x=\"0\" y=\"" << px(y + 12) << "\">no parameter varies enough here to tell</text>";
     for (const auto& e : scope.entries) {
-      out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">" << escape(e.path)
-          << "</text>";
+      out << "<text x=\"" << px(label_w - 8) << "\" y=\"" << px(y + 14) << "\" text-anchor=\"end\">"
+          << html_escape(e.path) << "</text>";
       out << "<rect class=\"bar\" x=\"" << px(label_w) << "\" y=\"" << px(y + 3) << "\" width=\""
-          << px(std::max(1.0, e.share * bar_w)) << "\" height=\"" << px(row - 6) << "\"><title>" << escape(e.path)
+          << px(std::max(1.0, e.share * bar_w)) << "\" height=\"" << px(row - 6) << "\"><title>" << html_escape(e.path)
           << ": " << short_num(e.share) << " of the variance (" << e.trials << " trials)</title></rect>";
       out << "<text x=\"" << px(label_w + e.share * bar_w + 6) << "\" y=\"" << px(y + 14) << "\">" << short_num(e.share)
           << "</text>";
@@ -604,7 +605,7 @@ void timeline_plot(std::ostream& out, const study_export& s, double now) {
       << "\" text-anchor=\"middle\">seconds since the first trial started</text>";
   for (std::size_t i = 0; i < lanes.size(); ++i)
     out << "<text x=\"" << px(f.x0() - 6) << "\" y=\"" << px(f.top + lane_h * (static_cast<double>(i) + 0.5) + 4)
-        << "\" text-anchor=\"end\">" << escape(lanes[i]) << "</text>";
+        << "\" text-anchor=\"end\">" << html_escape(lanes[i]) << "</text>";
   out << "</g>";
   for (const auto& [t, lane] : bars) {
     const double x = xs(t->start_time - t0);
@@ -612,7 +613,7 @@ void timeline_plot(std::ostream& out, const study_export& s, double now) {
     out << "<rect class=\"bar-" << to_string(t->state) << "\" data-trial=\"" << t->number << "\" x=\"" << px(x)
         << "\" y=\"" << px(f.top + lane_h * static_cast<double>(lane) + 3) << "\" width=\"" << px(w) << "\" height=\""
         << px(lane_h - 6) << "\"><title>" << trial_title(s, *t) << "\n"
-        << escape(t->worker) << ", " << short_num(t->start_time - t0) << " s to " << short_num(end_of(*t) - t0)
+        << html_escape(t->worker) << ", " << short_num(t->start_time - t0) << " s to " << short_num(end_of(*t) - t0)
         << " s</title></rect>";
   }
   out << "</svg>";
@@ -659,9 +660,9 @@ void slice_plots(std::ostream& out, const study_export& s) {
     if (choice)
       for (std::size_t c = 0; c < p.choices.size(); ++c)
         names.push_back(p.format(param_value{static_cast<std::int64_t>(c)}));
-    out << "<svg class=\"plot slice\" data-param=\"" << escape(p.path) << "\" viewBox=\"0 0 " << f.width << ' '
-        << f.height << "\" role=\"img\" aria-label=\"" << escape(objective_name(s)) << " against " << escape(p.path)
-        << "\">";
+    out << "<svg class=\"plot slice\" data-param=\"" << html_escape(p.path) << "\" viewBox=\"0 0 " << f.width << ' '
+        << f.height << "\" role=\"img\" aria-label=\"" << html_escape(objective_name(s)) << " against "
+        << html_escape(p.path) << "\">";
     axes(out, f, xs, ys, p.path + (p.log ? " (log scale)" : ""), objective_name(s), p.kind == param_kind::integer,
          names, p.log);
     std::string dots;  // many trials: one path, a zero-length segment with round caps per trial
@@ -689,9 +690,10 @@ void slice_plots(std::ostream& out, const study_export& s) {
 // The space's generated documents, as `typetune space` and write_space_docs give them.
 void space_docs(std::ostream& out, const study_export& s) {
   const std::string title = "Search space of " + s.study.name;
-  out << "<details open><summary>Markdown</summary><pre class=\"space\">" << escape(to_markdown(s.study.space, title))
+  out << "<details open><summary>Markdown</summary><pre class=\"space\">"
+      << html_escape(to_markdown(s.study.space, title))
       << "</pre></details><details><summary>Graphviz (dot -Tsvg draws it)</summary><pre class=\"space\">"
-      << escape(to_dot(s.study.space, title)) << "</pre></details>";
+      << html_escape(to_dot(s.study.space, title)) << "</pre></details>";
 }
 
 std::string section_html(const std::function<void(std::ostream&)>& write) {
@@ -724,16 +726,16 @@ std::vector<report_section> report_sections(const study_export& s, const report_
                    const auto objective = s.study.attributes.find("objective");
                    for (const auto& [k, v] : s.study.attributes) {
                      if (k == "metric" && objective != s.study.attributes.end() && objective->second == v) continue;
-                     o << "<p class=\"summary\">" << escape(k) << ": <b>" << escape(v) << "</b></p>";
+                     o << "<p class=\"summary\">" << html_escape(k) << ": <b>" << html_escape(v) << "</b></p>";
                    }
                    if (goals.several() || goals.constrained())
-                     o << "<p class=\"summary\">Objectives: " << escape(goals.to_text()) << "</p>\n";
+                     o << "<p class=\"summary\">Objectives: " << html_escape(goals.to_text()) << "</p>\n";
                    const trial_record* best = best_complete_trial(s);
                    if (goals.several())
                      o << "<p class=\"summary\">Pareto front: <b>" << front.size() << "</b> trials</p>\n";
                    else if (best)
                      o << "<p class=\"summary\">Best: trial <b>" << best->number << "</b> with <b>"
-                       << short_num(*best->value) << "</b> · " << escape(space.format(best->params)) << "</p>\n";
+                       << short_num(*best->value) << "</b> · " << html_escape(space.format(best->params)) << "</p>\n";
                    else o << "<p class=\"summary\">No trial has completed.</p>\n";
                  })});
   out.push_back({"history", section_html([&](std::ostream& o) {
@@ -817,8 +819,8 @@ std::string report_table_head(const study_export& s, const report_table& table) 
   out << "<tr><th data-type=\"num\">#</th><th>state</th><th data-type=\"num\">value</th>";
   for (const auto& p : s.study.space.params)
     out << "<th" << (p.kind == param_kind::integer || p.kind == param_kind::real ? " data-type=\"num\"" : "") << ">"
-        << escape(p.path) << "</th>";
-  for (const auto& m : table.metrics) out << "<th data-type=\"num\">" << escape(m) << "</th>";
+        << html_escape(p.path) << "</th>";
+  for (const auto& m : table.metrics) out << "<th data-type=\"num\">" << html_escape(m) << "</th>";
   out << "<th data-type=\"num\">seconds</th><th data-type=\"num\">peak MiB</th><th>worker</th><th>message</th></tr>";
   return std::move(out).str();
 }
@@ -829,14 +831,14 @@ std::string report_table_row(const study_export& s, const report_table& table, c
   out << "<tr data-trial=\"" << t.number << "\" class=\"state-" << to_string(t.state) << "\"><td>" << t.number
       << "</td><td>" << to_string(t.state) << "</td><td>" << (t.value ? short_num(*t.value) : "") << "</td>";
   for (std::size_t i = 0; i < space.size() && i < t.params.values.size(); ++i)
-    out << "<td>" << (t.params.is_active(i) ? escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
+    out << "<td>" << (t.params.is_active(i) ? html_escape(space.params[i].format(t.params.values[i])) : "") << "</td>";
   for (const auto& m : table.metrics) {
     const auto it = t.metrics.find(m);
     out << "<td>" << (it == t.metrics.end() ? "" : short_num(it->second)) << "</td>";
   }
   out << "<td>" << short_num(t.duration_s) << "</td><td>"
       << (t.peak_rss_bytes ? short_num(static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0)) : "") << "</td><td>"
-      << escape(t.worker) << "</td><td>" << escape(t.message) << "</td></tr>";
+      << html_escape(t.worker) << "</td><td>" << html_escape(t.message) << "</td></tr>";
   return std::move(out).str();
 }
 
@@ -847,12 +849,12 @@ void write_html_report(std::ostream& out, const study_export& s, const report_op
   const auto table = report_table_of(s);
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
          "content=\"width=device-width\"><link rel=\"icon\" href=\"data:,\"><title>"
-      << escape(title) << "</title><style>" << style << "</style></head>\n<body";
+      << html_escape(title) << "</title><style>" << style << "</style></head>\n<body";
   if (live)
-    out << " data-live=\"" << escape(options.live_updates) << "\" data-version=\"" << options.live_version
-        << "\" data-plots-version=\"" << options.live_version << "\" data-columns=\"" << escape(table.signature(s))
+    out << " data-live=\"" << html_escape(options.live_updates) << "\" data-version=\"" << options.live_version
+        << "\" data-plots-version=\"" << options.live_version << "\" data-columns=\"" << html_escape(table.signature(s))
         << "\" data-interval=\"" << options.live_interval_ms << "\"";
-  out << ">\n<h1>" << escape(title) << "</h1>";
+  out << ">\n<h1>" << html_escape(title) << "</h1>";
   if (live) out << "<p id=\"live-status\">Live: version " << options.live_version << "</p>";
   for (const auto& section : sections)
     out << "<section id=\"sec-" << section.id << "\">" << section.html << "</section>\n";

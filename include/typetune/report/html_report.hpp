@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "typetune/desc/study_export.hpp"
@@ -39,6 +40,10 @@ struct importance_scope {
 // with fewer than 4 trials, parameters that never vary, and parameters whose every group holds
 // one trial are left out. A simple, model-free stand-in for fANOVA: main effects only.
 [[nodiscard]] std::vector<importance_scope> parameter_importance(const study_export& study);
+
+// Text made safe for HTML, in an element or a quoted attribute: & < > " ' as entities. Every
+// name and message the report and `typetune serve` show goes through it.
+[[nodiscard]] std::string html_escape(std::string_view text);
 
 struct report_options {
   std::string title;  // defaults to the study's name
